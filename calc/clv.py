@@ -112,8 +112,8 @@ def convert_rate(rate: float, from_period: str, to_period: str, kind: str = "chu
     With k = periods per year of ``from_period`` / periods per year of
     ``to_period``: retention and ratios compound, r_to = r_from**k; churn is
     what retention leaves, c_to = 1 - (1 - c_from)**k. Churn 0 stays 0 and
-    churn 1 stays 1 in every period. Round trips return the input (up to
-    floating point).
+    churn 1 stays 1 in every period. The same period returns the rate
+    unchanged; round trips return the input up to floating point.
 
     Examples
     --------
@@ -136,6 +136,8 @@ def convert_rate(rate: float, from_period: str, to_period: str, kind: str = "chu
         _PER_YEAR[v.period(from_period, "from_period")]
         / _PER_YEAR[v.period(to_period, "to_period")]
     )
+    if k == 1.0:
+        return value
     if kind == "churn":
         return 1.0 - (1.0 - value) ** k
     return value**k
