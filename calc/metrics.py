@@ -28,8 +28,10 @@ __all__ = [
     "NpsBreakdown",
     "average_order_value",
     "average_time_between_purchases",
+    "churn_from_counts",
     "churn_rate",
     "customer_retention_rate",
+    "days_in_period",
     "days_sales_outstanding",
     "existing_customer_revenue_growth",
     "gross_revenue_retention",
@@ -37,8 +39,10 @@ __all__ = [
     "net_promoter_score",
     "net_revenue_retention",
     "nps_breakdown",
+    "parse_scores",
     "product_return_rate",
     "purchase_frequency",
+    "purchase_interval_days",
     "repeat_purchase_rate",
     "revenue_churn_rate",
 ]
@@ -845,3 +849,146 @@ def _scores(scores: object) -> np.ndarray:
             f"Score number {position + 1} is {shown}; scores must be whole numbers from 0 to 10.",
         )
     return values
+
+
+def churn_from_counts(customers_start: float, customers_end: float, new_customers: float) -> float:
+    """Customer churn of a period from the three counts most shops have.
+
+    Parameters
+    ----------
+    customers_start : float
+        Customers at the start of the period (S), above 0.
+    customers_end : float
+        Customers at the end of the period (E), at least 0.
+    new_customers : float
+        Customers won during the period and still there at its end (N).
+
+    Returns
+    -------
+    float
+        Churn for the period, in [0, 1].
+
+    Raises
+    ------
+    InputError
+        As :func:`customer_retention_rate`, whose checks it shares.
+
+    Notes
+    -----
+    Customers lost = S + N - E, so churn = (S + N - E) / S
+    = 1 - (E - N) / S = 1 - retention rate.
+
+    References
+    ----------
+    HubSpot, "Customer retention metrics": churn = lost customers / customers
+    at the start; retention = (E - N) / S.
+
+    Examples
+    --------
+    1,000 customers at the start, 120 new, 940 at the end: 180 lost, 18%.
+
+    >>> round(churn_from_counts(1000, 940, 120), 4)
+    0.18
+    """
+    return 1 - customer_retention_rate(customers_start, customers_end, new_customers)
+
+
+def days_in_period(period: str) -> float:
+    """Average number of days in a month, quarter or year (365-day year).
+
+    Examples
+    --------
+    >>> days_in_period("quarter")
+    91.25
+    """
+    per_year = {"month": 12, "quarter": 4, "year": 1}
+    return 365 / per_year[v.period(period)]
+
+
+def purchase_interval_days(orders: float, customers: float, period: str) -> float:
+    """Average days between two purchases of a customer, from one period's counts.
+
+    Parameters
+    ----------
+    orders : float
+        Orders placed in the period, above 0.
+    customers : float
+        Customers who placed them, above 0.
+    period : {"month", "quarter", "year"}
+        Period the counts cover.
+
+    Returns
+    -------
+    float
+        Days between purchases.
+
+    Raises
+    ------
+    InputError
+        If a count is not above 0 (fields ``"orders"``, ``"customers"``) or
+        the period is unknown (field ``"period"``).
+
+    Notes
+    -----
+    days between purchases = days in the period / purchase frequency
+    = days in the period x customers / orders: the purchase cycle when a
+    customer's orders are spread evenly over the period. For the interval
+    measured from dated orders see :func:`average_time_between_purchases`.
+
+    References
+    ----------
+    Shopify, "Purchase frequency" (purchase cycle = days / purchase
+    frequency).
+
+    Examples
+    --------
+    2,600 orders from 1,060 customers in a year: a purchase every 148.8 days.
+
+    >>> round(purchase_interval_days(2600, 1060, "year"), 1)
+    148.8
+    """
+    people = v.positive(customers, "customers", "Customers")
+    frequency = purchase_frequency(orders, people)
+    if frequency == 0:
+        raise InputError("orders", "Orders must be above 0 to measure time between purchases.")
+    return days_in_period(period) / frequency
+
+
+def parse_scores(text: str) -> list[int]:
+    """Read Net Promoter answers typed or pasted as text.
+
+    Parameters
+    ----------
+    text : str
+        Whole numbers from 0 to 10, separated by commas, semicolons, spaces
+        or line breaks (a column pasted from a spreadsheet works).
+
+    Returns
+    -------
+    list of int
+        The answers in the order given.
+
+    Raises
+    ------
+    InputError
+        Field ``"scores"``: no answers, or an answer that is not a whole
+        number from 0 to 10 (the message quotes it).
+
+    Examples
+    --------
+    >>> parse_scores("10, 9; 7\\n3")
+    [10, 9, 7, 3]
+    """
+    tokens = [tok for tok in text.replace(";", " ").replace(",", " ").split() if tok]
+    if not tokens:
+        raise InputError("scores", "Paste at least one answer: a whole number from 0 to 10.")
+    scores = []
+    for position, token in enumerate(tokens, start=1):
+        if not token.isdigit() or int(token) > 10:
+            raise InputError(
+                "scores",
+                f"Answer {position} is '{token}', not a whole number from 0 to 10. "
+                "Fix or remove it; separate answers with commas or spaces.",
+            )
+        scores.append(int(token))
+    return scores

@@ -1,0 +1,162 @@
+"""The churn check: one churn figure seen in every period, judged, and priced.
+
+Rates are fractions. Conversions between periods go through
+:func:`calc.clv.convert_rate` (compounding), and the verdict through
+:func:`calc.thresholds.churn_health`, so the 7%-a-month line is compared in
+the same period whatever period the user typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from calc import _validate as v
+from calc.clv import PERIODS, convert_rate
+from calc.thresholds import Health, churn_health, rule
+
+__all__ = ["ChurnCost", "churn_by_period", "churn_cost"]
+
+
+def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
+    """The same churn expressed per month, quarter and year, with its thresholds.
+
+    Parameters
+    ----------
+    churn_rate : float
+        Share of customers lost per ``period``, in [0, 1].
+    period : {"month", "quarter", "year"}
+        Period of ``churn_rate``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period (month, quarter, year) with columns ``period``,
+        ``churn``, ``watch`` and ``act`` (the churn rule's lines converted to
+        that period) and ``level`` (the same verdict in every row).
+
+    Raises
+    ------
+    InputError
+        If ``churn_rate`` is outside [0, 1] (field ``"churn_rate"``) or the
+        period is unknown (field ``"period"``).
+
+    Notes
+    -----
+    churn over k periods = 1 - (1 - churn)^k, never k x churn: 3% a month is
+    30.6% a year. The lines are converted the same way, so the verdict does
+    not depend on the period it is read in.
+
+    References
+    ----------
+    HubSpot, "Customer retention metrics" (the 5-7% line), and
+    :func:`calc.clv.convert_rate` for the conversion.
+
+    Examples
+    --------
+    >>> table = churn_by_period(0.03, "month")
+    >>> [round(x, 3) for x in table["churn"]]
+    [0.03, 0.087, 0.306]
+    >>> list(table["level"])
+    ['healthy', 'healthy', 'healthy']
+    """
+    verdict = churn_health(churn_rate, period)
+    lines = rule("churn")
+    rows = [
+        {
+            "period": target,
+            "churn": convert_rate(churn_rate, period, target),
+            "watch": convert_rate(lines.watch, lines.period, target),
+            "act": convert_rate(lines.act, lines.period, target),
+            "level": verdict.level,
+        }
+        for target in PERIODS
+    ]
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ChurnCost:
+    """What a churn rate costs in a year.
+
+    Attributes
+    ----------
+    annual_churn : float
+        Churn per year, as a fraction.
+    customers_lost : float
+        Customers lost per year.
+    margin_lost : float
+        Yearly margin those customers brought, in the currency of the margin.
+    customers_kept_at_watch_line : float
+        Customers a year you would keep by bringing churn down to the rule's
+        watch line (0 when churn is already below it).
+    verdict : Health
+        The churn rule's verdict.
+    """
+
+    annual_churn: float
+    customers_lost: float
+    margin_lost: float
+    customers_kept_at_watch_line: float
+    verdict: Health
+
+
+def churn_cost(
+    churn_rate: float, period: str, customers: float, margin_per_customer: float
+) -> ChurnCost:
+    """Customers and yearly margin lost to churn, and what the watch line would save.
+
+    Parameters
+    ----------
+    churn_rate : float
+        Share of customers lost per ``period``, in [0, 1].
+    period : {"month", "quarter", "year"}
+        Period of ``churn_rate``.
+    customers : float
+        Customers you have now, at least 0.
+    margin_per_customer : float
+        Gross margin of one customer per YEAR, in money, at least 0.
+
+    Returns
+    -------
+    ChurnCost
+
+    Raises
+    ------
+    InputError
+        Field ``"churn_rate"``, ``"period"``, ``"customers"`` or
+        ``"margin_per_customer"`` for a value outside its range.
+
+    Notes
+    -----
+    annual churn = 1 - (1 - churn)^(periods per year / periods of churn);
+    customers lost per year = customers x annual churn (of today's customers,
+    before any new ones); margin lost per year = customers lost x yearly
+    margin per customer: the margin they would have brought in the next year.
+    Customers kept at the watch line = customers x (annual churn - watch line
+    per year), when positive.
+
+    Examples
+    --------
+    1,000 customers, 3% a month, 72 a year each: 306 customers and about
+    22,000 of margin a year.
+
+    >>> cost = churn_cost(0.03, "month", 1000, 72)
+    >>> round(cost.customers_lost), round(cost.margin_lost)
+    (306, 22043)
+    """
+    verdict = churn_health(churn_rate, period)
+    count = v.non_negative(customers, "customers", "Customers")
+    margin = v.non_negative(margin_per_customer, "margin_per_customer", "Margin per customer")
+    annual = convert_rate(churn_rate, period, "year")
+    lines = rule("churn")
+    watch_annual = convert_rate(lines.watch, lines.period, "year")
+    lost = count * annual
+    return ChurnCost(
+        annual_churn=annual,
+        customers_lost=lost,
+        margin_lost=lost * margin,
+        customers_kept_at_watch_line=max(0.0, count * (annual - watch_annual)),
+        verdict=verdict,
+    )

@@ -1,0 +1,162 @@
+"""What if? The "+5 points of retention" scenario, baseline pinned against it."""
+
+import streamlit as st
+
+from calc.errors import InputError
+from calc.scenario import retention_uplift
+from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW, rule
+from ui import charts, chrome, state
+from ui.fields import Form
+from ui.format import money, number, pct, signed_pct
+from ui.i18n import t
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def scenario(**inputs):
+    """The scenario for one set of slider values (primitives only: cheap to hash)."""
+    return retention_uplift(**inputs)
+
+
+cur = chrome.page("whatif")
+form = Form()
+controls, results = st.columns([1, 2], gap="large")
+with controls, st.container(border=True):
+    form.slider(
+        "wi_ret",
+        "retention_rate",
+        50.0,
+        99.0,
+        step=0.5,
+        fmt="%.1f%%",
+        percent=True,
+        on_change=state.whatif_retention_changed,
+    )
+    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%.1f", percent=True)
+    form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0)
+    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt="%.0f%%", percent=True)
+    form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0)
+    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt="%.1f%%", percent=True)
+    form.slider("wi_years", "years", 1, 30, step=1)
+    form.number("wi_start", "starting_customers", step=100.0, fmt="%.0f")
+    form.number("wi_new", "new_customers_per_year", step=10.0, fmt="%.0f")
+
+args = form.args(
+    "starting_customers",
+    "retention_rate",
+    "new_customers_per_year",
+    "margin_per_customer",
+    "margin_growth",
+    "acquisition_cost",
+    "discount_rate",
+    "years",
+    "uplift",
+)
+with results:
+    try:
+        result = scenario(**args)
+    except InputError as error:
+        form.show(error)
+        st.info(t("app.fix_to_see_results"), icon=":material/edit:")
+        st.stop()
+
+    base, new = result.baseline, result.scenario
+    years = args["years"]
+    st.markdown(
+        t(
+            "whatif.headline",
+            points=number(args["uplift"] * 100, 1),
+            change=signed_pct(result.profit_change),
+            years=years,
+        )
+    )
+    st.caption(
+        t("whatif.headline_sub", before=pct(base.retention_rate), after=pct(new.retention_rate))
+    )
+    a, b, c, d = st.columns(4)
+    a.metric(
+        t("whatif.profit", years=years),
+        money(new.total_profit, cur),
+        delta=money(new.total_profit - base.total_profit, cur),
+        help=t("whatif.profit_help", baseline=money(base.total_profit, cur)),
+    )
+    b.metric(
+        t("whatif.npv"),
+        money(new.npv, cur),
+        delta=signed_pct(result.npv_change),
+        help=t("whatif.npv_help", baseline=money(base.npv, cur)),
+    )
+    c.metric(
+        t("whatif.clv"),
+        money(new.clv_per_customer, cur),
+        delta=signed_pct(result.clv_change),
+        help=t("whatif.clv_help", baseline=money(base.clv_per_customer, cur)),
+    )
+    end_base = base.yearly["customers"].iloc[-1]
+    end_new = new.yearly["customers"].iloc[-1]
+    d.metric(
+        t("whatif.customers_end", years=years),
+        number(end_new),
+        delta=number(end_new - end_base),
+        help=t("whatif.customers_help", baseline=number(end_base)),
+    )
+
+    tidy = result.tidy()
+    labels = {"baseline": t("whatif.baseline"), "scenario": t("whatif.scenario")}
+    left, right = st.columns(2)
+    left.markdown(f"**{t('whatif.chart_customers')}**")
+    left.altair_chart(
+        charts.compare(
+            tidy,
+            "customers",
+            x_title=t("whatif.chart_x"),
+            y_title=t("whatif.chart_customers_y"),
+            case_title=t("whatif.case"),
+            case_labels=labels,
+        ),
+        width="stretch",
+    )
+    right.markdown(f"**{t('whatif.chart_profit')}**")
+    right.altair_chart(
+        charts.compare(
+            tidy,
+            "profit",
+            x_title=t("whatif.chart_x"),
+            y_title=t("whatif.chart_profit_y", currency=cur),
+            case_title=t("whatif.case"),
+            case_labels=labels,
+            bars=True,
+        ),
+        width="stretch",
+    )
+
+    if result.profit_change is None:
+        band = "none"
+    elif result.profit_change < PROFIT_UPLIFT_LOW:
+        band = "below"
+    elif result.profit_change > PROFIT_UPLIFT_HIGH:
+        band = "above"
+    else:
+        band = "inside"
+    with st.container(border=True):
+        st.markdown(f"**{t('whatif.why_title')}**")
+        st.markdown(
+            t(
+                f"whatif.why_{band}",
+                low=pct(PROFIT_UPLIFT_LOW, 0),
+                high=pct(PROFIT_UPLIFT_HIGH, 0),
+            )
+        )
+        st.markdown(
+            t(
+                "whatif.why_levers",
+                growth=pct(args["margin_growth"], 0),
+                cac=money(args["acquisition_cost"], cur),
+                new=number(args["new_customers_per_year"]),
+            )
+        )
+        st.caption(t("whatif.source", source=rule("profit_uplift_high").source))
+
+    chrome.explain(
+        "app.how_calculated",
+        [t("whatif.explain_model"), t("whatif.explain_profit"), t("whatif.explain_npv")],
+    )

@@ -1,0 +1,99 @@
+"""The frame every page shares: page config, menu, currency and error display."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import state
+from ui.format import CURRENCIES, duration, number, pct
+from ui.i18n import t
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    path: str
+    key: str
+    icon: str
+
+
+PAGES = (
+    PageInfo("app.py", "overview", ":material/home:"),
+    PageInfo("pages/1_Customer_value.py", "clv", ":material/savings:"),
+    PageInfo("pages/2_Retention_metrics.py", "metrics", ":material/monitoring:"),
+    PageInfo("pages/3_What_if.py", "whatif", ":material/tune:"),
+    PageInfo("pages/4_Churn_check.py", "churn", ":material/traffic:"),
+)
+
+
+def page(key: str) -> str:
+    """Set up a page: config, shared state, menu and currency. Returns the currency."""
+    info = next(p for p in PAGES if p.key == key)
+    st.set_page_config(
+        page_title=f"{t(f'{key}.title')} · {t('app.name')}",
+        page_icon=info.icon,
+        layout="wide",
+    )
+    state.init()
+    with st.sidebar:
+        st.markdown(f"### {t('app.name')}")
+        for p in PAGES:
+            st.page_link(p.path, label=t(f"{p.key}.menu"), icon=p.icon)
+        st.divider()
+        st.selectbox(
+            t("app.currency"),
+            CURRENCIES,
+            key="cur",
+            help=t("app.currency_help"),
+            persist_state="session",
+        )
+        st.caption(t("app.sidebar_note"))
+    st.title(t(f"{key}.title"))
+    st.caption(t(f"{key}.intro"))
+    return st.session_state.cur
+
+
+def explain(title_key: str, lines: list[str]) -> None:
+    """A "How is this calculated?" expander with the user's own numbers."""
+    with st.expander(t(title_key)):
+        for line in lines:
+            st.markdown(line)
+
+
+LEVEL_STYLE = {
+    "healthy": ("green", ":material/check_circle:"),
+    "watch": ("orange", ":material/visibility:"),
+    "act": ("red", ":material/warning:"),
+}
+
+
+def in_unit(rule, value: float | None) -> str:
+    """A threshold of a ``calc.thresholds.Rule`` in the rule's unit and period."""
+    if value is None:
+        return ""
+    if rule.unit == "fraction":
+        text = pct(value)
+    elif rule.unit == "multiple":
+        text = t("fmt.ratio", value=number(value, 1))
+    elif rule.unit in ("months", "days"):
+        text = duration(value, rule.unit)
+    else:
+        text = number(value)
+    return t(f"fmt.per_{rule.period}", value=text) if rule.period else text
+
+
+def health(result) -> None:
+    """A traffic-light badge for a ``calc.thresholds.Health`` with its rule and source."""
+    color, icon = LEVEL_STYLE[result.level]
+    st.badge(t(f"level.{result.level}"), color=color, icon=icon)
+    st.caption(
+        t(
+            "app.rule_line",
+            rule=result.rule.metric,
+            threshold=in_unit(result.rule, result.threshold),
+            source=result.source,
+        )
+    )
+    if result.level != "healthy":
+        st.markdown(f"**{t('app.next_step')}** {result.next_step}")

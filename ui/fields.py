@@ -1,0 +1,107 @@
+"""Inputs that can show a ``calc`` error right under themselves.
+
+A page declares its inputs through :class:`Form`, calls ``calc``, and on an
+:class:`~calc.errors.InputError` hands the error back: the message appears
+under the input that feeds the parameter the error names, and every typed
+value stays. Percent inputs are typed as percentages and handed to ``calc``
+as fractions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from calc.errors import InputError
+from ui.i18n import t
+
+
+@dataclass
+class Form:
+    """The inputs of one page, keyed by widget key."""
+
+    _slots: dict[str, object] = field(default_factory=dict)
+    _percent: set[str] = field(default_factory=set)
+    _feeds: dict[str, str] = field(default_factory=dict)
+
+    def number(
+        self,
+        key: str,
+        feeds: str | None = None,
+        *,
+        step: float = 1.0,
+        fmt: str = "%.2f",
+        percent: bool = False,
+        on_change=None,
+    ) -> None:
+        """A number input labelled ``t("field.<key>")``, feeding ``calc`` parameter ``feeds``."""
+        st.number_input(
+            t(f"field.{key}"),
+            key=key,
+            step=step,
+            format=fmt,
+            help=t(f"help.{key}"),
+            on_change=on_change,
+            persist_state="session",
+        )
+        self._register(key, feeds, percent)
+
+    def slider(
+        self,
+        key: str,
+        feeds: str | None,
+        lo: float,
+        hi: float,
+        *,
+        step: float = 1.0,
+        fmt: str | None = None,
+        percent: bool = False,
+        on_change=None,
+    ) -> None:
+        """A what-if slider labelled ``t("field.<key>")``."""
+        st.slider(
+            t(f"field.{key}"),
+            min_value=lo,
+            max_value=hi,
+            step=step,
+            format=fmt,
+            key=key,
+            help=t(f"help.{key}"),
+            on_change=on_change,
+            persist_state="session",
+        )
+        self._register(key, feeds, percent)
+
+    def text(self, key: str, feeds: str | None = None) -> None:
+        """A text area labelled ``t("field.<key>")``."""
+        st.text_area(t(f"field.{key}"), key=key, help=t(f"help.{key}"), persist_state="session")
+        self._register(key, feeds, False)
+
+    def _register(self, key: str, feeds: str | None, percent: bool) -> None:
+        self._slots[key] = st.empty()
+        if feeds:
+            self._feeds[feeds] = key
+        if percent:
+            self._percent.add(key)
+
+    def value(self, key: str):
+        """The value to hand to ``calc``: percentages become fractions."""
+        raw = st.session_state[key]
+        if raw is None or key not in self._percent:
+            return raw
+        return raw / 100
+
+    def args(self, *calc_fields: str) -> dict[str, object]:
+        """``calc`` keyword arguments from the inputs that feed them."""
+        return {name: self.value(self._feeds[name]) for name in calc_fields}
+
+    def show(self, error: InputError, feeds: dict[str, str] | None = None) -> None:
+        """Show ``error`` under the input feeding ``error.field``.
+
+        ``feeds`` maps ``calc`` parameter names to widget keys where one page
+        feeds the same input to functions with different parameter names.
+        """
+        key = (feeds or self._feeds).get(error.field)
+        slot = self._slots.get(key)
+        (slot if slot is not None else st).error(error.message, icon=":material/error:")

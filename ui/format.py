@@ -1,0 +1,70 @@
+"""Formatting of money, percentages, counts and durations for display.
+
+The one place that turns ``calc``'s fractions into percent text and numbers
+into locale-formatted strings (Babel, CLDR data), so every page reads alike.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from ui.i18n import t
+
+LOCALE = "en"
+CURRENCIES = ("EUR", "USD", "GBP", "NOK", "DKK", "SEK", "PLN", "ALL")
+
+
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def money(value: float | None, currency: str, *, cents: bool | None = None) -> str:
+    """``€1,234`` (whole units from 1,000 up, cents below unless told)."""
+    if not _finite(value):
+        return t("fmt.not_available")
+    if cents is None:
+        cents = abs(value) < 1000
+    pattern = None if cents else "¤#,##0"
+    return format_currency(
+        value, currency, format=pattern, locale=LOCALE, currency_digits=cents is not False
+    )
+
+
+def pct(fraction: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage: ``0.8215 -> 82.2%``."""
+    if not _finite(fraction):
+        return t("fmt.not_available")
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(fraction, format=pattern, locale=LOCALE)
+
+
+def points(fraction: float) -> str:
+    """A difference of two rates in percentage points: ``0.05 -> 5 points``."""
+    return t("fmt.points", value=number(fraction * 100, 1))
+
+
+def number(value: float | None, digits: int = 0) -> str:
+    """A plain number with thousands separators and at most ``digits`` decimals."""
+    if not _finite(value):
+        return t("fmt.not_available")
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def signed_pct(fraction: float | None, digits: int = 0) -> str:
+    """A change as a signed percentage: ``+42%`` or ``-3%``."""
+    if not _finite(fraction):
+        return t("fmt.not_available")
+    sign = "+" if fraction >= 0 else ""
+    return sign + pct(fraction, digits)
+
+
+def duration(value: float | None, unit: str) -> str:
+    """``value`` in ``unit`` ("years", "months", "days"); infinite means never."""
+    if value is None or math.isinf(value):
+        return t("fmt.never")
+    if math.isnan(value):
+        return t("fmt.not_available")
+    return t(f"fmt.{unit}", value=number(value, 1))

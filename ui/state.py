@@ -1,0 +1,140 @@
+"""Session state: the worked example every page opens with, and the sharing
+of numbers between pages.
+
+Widget values live in ``st.session_state`` under short, URL-friendly keys.
+They are seeded here once per session with a worked example (a small online
+shop), and changed afterwards only by the widgets themselves or by the
+callbacks below, which copy a number typed on one page to the pages that use
+the same quantity (churn, margin per customer, CAC, discount rate).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from calc.clv import convert_rate
+
+# The worked example: an online shop with a 45 EUR basket bought 4 times a
+# year, 30% of customers lost a year, 40% gross margin.
+EXAMPLE: dict[str, object] = {
+    "cur": "EUR",
+    # Customer value (CLV)
+    "aov": 45.0,
+    "freq": 4.0,
+    "clv_mode": "churn",
+    "churn": 30.0,
+    "life": 3.0,
+    "margin": 40.0,
+    "disc": 8.0,
+    "cac": 60.0,
+    # Retention metrics (one year of the same shop)
+    "m_period": "year",
+    "m_start": 1000.0,
+    "m_end": 940.0,
+    "m_new": 120.0,
+    "m_mrr": 20000.0,
+    "m_exp": 1500.0,
+    "m_con": 500.0,
+    "m_chm": 1200.0,
+    "m_orders": 2600.0,
+    "m_buyers": 1060.0,
+    "m_repeat": 430.0,
+    "m_loyal": 150.0,
+    "m_revenue": 117000.0,
+    "m_sold": 3000.0,
+    "m_returned": 150.0,
+    "m_recv": 18000.0,
+    "m_credit": 219000.0,
+    "m_rev_prev": 100000.0,
+    "m_rev_now": 104000.0,
+    "m_gap": 91.0,
+    "m_nps": "10, 9, 9, 8, 7, 10, 6, 9, 3, 10, 8, 9, 10, 7, 9, 5, 9, 10, 8, 9",
+    # What if? (+5 points)
+    "wi_start": 1000.0,
+    "wi_ret": 70.0,
+    "wi_new": 300.0,
+    "wi_margin": 72.0,
+    "wi_growth": 10.0,
+    "wi_cac": 60.0,
+    "wi_disc": 8.0,
+    "wi_years": 10,
+    "wi_up": 5.0,
+    # Churn check
+    "ch_period": "month",
+    "ch_churn": 2.93,
+    "ch_customers": 1000.0,
+    "ch_margin": 72.0,
+}
+
+RETENTION_SLIDER = (50.0, 99.0)
+
+
+def init() -> None:
+    """Seed the worked example into a new session (keeps anything already set)."""
+    for key, value in EXAMPLE.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def _annual_churn_from_clv() -> float | None:
+    s = st.session_state
+    if s.clv_mode == "churn":
+        return None if s.churn is None else s.churn / 100
+    if not s.life or s.life <= 0:
+        return None
+    return min(1.0, 1 / s.life)
+
+
+def _set_churn_everywhere(annual: float, *, skip: str) -> None:
+    """Copy a yearly churn (fraction) to every page that shows churn."""
+    s = st.session_state
+    if not 0 <= annual <= 1:
+        return
+    if skip != "clv":
+        s.clv_mode = "churn"
+        s.churn = round(annual * 100, 2)
+    if skip != "whatif":
+        lo, hi = RETENTION_SLIDER
+        s.wi_ret = min(hi, max(lo, round((1 - annual) * 200) / 2))
+    if skip != "churn":
+        s.ch_churn = round(convert_rate(annual, "year", s.ch_period) * 100, 2)
+
+
+def clv_churn_changed() -> None:
+    annual = _annual_churn_from_clv()
+    if annual is not None:
+        _set_churn_everywhere(annual, skip="clv")
+
+
+def clv_margin_changed() -> None:
+    s = st.session_state
+    if None in (s.aov, s.freq, s.margin):
+        return
+    yearly = round(s.aov * s.freq * s.margin / 100, 2)
+    if yearly >= 0:
+        s.wi_margin = min(1000.0, yearly)
+        s.ch_margin = yearly
+
+
+def cac_changed() -> None:
+    s = st.session_state
+    if s.cac is not None and 0 <= s.cac <= 1000:
+        s.wi_cac = float(s.cac)
+
+
+def discount_changed() -> None:
+    s = st.session_state
+    if s.disc is not None and 0 <= s.disc <= 30:
+        s.wi_disc = float(s.disc)
+
+
+def whatif_retention_changed() -> None:
+    _set_churn_everywhere(1 - st.session_state.wi_ret / 100, skip="whatif")
+
+
+def churn_check_changed() -> None:
+    s = st.session_state
+    if s.ch_churn is None or not 0 <= s.ch_churn <= 100:
+        return
+    annual = convert_rate(s.ch_churn / 100, s.ch_period, "year")
+    _set_churn_everywhere(annual, skip="churn")
