@@ -54,7 +54,8 @@ with results:
         st.stop()
 
     st.subheader(t("clv.results"))
-    a, b, c, d = st.columns(4)
+    a, b = st.columns(2)
+    c, d = st.columns(2)
     a.metric(t("clv.revenue_clv"), money(report.revenue_clv, cur), help=t("clv.revenue_clv_help"))
     b.metric(
         t("clv.margin_clv"),

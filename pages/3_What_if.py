@@ -72,7 +72,8 @@ with results:
     st.caption(
         t("whatif.headline_sub", before=pct(base.retention_rate), after=pct(new.retention_rate))
     )
-    a, b, c, d = st.columns(4)
+    a, b = st.columns(2)
+    c, d = st.columns(2)
     a.metric(
         t("whatif.profit", years=years),
         money(new.total_profit, cur),

@@ -29,10 +29,13 @@ def payback(
 ) -> alt.Chart:
     """Cumulative discounted margin of one customer against the CAC line.
 
-    ``curve`` has columns ``period`` and ``cumulative_discounted_margin``.
+    ``curve`` has columns ``period`` and ``cumulative_discounted_margin``; the
+    line starts from nothing earned at period 0, so that the payback point,
+    which may fall inside the first period, lies on it.
     """
+    start = pd.DataFrame({"period": [0], "cumulative_discounted_margin": [0.0]})
     line = (
-        alt.Chart(curve)
+        alt.Chart(pd.concat([start, curve[list(start.columns)]], ignore_index=True))
         .mark_line(point=True, color=SCENARIO)
         .encode(
             x=alt.X("period:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
@@ -83,7 +86,7 @@ def compare(
         "case_label:N",
         title=case_title,
         scale=alt.Scale(domain=order, range=[BASELINE, SCENARIO]),
-        legend=alt.Legend(orient="bottom"),
+        legend=alt.Legend(orient="top", title=None),
     )
     base = alt.Chart(data).encode(
         x=alt.X("year:O", title=x_title, axis=alt.Axis(labelAngle=0)),

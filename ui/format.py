@@ -21,11 +21,11 @@ def _finite(value: float | None) -> bool:
 
 
 def money(value: float | None, currency: str, *, cents: bool | None = None) -> str:
-    """``€1,234`` (whole units from 1,000 up, cents below unless told)."""
+    """``€1,234`` (whole units from 100 up, cents below unless told)."""
     if not _finite(value):
         return t("fmt.not_available")
     if cents is None:
-        cents = abs(value) < 1000
+        cents = abs(value) < 100
     pattern = None if cents else "¤#,##0"
     return format_currency(
         value, currency, format=pattern, locale=LOCALE, currency_digits=cents is not False
