@@ -461,11 +461,12 @@ def cac_payback_periods(cac: float, margin_per_period: float, churn_rate: float 
     if c == 1.0:
         return cost / m if cost <= m else math.inf
     q = 1.0 - c
+    log_q = math.log1p(-c)  # exact for tiny churn, where log(1 - c) rounds to 0
 
     def cumulative(k: int) -> float:
-        return m * -math.expm1(k * math.log(q)) / c
+        return m * -math.expm1(k * log_q) / c
 
-    k = max(1, math.ceil(math.log1p(-cost * c / m) / math.log(q)))
+    k = max(1, math.ceil(math.log1p(-cost * c / m) / log_q))
     if cumulative(k - 1) >= cost:  # guard against rounding in the logarithms
         k -= 1
     elif cumulative(k) < cost:
@@ -543,9 +544,10 @@ class ClvReport:
         before acquisition cost.
     net_clv : float
         ``discounted_margin_clv`` - acquisition cost.
-    clv_cac : float or None
-        ``discounted_margin_clv`` / acquisition cost; ``None`` when the
-        acquisition cost is 0, since there is then no cost to compare with.
+    clv_cac : float
+        ``discounted_margin_clv`` / acquisition cost. With an acquisition cost
+        of 0 it is ``math.inf`` (any value is infinitely many times nothing),
+        or 0.0 if the CLV is 0 too.
     payback_years : float
         Years until expected margin covers the acquisition cost; ``math.inf``
         means never.
@@ -561,7 +563,7 @@ class ClvReport:
     margin_clv: float
     discounted_margin_clv: float
     net_clv: float
-    clv_cac: float | None
+    clv_cac: float
     payback_years: float
     payback_months: float
 
@@ -669,13 +671,19 @@ def clv_report(
         margin_clv=revenue_clv * gm,
         discounted_margin_clv=discounted,
         net_clv=discounted - cac,
-        clv_cac=discounted / cac if cac > 0 else None,
+        clv_cac=_ratio(discounted, cac),
         payback_years=payback_years,
         payback_months=payback_years * 12.0,
     )
 
 
 # --- helpers -----------------------------------------------------------------
+
+
+def _ratio(value: float, cost: float) -> float:
+    if cost > 0.0:
+        return value / cost
+    return math.inf if value > 0.0 else 0.0
 
 
 def _churn_above_zero(churn_rate: object, field: str) -> float:

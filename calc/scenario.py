@@ -209,7 +209,7 @@ def retention_uplift(
     ...                      acquisition_cost=200, discount_rate=0.10, years=10)
     >>> round(r.profit_change, 3), round(r.clv_change, 3)
     (0.301, 0.367)
-    >>> r.scenario.retention_rate
+    >>> round(r.scenario.retention_rate, 4)
     0.85
     """
     start = v.non_negative(starting_customers, "starting_customers", "Starting customers")
@@ -229,7 +229,9 @@ def retention_uplift(
     if n > MAX_YEARS:
         raise InputError("years", f"Enter a horizon of at most {MAX_YEARS} years.")
     k = v.number(uplift, "uplift", "Retention improvement")
-    improved = round(r + k, 12)  # 0.80 + 0.05 is 0.8500000000000001 in binary
+    improved = r + k
+    if -1e-12 < improved < 0.0 or 1.0 < improved < 1.0 + 1e-12:
+        improved = min(max(improved, 0.0), 1.0)  # 0.95 + 0.05 may round past 1 in binary
     if not 0.0 <= improved <= 1.0:
         raise InputError(
             "uplift",

@@ -787,8 +787,8 @@ def clv_cac_health(ratio: float) -> Health:
 
     Notes
     -----
-    With no acquisition cost the ratio does not exist; :func:`calc.clv.clv_report`
-    then gives ``None`` and there is nothing to compare.
+    With no acquisition cost :func:`calc.clv.clv_report` gives ``math.inf``,
+    which is healthy, with the note for ratios above 5.
 
     References
     ----------

@@ -212,10 +212,11 @@ def test_clv_report_no_discount_equals_margin_clv():
     assert r.discounted_margin_clv == pytest.approx(r.margin_clv)
 
 
-def test_clv_report_zero_cac_has_no_ratio_and_instant_payback():
+def test_clv_report_zero_cac_has_infinite_ratio_and_instant_payback():
     r = clv_report(50, 4, 0.4, 0.1, 0, churn_rate=0.25)
-    assert r.clv_cac is None
+    assert r.clv_cac == math.inf
     assert r.payback_years == 0.0
+    assert clv_report(0, 4, 0.4, 0.1, 0, churn_rate=0.25).clv_cac == 0.0
 
 
 def test_clv_report_payback_never():

@@ -87,7 +87,7 @@ def test_uplift_hand_worked_two_years():
     assert result.baseline.total_profit == pytest.approx(2_160.0)
     assert result.baseline.npv == pytest.approx(1_876.0331, abs=5e-5)
     assert result.baseline.clv_per_customer == pytest.approx(11.1570, abs=5e-5)
-    assert result.scenario.retention_rate == 0.85
+    assert result.scenario.retention_rate == pytest.approx(0.85)
     assert result.uplift == 0.05
 
 
@@ -111,7 +111,7 @@ def test_change_is_none_when_the_baseline_loses_money():
 
 def test_negative_uplift_models_a_loss():
     result = retention_uplift(**REALISTIC, uplift=-0.05)
-    assert result.scenario.retention_rate == 0.75
+    assert result.scenario.retention_rate == pytest.approx(0.75)
     assert result.profit_change < 0
 
 
