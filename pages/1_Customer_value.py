@@ -1,5 +1,7 @@
 """Customer value (CLV) calculator: what one customer is worth, and when they pay back."""
 
+import math
+
 import streamlit as st
 
 from calc.clv import clv_report, margin_curve
@@ -62,7 +64,11 @@ with results:
         money(report.discounted_margin_clv, cur),
         help=t("clv.margin_clv_help"),
     )
-    c.metric(t("clv.clv_cac"), t("fmt.ratio", value=number(report.clv_cac, 1)))
+    has_cac = math.isfinite(report.clv_cac)
+    c.metric(
+        t("clv.clv_cac"),
+        t("fmt.ratio", value=number(report.clv_cac, 1)) if has_cac else t("fmt.not_available"),
+    )
     d.metric(t("clv.payback"), duration(report.payback_months, "months"))
     st.caption(
         t(
@@ -73,17 +79,19 @@ with results:
         )
     )
 
-    verdict_ratio, verdict_payback = st.columns(2)
-    with verdict_ratio:
-        st.markdown(f"**{t('clv.clv_cac')}**")
-        ratio_health = clv_cac_health(report.clv_cac)
-        chrome.health(ratio_health)
-    with verdict_payback:
-        st.markdown(f"**{t('clv.payback')}**")
-        payback = payback_health(report.payback_months)
-        chrome.health(payback)
+    if not has_cac:
+        st.info(t("clv.no_cac"), icon=":material/info:")
+    else:
+        verdict_ratio, verdict_payback = st.columns(2)
+        with verdict_ratio:
+            st.markdown(f"**{t('clv.clv_cac')}**")
+            chrome.health(clv_cac_health(report.clv_cac))
+        with verdict_payback:
+            st.markdown(f"**{t('clv.payback')}**")
+            chrome.health(payback_health(report.payback_months))
 
-    horizon = max(5, min(30, int(report.payback_years) + 3 if report.payback_years < 30 else 10))
+    payback_years = report.payback_years
+    horizon = 10 if math.isinf(payback_years) else min(30, max(5, math.ceil(payback_years) + 3))
     curve = margin_curve(
         report.annual_margin, 1 - report.annual_churn, args["discount_rate"], horizon
     )
@@ -95,7 +103,7 @@ with results:
             x_title=t("clv.chart_x"),
             y_title=t("clv.chart_y", currency=cur),
             cac_label=t("clv.chart_cac", cac=money(args["acquisition_cost"], cur)),
-            payback_period=report.payback_years if report.payback_years <= horizon else None,
+            payback_period=payback_years if payback_years <= horizon else None,
             payback_label=t("clv.chart_payback", when=duration(report.payback_months, "months")),
         ),
         width="stretch",

@@ -35,7 +35,7 @@ class Form:
         percent: bool = False,
         on_change=None,
     ) -> None:
-        """A number input labelled ``t("field.<key>")``, feeding ``calc`` parameter ``feeds``."""
+        """A number input labelled with text ``field.<key>``, feeding ``calc``'s ``feeds``."""
         st.number_input(
             t(f"field.{key}"),
             key=key,
@@ -59,7 +59,7 @@ class Form:
         percent: bool = False,
         on_change=None,
     ) -> None:
-        """A what-if slider labelled ``t("field.<key>")``."""
+        """A what-if slider labelled with the text ``field.<key>``."""
         st.slider(
             t(f"field.{key}"),
             min_value=lo,
@@ -74,7 +74,7 @@ class Form:
         self._register(key, feeds, percent)
 
     def text(self, key: str, feeds: str | None = None) -> None:
-        """A text area labelled ``t("field.<key>")``."""
+        """A text area labelled with the text ``field.<key>``."""
         st.text_area(t(f"field.{key}"), key=key, help=t(f"help.{key}"), persist_state="session")
         self._register(key, feeds, False)
 
