@@ -1,0 +1,398 @@
+"""Read an uploaded file of orders, customers or subscriptions into a clean table.
+
+Entry point: :func:`read` (``bytes`` in, :class:`Upload` out). It recognises
+the file format (CSV/TSV/TXT, XLSX, XLS, ODS), the encoding, the separator,
+the header row, the kind of table and the meaning of each column; cleans
+amounts and dates written the European or the American way; and reports every
+row it had to skip, with the reason and the row number as a spreadsheet shows
+it. Nothing is written to disk or logged.
+
+Questions for the user
+----------------------
+When every date fits both day/month and month/day order (all day and month
+numbers 12 or less) and the dates use ``/`` or ``-``, :func:`read` raises
+:class:`AmbiguousDateOrderError` (a :class:`~calc.errors.DataError`); ask the
+user and call again with ``date_order="DMY"`` or ``"MDY"``. Dotted dates
+(``05.03.2026``) are read day-first in that case, and the report says so
+(``date_order_source == "convention"``).
+
+Readers
+-------
+Text: Arrow's CSV reader with every column as text (no type guessing, so no
+leading zeros lost and no date turned into a number), then vectorised
+cleaning of the columns that matter. Spreadsheets: fastexcel (calamine, Rust,
+Arrow output).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from calc.errors import DataError
+from calc.upload import sniff
+from calc.upload.columns import SHAPE_FIELDS, fill_by_content, match_names, profile
+from calc.upload.dates import DATE_ORDERS, AmbiguousDateOrderError
+from calc.upload.shapes import (
+    BUILDERS,
+    FIELD_WORDS,
+    SHAPES,
+    build_wide,
+    missing_fields,
+    required_score,
+    wide_months,
+)
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "AmbiguousDateOrderError",
+    "Report",
+    "Upload",
+    "read",
+]
+
+#: Largest upload accepted, in bytes (200 MB, as ``server.maxUploadSize`` in .streamlit/config.toml).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".prn")
+_SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+_SHAPE_WORDS = {
+    "orders": "orders (one row per order: customer, date, amount)",
+    "customers": "customers (one row per customer: orders and revenue)",
+    "subscriptions": "subscriptions (customer, start, end, monthly amount)",
+}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What was found in the file and what was done with it, for the validation report.
+
+    Attributes
+    ----------
+    rows_read : int
+        Data rows found below the header (blank rows not counted).
+    rows_used : int
+        Rows in the parsed table (for wide subscription tables: customers).
+    rows_skipped : int
+        Rows left out; every one is listed in ``skipped``.
+    skipped : pandas.DataFrame
+        One line per skipped row: ``row`` (as a spreadsheet numbers it, first
+        row is 1), ``reason``, ``column`` (as named in the file), ``value``.
+    blank_rows : int
+        Empty rows ignored.
+    shape : str
+        ``"orders"``, ``"customers"`` or ``"subscriptions"``.
+    shape_source : str
+        ``"detected"`` or ``"override"``.
+    layout : str
+        ``"long"``, or ``"wide"`` for one column of revenue per month.
+    file_format : str
+        ``"csv"``, ``"xlsx"``, ``"xls"`` or ``"ods"``.
+    encoding, separator : str or None
+        For text files: the encoding and the separator character.
+    decimal : str or None
+        Decimal mark of the amounts, ``"."`` or ``","``.
+    date_order : str or None
+        ``"YMD"``, ``"DMY"`` or ``"MDY"``.
+    date_order_source : str or None
+        ``"data"``, ``"convention"`` (dotted dates, read day-first),
+        ``"override"`` or ``"typed"`` (Excel date cells).
+    date_min, date_max : pandas.Timestamp or None
+        Date range of the used rows.
+    currency : str or None
+        Currency found in the amount cells or a currency column (ISO code, or
+        ``"kr"`` when only ``kr`` is written).
+    header_row : int or None
+        Row number of the header; None when the file has none.
+    sheet : str or None
+        Sheet read; ``sheet_names`` lists all sheets of a workbook.
+    sheet_names : tuple of str
+    columns : tuple of str
+        Every column of the file, as named there.
+    unused_columns : tuple of str
+        Columns not mapped to anything.
+    refund_rows : int
+        Rows with a negative amount (refunds or returns; kept).
+    warnings : tuple of str
+        Plain-language notes for the user.
+    """
+
+    rows_read: int
+    rows_used: int
+    rows_skipped: int
+    skipped: pd.DataFrame
+    blank_rows: int
+    shape: str
+    shape_source: str
+    layout: str
+    file_format: str
+    encoding: str | None
+    separator: str | None
+    decimal: str | None
+    date_order: str | None
+    date_order_source: str | None
+    date_min: pd.Timestamp | None
+    date_max: pd.Timestamp | None
+    currency: str | None
+    header_row: int | None
+    sheet: str | None
+    sheet_names: tuple[str, ...]
+    columns: tuple[str, ...]
+    unused_columns: tuple[str, ...]
+    refund_rows: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Upload:
+    """A parsed upload.
+
+    Attributes
+    ----------
+    shape : str
+        ``"orders"``, ``"customers"`` or ``"subscriptions"``.
+    mapping : dict
+        Canonical column name -> column name in the file.
+    table : pandas.DataFrame
+        The data with canonical columns. Orders: ``customer_id``
+        (categorical), ``date`` (datetime64), ``amount`` (float, the file's
+        currency, negative for refunds), and where the file has them
+        ``order_id``, ``customer_name``, ``product``, ``category``,
+        ``quantity``, ``status``, ``returned`` (bool), ``channel``,
+        ``country``. Customers: ``customer_id`` and any of
+        ``first_purchase``, ``last_purchase``, ``orders``, ``revenue``,
+        ``frequency``, ``recency``, ``T``, ``monetary_value``.
+        Subscriptions: ``customer_id``, ``start``, ``end`` (NaT while
+        active), ``mrr`` (per month), ``plan``; or, for a wide table,
+        ``customer_id``, ``month``, ``mrr``.
+    report : Report
+    """
+
+    shape: str
+    mapping: dict[str, str]
+    table: pd.DataFrame
+    report: Report = field(repr=False)
+
+
+def _format_of(data: bytes, filename: str) -> str:
+    kind = sniff.container(data, filename)
+    lower = filename.lower()
+    if kind == "text" and lower.endswith(_SHEET_SUFFIXES):
+        raise DataError(
+            f"'{filename}' is named like a workbook but holds no spreadsheet; it may be damaged. "
+            "Open it in Excel or LibreOffice, save it again, and upload the new file."
+        )
+    return kind
+
+
+def read(data: bytes, filename: str, **overrides) -> Upload:
+    """Read an uploaded file of orders, customers or subscriptions.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content, at most :data:`MAX_UPLOAD_BYTES`.
+    filename : str
+        The file's name, for messages.
+    **overrides
+        ``shape`` ("orders", "customers", "subscriptions"); ``mapping``
+        (dict canonical name -> column in the file; merged over the detected
+        one); ``sep`` ("," ";" tab "|"); ``decimal`` ("." or ","); ``date_order``
+        ("DMY", "MDY", "YMD"); ``sheet`` (name or 0-based index);
+        ``encoding`` (Python codec name).
+
+    Returns
+    -------
+    Upload
+
+    Raises
+    ------
+    AmbiguousDateOrderError
+        When the day/month order cannot be told from the data (ask, then pass
+        ``date_order``).
+    DataError
+        For a file that cannot be used, with a message saying what to do.
+
+    Examples
+    --------
+    >>> csv = "kunde;dato;beløp\\nSørensen;23.11.2026;1 234,50\\nSørensen;02.12.2026;-34,50\\n"
+    >>> up = read(csv.encode("cp1252"), "salg.csv")
+    >>> up.shape, up.mapping["amount"], up.table["amount"].tolist(), up.report.decimal
+    ('orders', 'beløp', [1234.5, -34.5], ',')
+    """
+    unknown = set(overrides) - {
+        "shape",
+        "mapping",
+        "sep",
+        "decimal",
+        "date_order",
+        "sheet",
+        "encoding",
+    }
+    if unknown:
+        raise TypeError(f"read() got unexpected overrides: {', '.join(sorted(unknown))}")
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("read() takes the file's content as bytes")
+    data = bytes(data)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DataError(
+            f"The file is {len(data) / 1024 / 1024:.0f} MB; the limit is "
+            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Export a shorter period, or only the columns "
+            "customer, date and amount."
+        )
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise DataError(f"'{filename}' is empty. Export your data again and upload the new file.")
+    shape_override = overrides.get("shape")
+    if shape_override is not None and shape_override not in SHAPES:
+        raise DataError(f"Unknown kind of table '{shape_override}'. Choose {', '.join(SHAPES)}.")
+    date_order = overrides.get("date_order")
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise DataError(f"Unknown date order '{date_order}'. Choose DMY, MDY or YMD.")
+    decimal = overrides.get("decimal")
+    if decimal is not None and decimal not in (".", ","):
+        raise DataError("The decimal mark must be '.' or ','.")
+
+    kind = _format_of(data, filename)
+    if kind == "text":
+        raw = sniff.read_text(data, encoding=overrides.get("encoding"), sep=overrides.get("sep"))
+    else:
+        raw = sniff.read_excel(data, kind, overrides.get("sheet"))
+    return _interpret(raw, filename, overrides, shape_override, date_order, decimal)
+
+
+def _interpret(raw, filename, overrides, shape_override, date_order, decimal) -> Upload:
+    n = len(raw.rows)
+    blank = sniff.is_blank(raw.columns, n) if n else np.zeros(0, bool)
+    if blank.any():
+        raw = sniff.RawTable(
+            names=raw.names,
+            columns=tuple(c.filter(~blank) for c in raw.columns),
+            rows=raw.rows[~blank],
+            details=raw.details,
+            problems=raw.problems,
+        )
+    if len(raw.rows) == 0:
+        raise DataError(
+            f"'{filename}' has a header but no rows of data. Export it again with the data."
+        )
+    user_map = dict(overrides.get("mapping") or {})
+    missing_cols = [c for c in user_map.values() if c not in raw.names]
+    if missing_cols:
+        raise DataError(
+            f"The file has no column '{missing_cols[0]}'. Its columns are: {', '.join(raw.names)}.",
+            column=missing_cols[0],
+        )
+    shape, mapping, layout, source = _choose_shape(raw, shape_override, user_map)
+    opts = {
+        "format": raw.details.get("format"),
+        "date_order": date_order,
+        "decimal": decimal,
+        "hint": "," if raw.details.get("separator") == ";" else ".",
+    }
+    built = (
+        build_wide(raw, mapping, opts) if layout == "wide" else BUILDERS[shape](raw, mapping, opts)
+    )
+    info = built.info
+    used_cols = set(mapping.values())
+    if layout == "wide":
+        used_cols |= set(wide_months(raw.names))
+    warnings = list(info.get("warnings", ()))
+    if len(built.skipped):
+        warnings.append(
+            f"{len(built.skipped)} of {len(raw.rows)} rows were skipped; the list shows each row "
+            "and why."
+        )
+    if shape == "orders" and built.table["customer_id"].nunique() == 1:
+        warnings.append("All orders belong to one customer; retention figures need more customers.")
+    if shape == "orders" and info["date_min"] == info["date_max"]:
+        warnings.append("All orders are from one day; retention needs orders over several periods.")
+    report = Report(
+        rows_read=len(raw.rows) + len(raw.problems),
+        rows_used=len(built.table) if layout != "wide" else built.table["customer_id"].nunique(),
+        rows_skipped=len(built.skipped),
+        skipped=built.skipped,
+        blank_rows=int(blank.sum()),
+        shape=shape,
+        shape_source=source,
+        layout=layout,
+        file_format=raw.details.get("format", "csv"),
+        encoding=raw.details.get("encoding"),
+        separator=raw.details.get("separator"),
+        decimal=info.get("decimal"),
+        date_order=info.get("date_order"),
+        date_order_source=info.get("date_order_source"),
+        date_min=_stamp(info.get("date_min")),
+        date_max=_stamp(info.get("date_max")),
+        currency=info.get("currency"),
+        header_row=raw.details.get("header_row"),
+        sheet=raw.details.get("sheet"),
+        sheet_names=tuple(raw.details.get("sheet_names", ())),
+        columns=raw.names,
+        unused_columns=tuple(c for c in raw.names if c not in used_cols),
+        refund_rows=int(info.get("refund_rows", 0)),
+        warnings=tuple(warnings),
+    )
+    return Upload(shape=shape, mapping=mapping, table=built.table, report=report)
+
+
+def _stamp(value) -> pd.Timestamp | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
+
+
+def _choose_shape(raw, shape_override, user_map) -> tuple[str, dict[str, str], str, str]:
+    """Pick the kind of table and map its columns: by names first, then by content."""
+    names = raw.names
+    profiles: dict[str, dict] = {}
+
+    def profiles_for() -> dict[str, dict]:
+        if not profiles:
+            for name, col in zip(names, raw.columns, strict=True):
+                profiles[name] = profile(col)
+        return profiles
+
+    def mapping_for(shape: str) -> dict[str, str]:
+        by_name = match_names(names, shape)
+        by_name = {k: v for k, v in by_name.items() if v not in user_map.values()}
+        merged = {**by_name, **{k: v for k, v in user_map.items() if k in SHAPE_FIELDS[shape]}}
+        if missing_fields(merged, shape):
+            merged = fill_by_content(merged, names, profiles_for(), shape)
+        return merged
+
+    months = wide_months(names)
+    if len(months) >= 3 and shape_override in (None, "subscriptions"):
+        others = tuple(n for n in names if n not in months)
+        mapping = {
+            k: v for k, v in match_names(others, "subscriptions").items() if k == "customer_id"
+        }
+        mapping.update({k: v for k, v in user_map.items() if k == "customer_id"})
+        if "customer_id" not in mapping and others:
+            mapping["customer_id"] = others[0]
+        if "customer_id" in mapping:
+            return "subscriptions", mapping, "wide", "override" if shape_override else "detected"
+    if shape_override:
+        mapping = mapping_for(shape_override)
+        missing = missing_fields(mapping, shape_override)
+        if missing:
+            raise _wrong_shape(shape_override, missing, names, raw)
+        return shape_override, mapping, "long", "override"
+    order = sorted(SHAPES, key=lambda s: (-required_score(names, s), SHAPES.index(s)))
+    tried = []
+    for shape in order:
+        mapping = mapping_for(shape)
+        missing = missing_fields(mapping, shape)
+        if not missing:
+            return shape, mapping, "long", "detected"
+        tried.append((shape, missing))
+    raise _wrong_shape(order[0], dict(tried)[order[0]], names, raw)
+
+
+def _wrong_shape(shape: str, missing: list[str], names, raw) -> DataError:
+    wanted = " and ".join(FIELD_WORDS.get(f, f) for f in missing)
+    return DataError(
+        f"This file does not look like {_SHAPE_WORDS[shape]}: no column holds {wanted}. "
+        f"Its columns are: {', '.join(names)}. Pick the columns by hand, or upload an export "
+        "of orders, customers or subscriptions.",
+        column=None,
+    )

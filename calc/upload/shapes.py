@@ -1,0 +1,497 @@
+"""Detect the kind of table (orders, customers, subscriptions) and build its canonical form.
+
+Every builder takes the raw columns and a mapping (canonical name -> column in
+the file), cleans the mapped columns with vectorised parsers, and returns the
+canonical table, the rows it skipped with the reason, and what it detected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from calc.errors import DataError
+from calc.upload.amounts import parse_amounts
+from calc.upload.columns import SYNONYMS, _score, fold
+from calc.upload.dates import parse_dates
+from calc.upload.sniff import RawTable
+
+SHAPES = ("orders", "customers", "subscriptions")
+
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "orders": (("customer_id",), ("date",), ("amount",)),
+    "customers": (("customer_id",), ("orders", "frequency"), ("revenue", "monetary_value")),
+    "subscriptions": (("customer_id",), ("start",), ("mrr",)),
+}
+FIELD_WORDS = {
+    "customer_id": "the customer (id, number or e-mail)",
+    "date": "the order date",
+    "amount": "the order amount",
+    "orders": "the number of orders per customer",
+    "frequency": "the number of repeat purchases",
+    "revenue": "the revenue per customer",
+    "monetary_value": "the average order value",
+    "start": "the subscription start date",
+    "mrr": "the monthly amount",
+}
+
+_TOTAL = re.compile(
+    r"^\s*(grand total|sub ?total|totals?|totalt|total sum|sum|summa|suma|razem|ogolem|"
+    r"lacznie|yhteensa|gjithsej|totali|i alt|samlet|sum total)\b",
+    re.I,
+)
+_TRUE = {
+    "1", "true", "yes", "y", "x", "ja", "j", "tak", "t", "kylla", "k", "po", "returned",
+    "refunded", "return", "refund", "retur", "returnert", "returneret", "zwrot", "zwrocone",
+    "palautettu", "palautus", "kthyer", "rikthyer",
+}  # fmt: skip
+_RETURN_STATUS = re.compile(
+    r"(return|refund|retur|zwrot|zwroc|palaut|hyvit|kthyer|rimburs|reklam)", re.I
+)
+_MONTHS = {
+    # English, Norwegian/Danish, Polish, Finnish, Albanian month names and common abbreviations
+    1: ("jan", "january", "januar", "sty", "styczen", "stycznia", "tammi", "tammikuu", "janar"),
+    2: ("feb", "february", "februar", "lut", "luty", "lutego", "helmi", "helmikuu", "shk", "shkurt"),
+    3: ("mar", "march", "mars", "marts", "marzec", "marca", "maalis", "maaliskuu"),
+    4: ("apr", "april", "kwi", "kwiecien", "kwietnia", "huhti", "huhtikuu", "pri", "prill"),
+    5: ("may", "mai", "maj", "maja", "touko", "toukokuu"),
+    6: ("jun", "june", "juni", "cze", "czerwiec", "czerwca", "kesa", "kesakuu", "qer", "qershor"),
+    7: ("jul", "july", "juli", "lip", "lipiec", "lipca", "heina", "heinakuu", "korr", "korrik"),
+    8: ("aug", "august", "sie", "sierpien", "sierpnia", "elo", "elokuu", "gush", "gusht"),
+    9: ("sep", "sept", "september", "wrz", "wrzesien", "wrzesnia", "syys", "syyskuu", "sht", "shtator"),
+    10: ("oct", "october", "okt", "oktober", "paz", "pazdziernik", "pazdziernika", "loka", "lokakuu", "tet", "tetor"),
+    11: ("nov", "november", "lis", "listopad", "listopada", "marras", "marraskuu", "nen", "nentor"),
+    12: ("dec", "december", "des", "desember", "gru", "grudzien", "grudnia", "joulu", "joulukuu", "dhj", "dhjetor"),
+}  # fmt: skip
+_MONTH_WORD = {word: m for m, words in _MONTHS.items() for word in words}
+
+
+@dataclass(frozen=True)
+class Built:
+    """A canonical table with what was skipped and detected on the way."""
+
+    table: pd.DataFrame
+    skipped: pd.DataFrame
+    info: dict
+
+
+def month_of(header: str) -> pd.Timestamp | None:
+    """Read a column header as a calendar month, for wide subscription tables.
+
+    >>> [str(month_of(h).date()) for h in ("2026-01", "01.2026", "Jan 2026", "mars 2026")]
+    ['2026-01-01', '2026-01-01', '2026-01-01', '2026-03-01']
+    >>> month_of("amount") is None
+    True
+    """
+    text = fold(header)
+    m = re.fullmatch(r"(\d{4}) (\d{1,2})(?: 0?1)?", text) or re.fullmatch(
+        r"(\d{1,2}) (\d{4})", text
+    )
+    if m:
+        a, b = (int(x) for x in m.groups())
+        year, month = (a, b) if a > 1000 else (b, a)
+        return pd.Timestamp(year, month, 1) if 1 <= month <= 12 and 1990 < year < 2200 else None
+    m = re.fullmatch(r"([a-z]+) (\d{4})", text) or re.fullmatch(r"(\d{4}) ([a-z]+)", text)
+    if m:
+        word, year = (m.group(1), m.group(2)) if m.group(1).isalpha() else (m.group(2), m.group(1))
+        month = _MONTH_WORD.get(word)
+        return pd.Timestamp(int(year), month, 1) if month else None
+    return None
+
+
+def required_score(names: tuple[str, ...], shape: str) -> float:
+    """How well the column names alone fit ``shape``'s required fields (0-9)."""
+    folded = [fold(n) for n in names]
+    total = 0.0
+    for group in REQUIRED[shape]:
+        total += max((_score(f, SYNONYMS[field]) for field in group for f in folded), default=0)
+    return total
+
+
+def missing_fields(mapping: dict[str, str], shape: str) -> list[str]:
+    """Required fields of ``shape`` that ``mapping`` does not cover."""
+    return [group[0] for group in REQUIRED[shape] if not any(f in mapping for f in group)]
+
+
+def as_text(arr: pa.Array) -> pa.Array:
+    """Cells as trimmed text; whole numbers from Excel lose their ``.0``."""
+    if pa.types.is_floating(arr.type):
+        vals = arr.to_numpy(zero_copy_only=False)
+        finite = vals[~np.isnan(vals)]
+        if len(finite) and np.all(finite == np.round(finite)) and np.abs(finite).max() < 2**53:
+            arr = pc.cast(arr, pa.int64(), safe=False)
+    if not pa.types.is_string(arr.type):
+        arr = pc.cast(arr, pa.string())
+    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
+
+
+class _Skips:
+    """Collects skipped rows reason by reason; a row is reported once, for its first problem."""
+
+    def __init__(self, raw: RawTable) -> None:
+        self.raw = raw
+        self.taken = np.zeros(len(raw.rows), dtype=bool)
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: np.ndarray, reason: str, column: str | None = None) -> None:
+        mask = mask & ~self.taken
+        if not mask.any():
+            return
+        self.taken |= mask
+        if column is not None:
+            cells = as_text(self.raw.columns[self.raw.names.index(column)])
+            values = pc.filter(cells, pa.array(mask)).to_numpy(zero_copy_only=False)
+        else:
+            values = np.full(int(mask.sum()), "", dtype=object)
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "row": self.raw.rows[mask],
+                    "reason": reason,
+                    "column": column or "",
+                    "value": pd.array(values, dtype="str"),
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        extra = [
+            pd.DataFrame({"row": [r], "reason": [why], "column": [""], "value": [txt]})
+            for r, why, txt in self.raw.problems
+        ]
+        parts = self.parts + extra
+        if not parts:
+            return pd.DataFrame(
+                {
+                    "row": pd.Series([], dtype="int64"),
+                    "reason": pd.Series([], dtype="str"),
+                    "column": pd.Series([], dtype="str"),
+                    "value": pd.Series([], dtype="str"),
+                }
+            )
+        out = pd.concat(parts, ignore_index=True)
+        out["row"] = out["row"].astype("int64")
+        return out.sort_values("row", kind="stable", ignore_index=True)
+
+
+def _column(raw: RawTable, name: str) -> pa.Array:
+    return raw.columns[raw.names.index(name)]
+
+
+def _empty(text: pa.Array) -> np.ndarray:
+    return np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _total_rows(raw: RawTable, mapping: dict[str, str]) -> np.ndarray:
+    first = as_text(raw.columns[0])
+    names = [mapping["customer_id"]] if "customer_id" in mapping else []
+    texts = [first] + [as_text(_column(raw, n)) for n in names]
+    mask = np.zeros(len(raw.rows), dtype=bool)
+    for text in texts:
+        folded = pc.utf8_lower(text)
+        enc = pc.dictionary_encode(folded)
+        words = [fold(w) for w in enc.dictionary.to_pylist()]
+        hit = np.array([bool(_TOTAL.match(w)) for w in words], dtype=bool)
+        idx = enc.indices.to_numpy(zero_copy_only=False)
+        if len(hit):
+            mask |= hit[idx]
+    return mask
+
+
+def _codes(text: pa.Array) -> pd.Categorical:
+    enc = pc.dictionary_encode(text)
+    categories = pd.Index(enc.dictionary.to_numpy(zero_copy_only=False), dtype="str")
+    return pd.Categorical.from_codes(enc.indices.to_numpy(zero_copy_only=False), categories)
+
+
+def _bad(
+    mask_invalid: np.ndarray, empty: np.ndarray, skips: _Skips, what: str, column: str
+) -> None:
+    skips.add(empty, f"{what} is missing", column)
+    skips.add(mask_invalid, f"{what} is not understood", column)
+
+
+def _no_rows(column: str, skipped: pd.DataFrame, what: str) -> DataError:
+    if len(skipped) == 0:
+        return DataError(
+            "The file has a header but no rows of data. Export it again with the data."
+        )
+    first = skipped.iloc[0]
+    col = first["column"] or column
+    return DataError(
+        f"No row could be used: every row has a problem. The first is row {first['row']}: "
+        f"{first['reason']} (column '{col}': '{first['value']}'). Check that '{col}' really "
+        f"holds {what}, or pick another column for it.",
+        column=col,
+        rows=skipped["row"].head(20).tolist(),
+        example=str(first["value"]),
+    )
+
+
+def _optional_text(raw, mapping, keep, field) -> pd.Series:
+    text = pc.filter(as_text(_column(raw, mapping[field])), pa.array(keep))
+    return pd.Series(text.to_numpy(zero_copy_only=False), dtype="str")
+
+
+def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
+    """Canonical orders: customer_id (categorical), date, amount and optional columns."""
+    n = len(raw.rows)
+    skips = _Skips(raw)
+    skips.add(_total_rows(raw, mapping), "total or summary row")
+    cust = as_text(_column(raw, mapping["customer_id"]))
+    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    excel = opts.get("format") in ("xlsx", "xls", "ods")
+    dates = parse_dates(
+        _column(raw, mapping["date"]),
+        order=opts.get("date_order"),
+        column=mapping["date"],
+        serials=excel,
+    )
+    _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
+    amounts = parse_amounts(
+        _column(raw, mapping["amount"]), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+    )
+    _bad(
+        amounts.invalid,
+        np.isnan(amounts.values) & ~amounts.invalid,
+        skips,
+        "amount",
+        mapping["amount"],
+    )
+    keep = ~skips.taken
+    skipped = skips.frame()
+    if not keep.any():
+        raise _no_rows(mapping["amount"], skipped, "amounts, dates and customers")
+    keep_arr = pa.array(keep)
+    table = pd.DataFrame(
+        {
+            "customer_id": _codes(pc.filter(cust, keep_arr)),
+            "date": dates.values[keep],
+            "amount": amounts.values[keep],
+        }
+    )
+    for field in (
+        "order_id",
+        "customer_name",
+        "product",
+        "category",
+        "channel",
+        "country",
+        "status",
+    ):
+        if field in mapping:
+            table[field] = _optional_text(raw, mapping, keep, field)
+    if "quantity" in mapping:
+        table["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[keep]
+    returned = None
+    if "returned" in mapping:
+        flags = pc.utf8_lower(pc.filter(as_text(_column(raw, mapping["returned"])), keep_arr))
+        returned = np.isin(
+            np.array([fold(v) for v in flags.to_pylist()], dtype=object), list(_TRUE)
+        )
+    elif "status" in mapping:
+        returned = table["status"].str.contains(_RETURN_STATUS, na=False).to_numpy(dtype=bool)
+    if returned is not None:
+        table["returned"] = returned
+    currency = amounts.currency
+    if currency is None and "currency" in mapping:
+        codes = _optional_text(raw, mapping, keep, "currency")
+        top = codes[codes != ""].mode()
+        currency = str(top.iloc[0]).upper() if len(top) else None
+    dmin, dmax = table["date"].min(), table["date"].max()
+    info = {
+        "decimal": amounts.decimal,
+        "currency": currency,
+        "date_order": dates.order,
+        "date_order_source": dates.source,
+        "date_min": dmin,
+        "date_max": dmax,
+        "refund_rows": int((table["amount"] < 0).sum()),
+        "rows_total": n,
+    }
+    return Built(table, skipped, info)
+
+
+def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
+    """Canonical customers: one row per customer with orders, revenue and/or the RFM summary."""
+    n = len(raw.rows)
+    skips = _Skips(raw)
+    skips.add(_total_rows(raw, mapping), "total or summary row")
+    cust = as_text(_column(raw, mapping["customer_id"]))
+    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    numbers, dates, decimal, currency = {}, {}, None, None
+    for field in ("orders", "revenue", "frequency", "recency", "T", "monetary_value"):
+        if field in mapping:
+            got = parse_amounts(
+                _column(raw, mapping[field]),
+                decimal=opts.get("decimal"),
+                hint=opts.get("hint", "."),
+            )
+            skips.add(got.invalid, f"{field.replace('_', ' ')} is not a number", mapping[field])
+            numbers[field] = got.values
+            if field in ("revenue", "monetary_value"):
+                decimal, currency = got.decimal, currency or got.currency
+    for field in ("first_purchase", "last_purchase"):
+        if field in mapping:
+            got = parse_dates(
+                _column(raw, mapping[field]),
+                order=opts.get("date_order"),
+                column=mapping[field],
+                serials=opts.get("format") in ("xlsx", "xls", "ods"),
+            )
+            skips.add(got.invalid, f"{field.replace('_', ' ')} is not a date", mapping[field])
+            dates[field] = got
+    money = "revenue" if "revenue" in numbers else "monetary_value"
+    skips.add(np.isnan(numbers[money]), f"{money.replace('_', ' ')} is missing", mapping[money])
+    keep = ~skips.taken
+    skipped = skips.frame()
+    if not keep.any():
+        raise _no_rows(mapping[money], skipped, "numbers per customer")
+    table = pd.DataFrame({"customer_id": _codes(pc.filter(cust, pa.array(keep)))})
+    if "customer_name" in mapping:
+        table["customer_name"] = _optional_text(raw, mapping, keep, "customer_name")
+    for field, got in dates.items():
+        table[field] = got.values[keep]
+    for field, values in numbers.items():
+        table[field] = values[keep]
+    for field in ("category", "channel", "country"):
+        if field in mapping:
+            table[field] = _optional_text(raw, mapping, keep, field)
+    info = {"decimal": decimal, "currency": currency, "rows_total": n}
+    if dates:
+        first = next(iter(dates.values()))
+        info.update(date_order=first.order, date_order_source=first.source)
+        stamps = np.concatenate([table[f].to_numpy() for f in dates])
+        info.update(
+            date_min=pd.Timestamp(np.nanmin(stamps)), date_max=pd.Timestamp(np.nanmax(stamps))
+        )
+    duplicates = int(table["customer_id"].duplicated().sum())
+    if duplicates:
+        info["warnings"] = (
+            f"{duplicates} customers appear on more than one row; each row is counted as it is.",
+        )
+    return Built(table, skipped, info)
+
+
+def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
+    """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan."""
+    n = len(raw.rows)
+    skips = _Skips(raw)
+    skips.add(_total_rows(raw, mapping), "total or summary row")
+    cust = as_text(_column(raw, mapping["customer_id"]))
+    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    excel = opts.get("format") in ("xlsx", "xls", "ods")
+    start = parse_dates(
+        _column(raw, mapping["start"]), order=opts.get("date_order"), column=mapping["start"],
+        serials=excel,
+    )  # fmt: skip
+    _bad(
+        start.invalid,
+        np.isnat(start.values) & ~start.invalid,
+        skips,
+        "start date",
+        mapping["start"],
+    )
+    end_values = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    if "end" in mapping:
+        end = parse_dates(
+            _column(raw, mapping["end"]), order=opts.get("date_order") or start.order,
+            column=mapping["end"], serials=excel,
+        )  # fmt: skip
+        skips.add(end.invalid, "end date is not understood", mapping["end"])
+        end_values = end.values
+        with np.errstate(invalid="ignore"):
+            skips.add(end_values < start.values, "ends before it starts", mapping["end"])
+    mrr = parse_amounts(
+        _column(raw, mapping["mrr"]), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+    )
+    _bad(mrr.invalid, np.isnan(mrr.values) & ~mrr.invalid, skips, "monthly amount", mapping["mrr"])
+    keep = ~skips.taken
+    skipped = skips.frame()
+    if not keep.any():
+        raise _no_rows(mapping["mrr"], skipped, "subscriptions")
+    table = pd.DataFrame(
+        {
+            "customer_id": _codes(pc.filter(cust, pa.array(keep))),
+            "start": start.values[keep],
+            "end": end_values[keep],
+            "mrr": mrr.values[keep],
+        }
+    )
+    for field in ("plan", "customer_name", "channel", "country"):
+        if field in mapping:
+            table[field] = _optional_text(raw, mapping, keep, field)
+    stamps = np.concatenate([table["start"].to_numpy(), table["end"].dropna().to_numpy()])
+    info = {
+        "decimal": mrr.decimal,
+        "currency": mrr.currency,
+        "date_order": start.order,
+        "date_order_source": start.source,
+        "date_min": pd.Timestamp(stamps.min()),
+        "date_max": pd.Timestamp(stamps.max()),
+        "rows_total": n,
+        "layout": "long",
+    }
+    return Built(table, skipped, info)
+
+
+def wide_months(names: tuple[str, ...]) -> dict[str, pd.Timestamp]:
+    """Columns whose header is a month (``2026-01``, ``Jan 2026``): a wide revenue table."""
+    found = {name: month_of(name) for name in names}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
+    """Revenue per customer per month (one column a month) to a long table.
+
+    Returns columns customer_id, month (first day), mrr; empty cells are left
+    out, so a customer has no row in a month without revenue.
+    """
+    months = wide_months(raw.names)
+    n = len(raw.rows)
+    skips = _Skips(raw)
+    skips.add(_total_rows(raw, mapping), "total or summary row")
+    cust = as_text(_column(raw, mapping["customer_id"]))
+    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    parsed = {}
+    decimal, currency = None, None
+    for name in months:
+        got = parse_amounts(
+            _column(raw, name), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+        )
+        skips.add(got.invalid, "monthly amount is not understood", name)
+        parsed[name] = got.values
+        decimal, currency = decimal or got.decimal, currency or got.currency
+    keep = ~skips.taken
+    skipped = skips.frame()
+    if not keep.any():
+        raise _no_rows(next(iter(months)), skipped, "monthly amounts")
+    ids = _codes(pc.filter(cust, pa.array(keep)))
+    frames = []
+    for name, month in sorted(months.items(), key=lambda kv: kv[1]):
+        values = parsed[name][keep]
+        has = ~np.isnan(values)
+        frames.append(pd.DataFrame({"customer_id": ids[has], "month": month, "mrr": values[has]}))
+    table = pd.concat(frames, ignore_index=True)
+    table["month"] = table["month"].astype("datetime64[ns]")
+    info = {
+        "decimal": decimal,
+        "currency": currency,
+        "date_min": min(months.values()),
+        "date_max": max(months.values()),
+        "rows_total": n,
+        "layout": "wide",
+    }
+    return Built(table, skipped, info)
+
+
+BUILDERS = {
+    "orders": build_orders,
+    "customers": build_customers,
+    "subscriptions": build_subscriptions,
+}

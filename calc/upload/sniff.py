@@ -1,0 +1,506 @@
+"""Recognise what kind of file an upload is and turn it into raw text columns.
+
+Everything here works on ``bytes`` in memory. The result is a :class:`RawTable`:
+the header names as written in the file, one Arrow array per column (strings
+for text files; typed where an Excel cell carries a date or number) and, for
+each data row, its row number as a spreadsheet or text editor shows it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from calc.errors import DataError
+
+SEPARATORS = (",", ";", "\t", "|")
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+_SAMPLE_LINES = 60
+_QUOTED = re.compile(r'"[^"]*"')
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"BM", None),  # bitmap only when more evidence follows; see _binary_kind
+    (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"RIFF", "a media file"),
+)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Columns of one table as found in the file, before any cleaning.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Header cells as written (made unique by appending `` (2)``).
+    columns : tuple of pyarrow.Array
+        One array per column, same length; strings for text files.
+    rows : numpy.ndarray
+        For each data row, its row number in the file (first row is 1).
+    details : dict
+        How the file was read: ``format``, ``encoding``, ``separator``,
+        ``header_row``, ``sheet``, ``sheet_names``.
+    problems : tuple of (int, str, str)
+        Lines that could not be split into the header's columns:
+        ``(row, reason, text)``.
+    """
+
+    names: tuple[str, ...]
+    columns: tuple[pa.Array, ...]
+    rows: np.ndarray
+    details: dict = field(default_factory=dict)
+    problems: tuple[tuple[int, str, str], ...] = ()
+
+
+def container(data: bytes, filename: str) -> str:
+    """Name the container of an upload from its first bytes.
+
+    Returns ``"xlsx"`` (also for ODS, told apart later), ``"xls"``, or
+    ``"text"``. Raises :class:`DataError` for images, documents, archives,
+    password-protected workbooks and binary data.
+
+    >>> container(b"kunde;dato\\n", "x.csv")
+    'text'
+    """
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    if data.startswith(_OLE):
+        if _ENCRYPTED in data[:1_000_000] or _ENCRYPTED in data[-1_000_000:]:
+            raise DataError(
+                f"'{filename}' is protected with a password, so it cannot be read. "
+                "Open it in Excel, remove the password (File > Info > Protect Workbook), "
+                "save, and upload it again."
+            )
+        return "xls"
+    for magic, what in _MAGIC:
+        if what and data.startswith(magic):
+            raise DataError(
+                f"'{filename}' is {what}, not a spreadsheet. Upload a CSV, TXT, XLSX, XLS or "
+                "ODS file exported from your shop, bookkeeping or billing system."
+            )
+    return "text"
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """Decode text bytes, trying BOMs, UTF-16, UTF-8, then Windows-1252.
+
+    Returns the text and the encoding's name. A strict decode that succeeds is
+    taken; UTF-8 is tried before Windows-1252 because a Windows-1252 file with
+    accented letters is almost never valid UTF-8.
+
+    >>> decode("Sørensen".encode("cp1252"))
+    ('Sørensen', 'cp1252')
+    >>> decode(b"\\xef\\xbb\\xbfJ\\xc3\\xb8rgen")
+    ('Jørgen', 'utf-8-sig')
+    """
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise DataError(
+                f"The file cannot be read as {encoding}. Choose another encoding, or leave "
+                "it on automatic."
+            ) from exc
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ["utf-16"]
+    else:
+        head = data[:4000]
+        odd_zero = head[1::2].count(0) / max(1, len(head[1::2]))
+        even_zero = head[0::2].count(0) / max(1, len(head[0::2]))
+        candidates = []
+        if odd_zero > 0.3 and even_zero < 0.05:
+            candidates.append("utf-16-le")
+        elif even_zero > 0.3 and odd_zero < 0.05:
+            candidates.append("utf-16-be")
+        candidates += ["utf-8", "cp1252"]
+    for name in candidates:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            break
+        return text, name
+    raise DataError(
+        "This file does not contain readable text or a spreadsheet. Upload a CSV, TXT, "
+        "XLSX, XLS or ODS export of your orders, customers or subscriptions."
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    head = text[:20_000]
+    if not head:
+        return False
+    control = sum(1 for ch in head if ch < " " and ch not in "\t\r\n")
+    return control / len(head) > 0.01
+
+
+def _split(line: str, sep: str) -> list[str]:
+    return next(csv.reader([line], delimiter=sep, quotechar='"'), [])
+
+
+def guess_separator(lines: list[str]) -> str:
+    """Pick the separator that splits the sample lines most consistently.
+
+    For every candidate, the most common count per line (outside quotes) is
+    found; the candidate whose count is the same on the largest share of lines
+    wins, then the one giving more columns.
+
+    >>> guess_separator(["kunde;dato;beløp", "1;23.11.2026;12,50", "2;24.11.2026;7,00"])
+    ';'
+    """
+    best, best_key = None, (0.0, 0)
+    stripped = [_QUOTED.sub("", line) for line in lines]
+    for sep in SEPARATORS:
+        counts = [line.count(sep) for line in stripped]
+        mode, _ = Counter(counts).most_common(1)[0]
+        if mode == 0:
+            nonzero = [c for c in counts if c]
+            if not nonzero:
+                continue
+            mode, _ = Counter(nonzero).most_common(1)[0]
+        share = sum(c == mode for c in counts) / len(counts)
+        key = (round(share, 2), mode)
+        if key > best_key:
+            best, best_key = sep, key
+    if best is None:
+        raise DataError(
+            "The file has only one column. A table of orders needs at least a customer, a "
+            "date and an amount, separated by commas, semicolons, tabs or |."
+        )
+    return best
+
+
+_NUMBERISH = re.compile(r"^[\s\-+(]*[$€£]?\s*[\d.,' \u00a0]+\s*(kr|zł|[A-Z]{3})?\)?\s*$")
+_DATEISH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def _is_value(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(cell) and bool(_NUMBERISH.match(cell) or _DATEISH.match(cell))
+
+
+def header_index(rows: list[list[str]]) -> int | None:
+    """Find the header among the first rows; ``None`` when the file has none.
+
+    The header is the first row that fills at least half as many cells as a
+    typical row below it and is made of text rather than numbers or dates.
+    Title lines above it (one filled cell) are skipped.
+
+    >>> header_index([["Sales 2026"], [], ["id", "date", "amount"], ["1", "2026-01-02", "5"]])
+    2
+    >>> header_index([["1", "2026-01-02", "5"], ["2", "2026-01-03", "7"]]) is None
+    True
+    """
+    filled = [sum(1 for c in row if c.strip()) for row in rows]
+    typical = Counter(f for f in filled if f >= 2).most_common(1)
+    if not typical:
+        return None
+    width = typical[0][0]
+    for i, row in enumerate(rows):
+        if filled[i] >= max(2, (width + 1) // 2):
+            values = sum(_is_value(c) for c in row)
+            return None if values * 2 > filled[i] else i
+    return None  # pragma: no cover - a row of width `width` always exists
+
+
+def unique_names(names: list[str]) -> tuple[str, ...]:
+    """Make header names unique and non-empty, keeping their order.
+
+    >>> unique_names(["Dato", "", "Dato"])
+    ('Dato', 'column 2', 'Dato (2)')
+    """
+    seen: Counter = Counter()
+    out = []
+    for i, raw in enumerate(names):
+        name = str(raw).strip() if raw is not None else ""
+        name = name or f"column {i + 1}"
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return tuple(out)
+
+
+def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = None) -> RawTable:
+    """Split a delimited text file into string columns.
+
+    The sample (first lines) decides the separator and the header row; the
+    whole file is then split by Arrow's CSV reader with every column read as
+    text, so no number or date rule is applied before we know the column's
+    meaning.
+    """
+    text, enc = decode(data, encoding)
+    if not text.strip():
+        raise DataError("The file is empty. Export your data again and upload the new file.")
+    if "\n" not in text and "\r" in text:
+        text = text.replace("\r", "\n")
+    lines = text.split("\n", 400)[:400]
+    physical = [line.rstrip("\r") for line in lines]
+    if len(lines) > 400 or not text.endswith("\n"):
+        physical = physical[:-1] or physical  # the last piece may be cut mid-line
+    sample = [line for line in physical if line.strip()][:_SAMPLE_LINES]
+    if sep is None:
+        sep = guess_separator(sample)
+    elif sep not in SEPARATORS:
+        raise DataError(
+            "The separator must be a comma, semicolon, tab or |. Pick one of those, or leave "
+            "it on automatic."
+        )
+    parsed = [_split(line, sep) for line in physical]
+    found = header_index([row for row in parsed if any(c.strip() for c in row)][:_SAMPLE_LINES])
+    nonblank = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
+    if found is None:
+        header_line = None
+        first_data = nonblank[0]
+        width = Counter(len(parsed[i]) for i in nonblank[:_SAMPLE_LINES]).most_common(1)[0][0]
+        names = unique_names([f"column {i + 1}" for i in range(width)])
+    else:
+        header_line = nonblank[found]
+        first_data = header_line + 1
+        names = unique_names(parsed[header_line])
+    body = text.encode("utf-8") if enc != "utf-8" else data
+    if body.startswith(codecs.BOM_UTF8):
+        body = body[3:]
+    skip = first_data
+    internal = [f"c{i}" for i in range(len(names))]
+    problems: list[tuple[int, str, str]] = []
+
+    def on_invalid(row):
+        problems.append((row.number, row.text))
+        return "skip"
+
+    def parse(threads: bool):
+        return pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(
+                skip_rows=skip, column_names=internal, use_threads=threads, block_size=1 << 24
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, invalid_row_handler=on_invalid, newlines_in_values=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(internal, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        table = parse(True)
+        if problems:
+            problems.clear()
+            table = parse(False)  # row numbers of bad lines are only known single-threaded
+    except pa.ArrowInvalid as exc:  # pragma: no cover - the handler skips bad rows
+        raise DataError(
+            "The file could not be split into columns. Check that it is a CSV export and "
+            "choose the separator by hand."
+        ) from exc
+    n = table.num_rows
+    bad_lines = {num for num, _ in problems if num is not None}
+    rows = _row_numbers(body, first_line=skip + 1, expected=n, bad_lines=bad_lines)
+    kept_problems = tuple(
+        (num or 0, "does not have the same number of columns as the header", txt.strip())
+        for num, txt in problems
+        if txt.strip(sep + " \t")
+    )
+    columns = tuple(table.column(c).combine_chunks() for c in internal)
+    return RawTable(
+        names=names,
+        columns=columns,
+        rows=rows,
+        details={
+            "format": "csv",
+            "encoding": enc,
+            "separator": sep,
+            "header_row": None if header_line is None else header_line + 1,
+        },
+        problems=kept_problems,
+    )
+
+
+def _row_numbers(body: bytes, *, first_line: int, expected: int, bad_lines: set[int]) -> np.ndarray:
+    """File line numbers (1-based) of the rows Arrow returned.
+
+    Arrow skips empty lines and bad lines; when there are none of either, data
+    row ``i`` sits on line ``first_line + i``. Otherwise the non-empty lines
+    are located with numpy (no quoted line breaks are assumed).
+    """
+    simple = np.arange(first_line, first_line + expected, dtype=np.int64)
+    has_blank = b"\n\n" in body or b"\n\r\n" in body
+    if not bad_lines and not has_blank:
+        return simple
+    buf = np.frombuffer(body, dtype=np.uint8)
+    breaks = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(buf)]))
+    length = ends - starts
+    cr = np.zeros(len(starts), dtype=bool)
+    has = length > 0
+    cr[has] = buf[ends[has] - 1] == 13
+    length = length - cr
+    numbers = np.arange(1, len(starts) + 1, dtype=np.int64)
+    keep = (length > 0) & (numbers >= first_line)
+    if bad_lines:
+        keep &= ~np.isin(numbers, np.fromiter(bad_lines, dtype=np.int64))
+    found = numbers[keep]
+    return found if len(found) == expected else simple
+
+
+# ---------------------------------------------------------------- spreadsheets
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', re.S)
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', re.S)
+_REL_REV = re.compile(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', re.S)
+_ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(/>|>(.*?)</row>)", re.S)
+_CELL = re.compile(rb"<c\b[^>]*?(/>|>(.*?)</c>)", re.S)
+
+
+def _xlsx_header_row(data: bytes, sheet_index: int) -> int | None:
+    """Peek at the top of an XLSX sheet to find its header row (0-based).
+
+    Only the first 256 KB of the sheet's XML are decompressed, so a million-row
+    workbook is not read twice. Returns ``None`` when this cannot be decided.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names:
+                return None
+            workbook = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            targets = {rid: tgt for rid, tgt in _REL.findall(rels)}
+            targets.update({rid: tgt for tgt, rid in _REL_REV.findall(rels)})
+            sheets = _SHEET_REL.findall(workbook)
+            target = targets[sheets[sheet_index][1]].decode()
+            path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            with zf.open(path) as fh:
+                head = fh.read(256 * 1024)
+    except (KeyError, IndexError, zipfile.BadZipFile, OSError):
+        return None
+    rows = []
+    for number, _, inner in _ROW.findall(head)[:_SAMPLE_LINES]:
+        cells = [c for _, c in _CELL.findall(inner or b"") if b"<v>" in c or b"<t" in c]
+        rows.append((int(number) - 1, len(cells)))
+    if not rows:
+        return None
+    typical = Counter(n for _, n in rows if n >= 2).most_common(1)
+    if not typical:
+        return rows[0][0]
+    width = typical[0][0]
+    return next(r for r, n in rows if n >= max(2, (width + 1) // 2))
+
+
+def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTable:
+    """Read one sheet of an XLSX, XLS or ODS workbook with fastexcel.
+
+    fastexcel (calamine, Rust) returns Arrow columns, keeping dates as dates
+    and numbers as numbers; cells with formulas give their stored values.
+    """
+    import fastexcel  # imported here: only Excel uploads pay for it
+
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet_names = tuple(reader.sheet_names)
+    except Exception as exc:  # fastexcel raises its own and Rust panics as several types
+        raise DataError(
+            "The workbook could not be opened; it may be damaged or not really an Excel "
+            "file. Open it in Excel or LibreOffice, save it again, and upload the new file."
+        ) from exc
+    fmt = "ods" if kind == "zip" and b"opendocument.spreadsheet" in data[:200] else kind
+    if fmt == "zip":
+        fmt = "xlsx"
+    if sheet is None:
+        index = 0
+    elif isinstance(sheet, int) and 0 <= sheet < len(sheet_names):
+        index = sheet
+    elif isinstance(sheet, str) and sheet in sheet_names:
+        index = sheet_names.index(sheet)
+    else:
+        raise DataError(
+            f"The workbook has no sheet '{sheet}'. Its sheets are: {', '.join(sheet_names)}."
+        )
+    header = _xlsx_header_row(data, index) if fmt == "xlsx" else None
+    try:
+        if header is not None:
+            batch = reader.load_sheet(index, header_row=header).to_arrow()
+            raw = [str(c) for c in batch.schema.names]
+            first_row = header + 2
+            if not _plausible_header(raw, batch):
+                header = None
+        if header is None:
+            batch = reader.load_sheet(index, header_row=None, skip_rows=0).to_arrow()
+    except Exception as exc:
+        raise DataError(
+            f"The sheet '{sheet_names[index]}' could not be read; it may be damaged. Open "
+            "the workbook in Excel or LibreOffice, save it again, and upload the new file."
+        ) from exc
+    columns = [batch.column(i) for i in range(batch.num_columns)]
+    if header is None:
+        columns, raw, first_row = _split_header(columns)
+    names = unique_names(["" if n.startswith("__UNNAMED__") else n for n in raw])
+    n = batch.num_rows if not columns else len(columns[0])
+    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    return RawTable(
+        names=names,
+        columns=tuple(columns),
+        rows=rows,
+        details={
+            "format": fmt,
+            "sheet": sheet_names[index],
+            "sheet_names": sheet_names,
+            "header_row": first_row - 1 if names and raw else None,
+        },
+    )
+
+
+def _plausible_header(names: list[str], batch: pa.RecordBatch) -> bool:
+    named = sum(not n.startswith("__UNNAMED__") for n in names)
+    return batch.num_columns > 0 and named * 2 >= batch.num_columns
+
+
+def _split_header(columns: list[pa.Array]) -> tuple[list[pa.Array], list[str], int]:
+    """Find the header inside columns read without one (all as text)."""
+    if not columns:
+        return columns, [], 1
+    top = min(len(columns[0]), _SAMPLE_LINES)
+    head = [["" if v is None else str(v) for v in col.slice(0, top).to_pylist()] for col in columns]
+    rows = [[head[c][r] for c in range(len(columns))] for r in range(top)]
+    found = header_index(rows)
+    if found is None:
+        start = next((r for r in range(top) if any(x.strip() for x in rows[r])), 0)
+        names = [f"column {i + 1}" for i in range(len(columns))]
+        return [col.slice(start) for col in columns], names, start + 1
+    names = rows[found]
+    return [col.slice(found + 1) for col in columns], names, found + 2
+
+
+def is_blank(columns: tuple[pa.Array, ...], n: int) -> np.ndarray:
+    """Rows in which every cell is empty or only spaces."""
+    blank = np.ones(n, dtype=bool)
+    for col in columns:
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            empty = pc.equal(pc.utf8_trim_whitespace(col), "")
+            empty = pc.fill_null(empty, True)
+        else:
+            empty = pc.is_null(col)
+        blank &= np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+    return blank
