@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from calc._validate import non_negative
 from calc.clv import (
     MAX_PERIODS,
     PERIODS,
@@ -349,3 +350,10 @@ def test_rule_clv_report_lifespan_of_at_least_one_year():
     with pytest.raises(InputError, match="under 1 year") as err:
         clv_report(50, 4, 0.4, 0.1, 120, lifespan_years=0.5)
     assert err.value.field == "lifespan_years"
+
+
+def test_rule_messages_name_the_field_when_no_label_is_given():
+    """Shared helper: without a label the message spells the field in words."""
+    with pytest.raises(InputError, match=r"^Monthly spend cannot be negative") as err:
+        non_negative(-1, "monthly_spend")
+    assert err.value.field == "monthly_spend"

@@ -225,3 +225,9 @@ def test_rule_target_horizon_must_be_whole():
     with pytest.raises(InputError, match="whole number") as err:
         required_retention(500, 100, 0.1, periods=1.5)
     assert err.value.field == "periods"
+
+
+def test_uplift_absorbs_binary_rounding_at_the_edges():
+    """0.3 - (0.1 + 0.2) is -5.6e-17 in binary: read as 0% retention, not refused."""
+    result = retention_uplift(100, 0.3, 10, 10.0, uplift=-(0.1 + 0.2))
+    assert result.scenario.retention_rate == 0.0
