@@ -6,9 +6,12 @@ from calc.errors import InputError
 from calc.metrics import churn_from_counts, days_in_period, parse_scores, purchase_interval_days
 
 
-def test_churn_from_counts_hubspot_example():
-    """HubSpot's retention example: S=200, N=40, E=180 -> retention 70%, so churn 30%."""
-    assert churn_from_counts(200, 180, 40) == pytest.approx(0.30)
+def test_churn_from_counts_hand_worked_on_hubspots_formula():
+    """HubSpot's CRR = (E - N) / S; hand-worked: S=200, N=40, E=220 -> 90% kept, 10% churn.
+
+    Customers lost = S + N - E = 200 + 40 - 220 = 20, and 20 / 200 = 0.10.
+    """
+    assert churn_from_counts(200, 220, 40) == pytest.approx(0.10)
 
 
 def test_purchase_interval_hand_worked():
