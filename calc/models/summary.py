@@ -1,0 +1,454 @@
+"""Per-customer summaries of an order log, the input of the repeat-buying models.
+
+Definitions (the standard ones of Fader, Hardie and Lee 2005 and the
+``lifetimes`` library), per customer, for an order log observed up to and
+including ``observation_end``:
+
+- Orders on the same calendar day count as one purchase (their amounts add up).
+- ``frequency``: repeat purchases, that is purchase days after the first one.
+- ``recency``: time from the first purchase day to the last purchase day; 0
+  for customers without a repeat purchase.
+- ``age`` (``T``): time from the first purchase day to ``observation_end``.
+- ``mean_value``: mean amount of the repeat purchases, the first purchase day
+  excluded (it often differs: welcome offers, starter kits); 0 for customers
+  without a repeat purchase.
+
+Times are whole days converted to the chosen unit: ``"D"`` days, ``"W"``
+weeks (7 days) or ``"M"`` months (365.25 / 12 = 30.4375 days, an average
+month). :func:`convert_time` is the one place where units are converted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from calc.errors import DataError, InputError
+
+#: Length of each time unit in days.
+DAYS_PER_UNIT = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Y": 365.25}
+#: Plain names of the units, for messages and labels.
+UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}
+#: Units a customer summary (and so a model) can be expressed in.
+SUMMARY_UNITS = ("D", "W", "M")
+
+
+def convert_time(value, from_unit: str, to_unit: str):
+    """Convert a duration between days, weeks, months and years.
+
+    Parameters
+    ----------
+    value : float or array
+        Duration in ``from_unit``.
+    from_unit, to_unit : {"D", "W", "M", "Y"}
+        Days, weeks (7 days), months (30.4375 days) and years (365.25 days).
+
+    Returns
+    -------
+    float or ndarray
+        Duration in ``to_unit``.
+
+    Examples
+    --------
+    >>> round(convert_time(90, "D", "W"), 3), convert_time(1, "Y", "M")
+    (12.857, 12.0)
+    """
+    factor = (
+        DAYS_PER_UNIT[_unit(from_unit, "from_unit", DAYS_PER_UNIT)]
+        / DAYS_PER_UNIT[_unit(to_unit, "to_unit", DAYS_PER_UNIT)]
+    )
+    result = np.asarray(value, dtype=float) * factor
+    return float(result) if result.ndim == 0 else result
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    """Frequency, recency, age and value of every customer of an order log.
+
+    Attributes
+    ----------
+    customer_id : ndarray
+        Customer identifiers, in order of their first row in the log.
+    frequency : ndarray of int
+        Repeat purchases (purchase days after the first).
+    recency : ndarray of float
+        First to last purchase day, in ``unit``.
+    age : ndarray of float
+        First purchase day to ``observation_end``, in ``unit``.
+    mean_value : ndarray of float
+        Mean amount per repeat purchase day; 0 without repeat purchases.
+    total_value : ndarray of float
+        Amount of all the customer's orders, first day included.
+    first_purchase : ndarray of datetime64[D]
+        Day of the first purchase.
+    unit : str
+        ``"D"``, ``"W"`` or ``"M"``.
+    observation_end : numpy.datetime64
+        Last day of observation (included).
+    """
+
+    customer_id: np.ndarray
+    frequency: np.ndarray
+    recency: np.ndarray
+    age: np.ndarray
+    mean_value: np.ndarray
+    total_value: np.ndarray
+    first_purchase: np.ndarray
+    unit: str
+    observation_end: np.datetime64
+
+    @property
+    def n_customers(self) -> int:
+        """Number of customers."""
+        return int(self.frequency.size)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per customer, indexed by ``customer_id``.
+
+        Examples
+        --------
+        >>> s = summarize(["a", "a"], ["2024-01-01", "2024-01-15"], [10.0, 20.0], unit="W")
+        >>> s.to_frame().loc["a", ["recency", "age", "mean_value"]].tolist()
+        [2.0, 2.0, 20.0]
+        """
+        return pd.DataFrame(
+            {
+                "frequency": self.frequency,
+                "recency": self.recency,
+                "age": self.age,
+                "mean_value": self.mean_value,
+                "total_value": self.total_value,
+                "first_purchase": self.first_purchase,
+            },
+            index=pd.Index(self.customer_id, name="customer_id"),
+        )
+
+
+def summarize(customer_id, date, amount, *, unit: str, observation_end=None) -> CustomerSummary:
+    """Summarise an order log into one row per customer.
+
+    Parameters
+    ----------
+    customer_id : array-like
+        Customer of every order (any hashable values; text or numbers).
+    date : array-like of dates
+        Order dates (datetime64, ``datetime``/``Timestamp`` objects, or ISO
+        text such as ``"2024-03-31"``). Times of day are ignored; time zones
+        are dropped, keeping the local date.
+    amount : array-like of float
+        Order amounts, in one currency.
+    unit : {"D", "W", "M"}
+        Time unit of recency and age: days, weeks or months (30.4375 days).
+    observation_end : date, optional
+        Last day of observation, included; defaults to the last order date.
+
+    Returns
+    -------
+    CustomerSummary
+        Per-customer frequency, recency, age and mean repeat value (see the
+        module description for the exact definitions).
+
+    Raises
+    ------
+    DataError
+        Inputs of different lengths, an empty log, missing customers, dates
+        that cannot be read, amounts that are not numbers, or orders dated
+        after ``observation_end``.
+    InputError
+        Unknown ``unit`` or unreadable ``observation_end``.
+
+    Notes
+    -----
+    Customer ids are turned into integer codes once; orders are grouped by
+    sorting one 64-bit key (customer code and day) and finding where it
+    changes, so a million-row log takes a fraction of a second.
+
+    Examples
+    --------
+    Customer ``a`` buys on 1 January (10), twice on 8 January (5 + 15) and on
+    29 January (30); observation ends 31 January:
+
+    >>> s = summarize(
+    ...     ["a", "a", "a", "a", "b"],
+    ...     ["2024-01-01", "2024-01-08", "2024-01-08", "2024-01-29", "2024-01-15"],
+    ...     [10.0, 5.0, 15.0, 30.0, 8.0],
+    ...     unit="W",
+    ...     observation_end="2024-01-31",
+    ... )
+    >>> s.frequency.tolist(), s.recency.tolist(), s.age.round(3).tolist(), s.mean_value.tolist()
+    ([2, 0], [4.0, 0.0], [4.286, 2.286], [25.0, 0.0])
+    """
+    unit = _unit(unit, "unit", SUMMARY_UNITS)
+    codes, uniques, days, values = _prepare(customer_id, date, amount)
+    end = _end_day(observation_end, days)
+    _reject_after(days, end)
+    return _summarize_codes(codes, uniques, days, values, end, unit)
+
+
+@dataclass(frozen=True)
+class CalibrationHoldout:
+    """An order log split in time, to check a model on purchases it did not see.
+
+    Attributes
+    ----------
+    calibration : CustomerSummary
+        Summary of the orders up to and including ``calibration_end``, for the
+        customers who had bought by then.
+    holdout_purchases : ndarray of int
+        Purchase days of each of those customers after ``calibration_end`` up
+        to and including ``observation_end`` (same-day orders count once).
+    holdout_value : ndarray of float
+        Amount of those customers' holdout orders.
+    holdout_length : float
+        Length of the holdout period, in ``calibration.unit``.
+    new_customers_in_holdout : int
+        Customers whose first order falls in the holdout period; the models
+        say nothing about them, so they are not in the check.
+    """
+
+    calibration: CustomerSummary
+    holdout_purchases: np.ndarray
+    holdout_value: np.ndarray
+    holdout_length: float
+    new_customers_in_holdout: int
+
+    @property
+    def total_holdout_purchases(self) -> int:
+        """Purchases that happened in the holdout period, all customers together."""
+        return int(np.sum(self.holdout_purchases))
+
+
+def calibration_holdout(
+    customer_id, date, amount, *, calibration_end, unit: str, observation_end=None
+) -> CalibrationHoldout:
+    """Split an order log into a calibration part and a holdout part.
+
+    Fit a model on ``result.calibration``, forecast the next
+    ``result.holdout_length`` time units, and compare with
+    ``result.holdout_purchases``: "the model expected 1,020 orders in the
+    last 13 weeks; 980 happened".
+
+    Parameters
+    ----------
+    customer_id, date, amount : array-like
+        The order log, as for :func:`summarize`.
+    calibration_end : date
+        Last day of the calibration period (included).
+    unit : {"D", "W", "M"}
+        Time unit of the summaries and the holdout length.
+    observation_end : date, optional
+        Last day of the holdout period (included); defaults to the last order.
+
+    Returns
+    -------
+    CalibrationHoldout
+
+    Raises
+    ------
+    InputError
+        ``calibration_end`` not before ``observation_end``, or before the first order.
+    DataError
+        As for :func:`summarize`.
+
+    Examples
+    --------
+    >>> split = calibration_holdout(
+    ...     ["a", "a", "b", "a", "c"],
+    ...     ["2024-01-01", "2024-01-10", "2024-01-03", "2024-02-05", "2024-02-10"],
+    ...     [10.0, 20.0, 5.0, 7.0, 9.0],
+    ...     calibration_end="2024-01-31",
+    ...     observation_end="2024-02-29",
+    ...     unit="W",
+    ... )
+    >>> split.calibration.frequency.tolist(), split.holdout_purchases.tolist()
+    ([1, 0], [1, 0])
+    >>> round(split.holdout_length, 3), split.new_customers_in_holdout
+    (4.143, 1)
+    """
+    unit = _unit(unit, "unit", SUMMARY_UNITS)
+    codes, uniques, days, values = _prepare(customer_id, date, amount)
+    end = _end_day(observation_end, days)
+    _reject_after(days, end)
+    cal_end = _day(calibration_end, "calibration_end")
+    if cal_end >= end:
+        raise InputError(
+            "calibration_end",
+            "The calibration period must end before the end of observation, so that "
+            "there is a holdout period to check the forecast against.",
+        )
+    if cal_end < days.min():
+        raise InputError(
+            "calibration_end",
+            "The calibration period ends before the first order. Choose a later date.",
+        )
+    in_cal = days <= cal_end
+    n_all = uniques.size
+    present = np.bincount(codes[in_cal], minlength=n_all) > 0
+    remap = np.cumsum(present) - 1
+    calibration = _summarize_codes(
+        remap[codes[in_cal]], uniques[present], days[in_cal], values[in_cal], cal_end, unit
+    )
+    hold = ~in_cal
+    known = hold & present[codes]
+    hold_codes = remap[codes[known]]
+    n_cal = int(present.sum())
+    purchases = _distinct_days_per_customer(hold_codes, days[known], n_cal)
+    hold_value = np.bincount(hold_codes, weights=values[known], minlength=n_cal)
+    return CalibrationHoldout(
+        calibration=calibration,
+        holdout_purchases=purchases,
+        holdout_value=hold_value,
+        holdout_length=float((end - cal_end) / DAYS_PER_UNIT[unit]),
+        new_customers_in_holdout=int(np.unique(codes[hold & ~present[codes]]).size),
+    )
+
+
+def _summarize_codes(codes, uniques, days, values, end, unit) -> CustomerSummary:
+    n = uniques.size
+    start = int(days.min())
+    rel = days - start
+    span = int(rel.max()) + 1
+    pair = np.sort(codes.astype(np.int64) * span + rel)
+    first_of_pair = np.empty(pair.size, dtype=bool)
+    first_of_pair[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=first_of_pair[1:])
+    pair = pair[first_of_pair]
+    pair_customer = pair // span
+    pair_day = pair - pair_customer * span
+    first_of_customer = np.empty(pair.size, dtype=bool)
+    first_of_customer[:1] = True
+    np.not_equal(pair_customer[1:], pair_customer[:-1], out=first_of_customer[1:])
+    starts = np.flatnonzero(first_of_customer)
+    ends = np.append(starts[1:], pair.size) - 1
+    first_day = pair_day[starts]
+    last_day = pair_day[ends]
+    frequency = (ends - starts).astype(np.int64)
+    per_unit = DAYS_PER_UNIT[unit]
+    total = np.bincount(codes, weights=values, minlength=n)
+    on_first_day = rel == first_day[codes]
+    first_value = np.bincount(codes[on_first_day], weights=values[on_first_day], minlength=n)
+    mean_value = np.where(frequency > 0, (total - first_value) / np.maximum(frequency, 1), 0.0)
+    return CustomerSummary(
+        customer_id=np.asarray(uniques),
+        frequency=frequency,
+        recency=(last_day - first_day) / per_unit,
+        age=(end - start - first_day) / per_unit,
+        mean_value=mean_value,
+        total_value=total,
+        first_purchase=(first_day + start).astype("datetime64[D]"),
+        unit=unit,
+        observation_end=np.datetime64(int(end), "D"),
+    )
+
+
+def _distinct_days_per_customer(codes, days, n) -> np.ndarray:
+    if codes.size == 0:
+        return np.zeros(n, dtype=np.int64)
+    rel = days - days.min()
+    span = int(rel.max()) + 1
+    pair = np.sort(codes.astype(np.int64) * span + rel)
+    keep = np.empty(pair.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=keep[1:])
+    return np.bincount(pair[keep] // span, minlength=n).astype(np.int64)
+
+
+def _prepare(customer_id, date, amount):
+    ids = customer_id if isinstance(customer_id, pd.Series | pd.Index) else np.asarray(customer_id)
+    dates = date if isinstance(date, pd.Series | pd.Index) else pd.Series(np.asarray(date))
+    values = _amounts(amount)
+    if not (len(ids) == len(dates) == values.size):
+        raise DataError(
+            "Customer, date and amount must have one value per order each; got "
+            f"{len(ids)}, {len(dates)} and {values.size} values."
+        )
+    if values.size == 0:
+        raise DataError("The order log is empty. Upload a file with at least one order.")
+    codes, uniques = pd.factorize(ids, sort=False)
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        raise DataError(
+            "Some orders have no customer. Fill in the customer column or remove those rows.",
+            column="customer_id",
+            rows=(missing[:20] + 1).tolist(),
+        )
+    return codes, np.asarray(uniques), _days(dates), values
+
+
+def _amounts(amount) -> np.ndarray:
+    try:
+        values = np.asarray(amount, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError("Every order amount must be a number.", column="amount") from None
+    if values.ndim != 1:
+        raise DataError("Give the amounts as one value per order.", column="amount")
+    bad = np.flatnonzero(~np.isfinite(values))
+    if bad.size:
+        raise DataError(
+            "Some order amounts are missing or not numbers. Fill them in or remove those rows.",
+            column="amount",
+            rows=(bad[:20] + 1).tolist(),
+            example=repr(float(values[bad[0]])),
+        )
+    return values
+
+
+def _days(dates) -> np.ndarray:
+    """Dates as whole days since 1970-01-01 (int64)."""
+    series = pd.Series(dates) if isinstance(dates, pd.Index) else dates
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(None)
+    elif not pd.api.types.is_datetime64_dtype(series.dtype):
+        series = pd.to_datetime(series, errors="coerce", format="ISO8601")
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_localize(None)
+    bad = np.flatnonzero(series.isna().to_numpy())
+    if bad.size:
+        original = dates.iloc[bad[0]] if isinstance(dates, pd.Series) else dates[bad[0]]
+        raise DataError(
+            "Some order dates are missing or cannot be read as dates. "
+            "Use dates like 2024-03-31, or remove those rows.",
+            column="date",
+            rows=(bad[:20] + 1).tolist(),
+            example=str(original),
+        )
+    return series.to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def _day(value, field: str) -> int:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        raise InputError(field, "Enter a date like 2024-03-31.") from None
+    if pd.isna(stamp):
+        raise InputError(field, "Enter a date like 2024-03-31.")
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_localize(None)
+    return int(stamp.to_datetime64().astype("datetime64[D]").astype(np.int64))
+
+
+def _end_day(observation_end, days) -> int:
+    if observation_end is None:
+        return int(days.max())
+    return _day(observation_end, "observation_end")
+
+
+def _reject_after(days, end) -> None:
+    after = np.flatnonzero(days > end)
+    if after.size:
+        raise DataError(
+            f"{after.size} orders are dated after the end of observation "
+            f"({np.datetime64(int(end), 'D')}). Choose a later end date or remove them.",
+            column="date",
+            rows=(after[:20] + 1).tolist(),
+            example=str(np.datetime64(int(days[after[0]]), "D")),
+        )
+
+
+def _unit(unit, field: str, allowed) -> str:
+    if unit not in allowed:
+        names = ", ".join(f'"{u}" ({UNIT_NAMES[u]})' for u in allowed)
+        raise InputError(field, f"Choose a time unit: {names}.")
+    return unit
