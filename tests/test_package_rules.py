@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 
 def test_import_calc_pulls_in_no_ui_library():
@@ -15,3 +16,13 @@ def test_import_calc_pulls_in_no_ui_library():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_ci_runs_the_readme_test_command():
+    """.ci/run ends with the README's second command, word for word."""
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    block = readme[readme.index("```bash") + 1 : readme.index("```bash") + 3]
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert len(block) == 2
+    assert ci[-1] == block[1]
