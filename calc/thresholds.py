@@ -14,10 +14,12 @@ value and the rule's period, i.e. exactly what was compared.
 
 The churn rule. The project's source material, HubSpot's list of customer
 retention metrics, says that churn above 5-7% is the point to look hard at
-customer happiness, without fixing a period in the text we work from. We read
-it **per month**: a monthly churn of 7% loses more than half of the customers
-in a year (1 - 0.93**12 = 58%), clearly a problem for any business, while a
-yearly reading would call almost every shop's churn a problem. A yearly churn
+customer happiness. The article is loose about the period (a copy we checked
+words it as an annual rate). This project deliberately reads the line **per
+month**, for shops and subscriptions alike: a monthly churn of 7% loses more
+than half of the customers in a year (1 - 0.93**12 = 58%), clearly a problem
+for any business. The price of this reading is leniency: a monthly churn of
+6% (52% a year) is only "watch", where a yearly reading would say "act". A yearly churn
 of 30% is therefore compared as 1 - 0.7**(1/12) = 2.9% a month. To read the
 rule per year instead, change ``period`` on the ``"churn"`` and
 ``"retention"`` rules; nothing else needs to change.
