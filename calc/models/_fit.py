@@ -108,7 +108,7 @@ def maximise(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 3000, "ftol": 1e-15, "gtol": 1e-9},
+        options={"maxiter": 3000, "ftol": 1e-13, "gtol": 1e-6},
     )
     z = res.x
     value, grad = objective(z)
@@ -141,15 +141,14 @@ def maximise(
 def _hessian(
     neg_log_likelihood: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray
 ) -> np.ndarray:
-    """Hessian of minus the log-likelihood by central differences of its gradient."""
+    """Hessian of minus the log-likelihood by forward differences of its gradient."""
     k = len(z)
+    base = neg_log_likelihood(z)[1]
     hessian = np.empty((k, k))
     for j in range(k):
         step = np.zeros(k)
         step[j] = _HESSIAN_STEP
-        hessian[j] = (neg_log_likelihood(z + step)[1] - neg_log_likelihood(z - step)[1]) / (
-            2 * _HESSIAN_STEP
-        )
+        hessian[j] = (neg_log_likelihood(z + step)[1] - base) / _HESSIAN_STEP
     return (hessian + hessian.T) / 2
 
 

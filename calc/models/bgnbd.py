@@ -297,6 +297,11 @@ def fit(frequency, recency, age) -> BGNBDModel:
     [0.5, 5.01, 0.69, 2.03]
     """
     x, tx, t_age = check_rfm(frequency, recency, age)
+    return _fit_checked(x, tx, t_age, compress(x, tx, t_age))
+
+
+def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
+    """:func:`fit` on checked arrays and their :func:`compress` result ``rows``."""
     n = x.size
     if n < MIN_CUSTOMERS:
         raise FitError(
@@ -308,7 +313,7 @@ def fit(frequency, recency, age) -> BGNBDModel:
             "None of the customers has bought a second time yet, so the model cannot "
             "learn how often customers come back. Use a longer order history."
         )
-    _, first, counts = compress(x, tx, t_age)
+    _, first, counts = rows
     neg_ll = _neg_log_likelihood(x[first], tx[first], t_age[first], counts)
     rate = np.sum(x) / max(np.sum(t_age), 1e-9)
     start = np.log([1.0, 1.0 / max(rate, 1e-6), 1.0, 3.0])
