@@ -2,7 +2,7 @@
 
 Rates are fractions. Conversions between periods go through
 :func:`calc.clv.convert_rate` (compounding), and the verdict through
-:func:`calc.thresholds.churn_health`, so the 7%-a-month line is compared in
+:func:`calc.thresholds.churn_health`, so the 7%-a-year line is compared in
 the same period whatever period the user typed.
 """
 
@@ -59,7 +59,7 @@ def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
     >>> [round(x, 3) for x in table["churn"]]
     [0.03, 0.087, 0.306]
     >>> list(table["level"])
-    ['healthy', 'healthy', 'healthy']
+    ['act', 'act', 'act']
     """
     verdict = churn_health(churn_rate, period)
     lines = rule("churn")

@@ -13,15 +13,13 @@ that period: the user's rate is first converted with
 value and the rule's period, i.e. exactly what was compared.
 
 The churn rule. The project's source material, HubSpot's list of customer
-retention metrics, says that churn above 5-7% is the point to look hard at
-customer happiness. The article is loose about the period (a copy we checked
-words it as an annual rate). This project deliberately reads the line **per
-month**, for shops and subscriptions alike: a monthly churn of 7% loses more
-than half of the customers in a year (1 - 0.93**12 = 58%), clearly a problem
-for any business. The price of this reading is leniency: a monthly churn of
-6% (52% a year) is only "watch", where a yearly reading would say "act". A yearly churn
-of 30% is therefore compared as 1 - 0.7**(1/12) = 2.9% a month. To read the
-rule per year instead, change ``period`` on the ``"churn"`` and
+retention metrics, says that an annual churn above 5-7% is the point to look
+hard at customer happiness. The lines are therefore read **per year**: a
+monthly churn is converted before it is compared, never compared raw, so 3% a
+month (1 - 0.97**12 = 30.6% a year) is well past the 7% line. This is strict
+for shops where many first-time buyers never return; the verdict is a prompt
+to look at why customers leave, not a judgement of the business. To read the
+rule per month instead, change ``period`` on the ``"churn"`` and
 ``"retention"`` rules; nothing else needs to change.
 
 Where a line is only a practitioners' convention the source says "rule of
@@ -38,7 +36,7 @@ from calc.errors import InputError
 
 __all__ = [
     "ACQUISITION_COST_MULTIPLE",
-    "CHURN_ACT_MONTHLY",
+    "CHURN_ACT_YEARLY",
     "CLV_CAC_CEILING",
     "CLV_CAC_TARGET",
     "LEVELS",
@@ -117,9 +115,8 @@ class Rule:
 
 
 _HUBSPOT = (
-    'HubSpot, "Customer retention metrics" (blog.hubspot.com/service/'
-    "customer-retention-metrics): churn above 5-7% calls for a look at customer "
-    "happiness. Read here as per month (see calc.thresholds)."
+    'HubSpot, "Customer retention metrics": an annual churn above 5-7% calls for a hard '
+    "look at customer happiness."
 )
 _SKOK = (
     "Skok, D. (2013). SaaS Metrics 2.0 - A Guide to Measuring and Improving What "
@@ -142,7 +139,7 @@ RULES: tuple[Rule, ...] = (
         direction="lower_is_better",
         watch=0.05,
         act=0.07,
-        period="month",
+        period="year",
         unit="fraction",
         source=_HUBSPOT,
         next_step=(
@@ -156,7 +153,7 @@ RULES: tuple[Rule, ...] = (
         direction="higher_is_better",
         watch=0.95,
         act=0.93,
-        period="month",
+        period="year",
         unit="fraction",
         source=_HUBSPOT + " Retention is 1 - churn.",
         next_step=(
@@ -185,7 +182,7 @@ RULES: tuple[Rule, ...] = (
         watch=1.0,
         act=0.9,
         period="year",
-        unit="multiple",
+        unit="fraction",
         source=(
             "Rule of thumb: above 100% existing customers alone grow revenue, what "
             + _SKOK
@@ -376,15 +373,15 @@ def rule(key: str) -> Rule:
     Examples
     --------
     >>> rule("churn").act, rule("churn").period
-    (0.07, 'month')
+    (0.07, 'year')
     """
     if key not in _BY_KEY:
         raise InputError("key", f"No rule of thumb called {key!r}. Known: {', '.join(_BY_KEY)}.")
     return _BY_KEY[key]
 
 
-#: Monthly churn above which to act (HubSpot's 7%, read per month).
-CHURN_ACT_MONTHLY: float = _BY_KEY["churn"].act
+#: Yearly churn above which to act (HubSpot's 7% annual churn).
+CHURN_ACT_YEARLY: float = _BY_KEY["churn"].act
 #: CLV:CAC to aim for (Skok 2013).
 CLV_CAC_TARGET: float = _BY_KEY["clv_cac"].watch
 #: CLV:CAC above which acquisition may be under-funded (rule of thumb).
@@ -434,7 +431,7 @@ class Health:
 
 
 def churn_health(churn_rate: float, period: str) -> Health:
-    """Compare customer churn with the 5% (watch) / 7% (act) per month lines.
+    """Compare customer churn with the 5% (watch) / 7% (act) per year lines.
 
     Parameters
     ----------
@@ -446,7 +443,7 @@ def churn_health(churn_rate: float, period: str) -> Health:
     Returns
     -------
     Health
-        ``value`` is the churn converted to a month.
+        ``value`` is the churn converted to a year.
 
     Raises
     ------
@@ -456,9 +453,8 @@ def churn_health(churn_rate: float, period: str) -> Health:
 
     Notes
     -----
-    monthly churn = 1 - (1 - churn)**(months per period / 1). Above 7% a month:
-    act; above 5%: watch. See the module notes for why the lines are read per
-    month.
+    yearly churn = 1 - (1 - churn)**(periods per year). Above 7% a year: act;
+    above 5%: watch. See the module notes on the period of the lines.
 
     References
     ----------
@@ -466,12 +462,12 @@ def churn_health(churn_rate: float, period: str) -> Health:
 
     Examples
     --------
-    30% a year is 2.9% a month, under both lines:
+    0.5% a month is 5.8% a year, between the lines:
 
-    >>> h = churn_health(0.30, "year")
+    >>> h = churn_health(0.005, "month")
     >>> h.level, round(h.value, 4), h.threshold, h.period
-    ('healthy', 0.0293, 0.05, 'month')
-    >>> churn_health(0.08, "month").level
+    ('watch', 0.0584, 0.05, 'year')
+    >>> churn_health(0.03, "month").level
     'act'
     """
     r = _BY_KEY["churn"]
@@ -481,7 +477,7 @@ def churn_health(churn_rate: float, period: str) -> Health:
 
 
 def retention_health(retention_rate: float, period: str) -> Health:
-    """Compare customer retention with the 95% (watch) / 93% (act) per month lines.
+    """Compare customer retention with the 95% (watch) / 93% (act) per year lines.
 
     Parameters
     ----------
@@ -493,7 +489,7 @@ def retention_health(retention_rate: float, period: str) -> Health:
     Returns
     -------
     Health
-        ``value`` is the retention converted to a month.
+        ``value`` is the retention converted to a year.
 
     Raises
     ------
@@ -508,8 +504,12 @@ def retention_health(retention_rate: float, period: str) -> Health:
 
     Examples
     --------
-    >>> retention_health(0.90, "month").level
-    'act'
+    99% a quarter keeps 0.99**4 = 96.1% a year, above the 95% line:
+
+    >>> retention_health(0.99, "quarter").level
+    'healthy'
+    >>> retention_health(0.985, "quarter").level
+    'watch'
     """
     r = _BY_KEY["retention"]
     kept = v.fraction(retention_rate, "retention_rate", "Retention")

@@ -14,37 +14,35 @@ def test_monthly_three_percent_is_thirty_point_six_a_year_not_thirty_six():
 
 
 def test_thresholds_are_converted_with_the_churn():
-    """The 7%-a-month act line is 1 - 0.93**12 = 58.1% a year."""
-    table = churn_by_period(0.5, "year").set_index("period")
-    assert table.loc["month", "act"] == pytest.approx(0.07)
-    assert table.loc["year", "act"] == pytest.approx(1 - 0.93**12)
-    assert set(table["level"]) == {"watch"}  # 50%/yr = 5.6%/month: between 5% and 7%
+    """The 7%-a-year act line is 1 - 0.93**(1/12) = 0.603% a month."""
+    table = churn_by_period(0.06, "year").set_index("period")
+    assert table.loc["year", "act"] == pytest.approx(0.07)
+    assert table.loc["month", "act"] == pytest.approx(1 - 0.93 ** (1 / 12))
+    assert set(table["level"]) == {"watch"}  # 6% a year: between 5% and 7%
 
 
 def test_verdict_does_not_depend_on_the_period_typed():
-    monthly = churn_by_period(0.08, "month")["level"].iloc[0]
-    yearly = churn_by_period(1 - 0.92**12, "year")["level"].iloc[0]
-    assert monthly == yearly == "act"
+    monthly = churn_by_period(0.005, "month")["level"].iloc[0]
+    yearly = churn_by_period(1 - 0.995**12, "year")["level"].iloc[0]
+    assert monthly == yearly == "watch"
 
 
 def test_cost_hand_worked():
-    """2,000 customers, 20% a year, margin 150: 400 lost, 60,000 of margin a year.
+    """2,000 customers, 4% a year, margin 150: 80 lost, 12,000 of margin a year.
 
-    The watch line (5% a month) is 1 - 0.95**12 = 45.96% a year: already below it.
+    The watch line is 5% a year: already below it, nothing to save there.
     """
-    cost = churn_cost(0.20, "year", 2000, 150)
-    assert cost.customers_lost == pytest.approx(400)
-    assert cost.margin_lost == pytest.approx(60_000)
+    cost = churn_cost(0.04, "year", 2000, 150)
+    assert cost.customers_lost == pytest.approx(80)
+    assert cost.margin_lost == pytest.approx(12_000)
     assert cost.customers_kept_at_watch_line == 0
     assert cost.verdict.level == "healthy"
 
 
 def test_cost_saved_at_watch_line():
-    """10% a month: 1 - 0.9**12 = 71.76% a year vs 45.96%: 1,000 x 0.2580 = 258 kept."""
-    cost = churn_cost(0.10, "month", 1000, 100)
-    assert cost.customers_kept_at_watch_line == pytest.approx(
-        1000 * ((1 - 0.9**12) - (1 - 0.95**12))
-    )
+    """2% a month: 1 - 0.98**12 = 21.53% a year vs the 5% line: 1,000 x 0.1653 = 165 kept."""
+    cost = churn_cost(0.02, "month", 1000, 100)
+    assert cost.customers_kept_at_watch_line == pytest.approx(1000 * ((1 - 0.98**12) - 0.05))
     assert cost.verdict.level == "act"
 
 
