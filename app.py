@@ -1,12 +1,72 @@
-"""Overview: the worked example's headline numbers and a way into every page."""
+"""Overview: the headline of every page for the numbers in use, and a way into each."""
 
 import streamlit as st
 
-from ui import chrome
+from calc.churn import churn_cost
+from calc.clv import clv_report
+from calc.errors import InputError
+from calc.metrics import customer_retention_rate
+from calc.scenario import retention_uplift
+from ui import chrome, state
+from ui.format import money, number, pct, signed_pct
 from ui.i18n import t
 
-chrome.page("overview")
-for info in chrome.PAGES[1:]:
-    with st.container(border=True):
+cur = chrome.page("overview")
+v = state.calc_value
+by_churn = st.session_state.clv_mode == "churn"
+headline: dict[str, tuple[str, str]] = {}
+try:
+    report = clv_report(
+        v("aov"),
+        v("freq"),
+        v("margin"),
+        v("disc"),
+        v("cac"),
+        churn_rate=v("churn") if by_churn else None,
+        lifespan_years=None if by_churn else v("life"),
+    )
+    headline["clv"] = (money(report.discounted_margin_clv, cur), t("overview.clv_sub"))
+except InputError:
+    pass
+try:
+    rate = customer_retention_rate(v("m_start"), v("m_end"), v("m_new"))
+    headline["metrics"] = (
+        pct(rate),
+        t("overview.metrics_sub", period=t(f"period.{v('m_period')}")),
+    )
+except InputError:
+    pass
+try:
+    up = retention_uplift(
+        v("wi_start"),
+        v("wi_ret"),
+        v("wi_new"),
+        v("wi_margin"),
+        v("wi_growth"),
+        v("wi_cac"),
+        v("wi_disc"),
+        v("wi_years"),
+        v("wi_up"),
+    )
+    headline["whatif"] = (
+        signed_pct(up.profit_change),
+        t("overview.whatif_sub", points=number(v("wi_up") * 100, 1), years=v("wi_years")),
+    )
+except InputError:
+    pass
+try:
+    cost = churn_cost(v("ch_churn"), v("ch_period"), v("ch_customers"), v("ch_margin"))
+    headline["churn"] = (
+        t(f"level.{cost.verdict.level}"),
+        t("overview.churn_sub", lost=number(cost.customers_lost)),
+    )
+except InputError:
+    pass
+
+columns = st.columns(2)
+for index, info in enumerate(chrome.PAGES[1:]):
+    with columns[index % 2], st.container(border=True):
         st.page_link(info.path, label=t(f"{info.key}.title"), icon=info.icon)
+        value, sub = headline.get(info.key, (t("fmt.not_available"), t("overview.fix")))
+        st.metric(sub, value)
         st.caption(t(f"{info.key}.intro"))

@@ -30,11 +30,11 @@ with inputs:
         persist_state="session",
     )
     if st.session_state.clv_mode == "churn":
-        form.number("churn", "churn_rate", percent=True, on_change=state.clv_churn_changed)
+        form.number("churn", "churn_rate", on_change=state.clv_churn_changed)
     else:
         form.number("life", "lifespan_years", step=0.5, on_change=state.clv_churn_changed)
-    form.number("margin", "gross_margin", percent=True, on_change=state.clv_margin_changed)
-    form.number("disc", "discount_rate", step=0.5, percent=True, on_change=state.discount_changed)
+    form.number("margin", "gross_margin", on_change=state.clv_margin_changed)
+    form.number("disc", "discount_rate", step=0.5, on_change=state.discount_changed)
     form.number("cac", "acquisition_cost", step=5.0, on_change=state.cac_changed)
 
 lifetime = "churn_rate" if st.session_state.clv_mode == "churn" else "lifespan_years"

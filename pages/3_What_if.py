@@ -28,14 +28,13 @@ with controls, st.container(border=True):
         99.0,
         step=0.5,
         fmt="%.1f%%",
-        percent=True,
         on_change=state.whatif_retention_changed,
     )
-    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%.1f", percent=True)
+    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%.1f")
     form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0)
-    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt="%.0f%%", percent=True)
+    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt="%.0f%%")
     form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0)
-    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt="%.1f%%", percent=True)
+    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt="%.1f%%")
     form.slider("wi_years", "years", 1, 30, step=1)
     form.number("wi_start", "starting_customers", step=100.0, fmt="%.0f")
     form.number("wi_new", "new_customers_per_year", step=10.0, fmt="%.0f")

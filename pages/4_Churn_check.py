@@ -16,9 +16,7 @@ cur = chrome.page("churn")
 form = Form()
 inputs, results = st.columns([1, 2], gap="large")
 with inputs, st.container(border=True):
-    form.number(
-        "ch_churn", "churn_rate", step=0.1, percent=True, on_change=state.churn_check_changed
-    )
+    form.number("ch_churn", "churn_rate", step=0.1, on_change=state.churn_check_changed)
     st.segmented_control(
         t("field.ch_period"),
         PERIODS,

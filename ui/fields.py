@@ -3,8 +3,8 @@
 A page declares its inputs through :class:`Form`, calls ``calc``, and on an
 :class:`~calc.errors.InputError` hands the error back: the message appears
 under the input that feeds the parameter the error names, and every typed
-value stays. Percent inputs are typed as percentages and handed to ``calc``
-as fractions.
+value stays. Values reach ``calc`` through :func:`ui.state.calc_value`, which
+turns percentages into fractions.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from calc.errors import InputError
+from ui import state
 from ui.i18n import t
 
 
@@ -22,7 +23,6 @@ class Form:
     """The inputs of one page, keyed by widget key."""
 
     _slots: dict[str, object] = field(default_factory=dict)
-    _percent: set[str] = field(default_factory=set)
     _feeds: dict[str, str] = field(default_factory=dict)
 
     def number(
@@ -32,7 +32,6 @@ class Form:
         *,
         step: float = 1.0,
         fmt: str = "%.2f",
-        percent: bool = False,
         on_change=None,
     ) -> None:
         """A number input labelled with text ``field.<key>``, feeding ``calc``'s ``feeds``."""
@@ -45,7 +44,7 @@ class Form:
             on_change=on_change,
             persist_state="session",
         )
-        self._register(key, feeds, percent)
+        self._register(key, feeds)
 
     def slider(
         self,
@@ -56,7 +55,6 @@ class Form:
         *,
         step: float = 1.0,
         fmt: str | None = None,
-        percent: bool = False,
         on_change=None,
     ) -> None:
         """A what-if slider labelled with the text ``field.<key>``."""
@@ -71,30 +69,21 @@ class Form:
             on_change=on_change,
             persist_state="session",
         )
-        self._register(key, feeds, percent)
+        self._register(key, feeds)
 
     def text(self, key: str, feeds: str | None = None) -> None:
         """A text area labelled with the text ``field.<key>``."""
         st.text_area(t(f"field.{key}"), key=key, help=t(f"help.{key}"), persist_state="session")
-        self._register(key, feeds, False)
+        self._register(key, feeds)
 
-    def _register(self, key: str, feeds: str | None, percent: bool) -> None:
+    def _register(self, key: str, feeds: str | None) -> None:
         self._slots[key] = st.empty()
         if feeds:
             self._feeds[feeds] = key
-        if percent:
-            self._percent.add(key)
-
-    def value(self, key: str):
-        """The value to hand to ``calc``: percentages become fractions."""
-        raw = st.session_state[key]
-        if raw is None or key not in self._percent:
-            return raw
-        return raw / 100
 
     def args(self, *calc_fields: str) -> dict[str, object]:
         """``calc`` keyword arguments from the inputs that feed them."""
-        return {name: self.value(self._feeds[name]) for name in calc_fields}
+        return {name: state.calc_value(self._feeds[name]) for name in calc_fields}
 
     def show(self, error: InputError, feeds: dict[str, str] | None = None) -> None:
         """Show ``error`` under the input feeding ``error.field``.

@@ -68,6 +68,19 @@ EXAMPLE: dict[str, object] = {
 
 RETENTION_SLIDER = (50.0, 99.0)
 
+#: Inputs typed as percentages (30 means 30%); ``calc`` takes them as fractions.
+PERCENT_KEYS = frozenset(
+    {"churn", "margin", "disc", "wi_ret", "wi_up", "wi_growth", "wi_disc", "ch_churn"}
+)
+
+
+def calc_value(key: str):
+    """The value of input ``key`` as ``calc`` takes it: percentages become fractions."""
+    raw = st.session_state[key]
+    if raw is None or key not in PERCENT_KEYS:
+        return raw
+    return raw / 100
+
 
 def init() -> None:
     """Seed the worked example into a new session (keeps anything already set)."""
