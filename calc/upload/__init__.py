@@ -26,6 +26,7 @@ Arrow output).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,6 +57,7 @@ __all__ = [
 #: Largest upload accepted, in bytes (200 MB, as ``server.maxUploadSize`` in .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
+_CONTENT = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".prn")
 _SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 _SHAPE_WORDS = {
@@ -242,7 +244,7 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Export a shorter period, or only the columns "
             "customer, date and amount."
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not _CONTENT.search(data):
         raise DataError(f"'{filename}' is empty. Export your data again and upload the new file.")
     shape_override = overrides.get("shape")
     if shape_override is not None and shape_override not in SHAPES:

@@ -40,10 +40,10 @@ FIELD_WORDS = {
     "mrr": "the monthly amount",
 }
 
-_TOTAL = re.compile(
-    r"^\s*(grand total|sub ?total|totals?|totalt|total sum|sum|summa|suma|razem|ogolem|"
-    r"lacznie|yhteensa|gjithsej|totali|i alt|samlet|sum total)\b",
-    re.I,
+_TOTAL = (
+    r"(?i)^\s*(grand total|sub ?total|totals?|totalt|total sum|sum|summa|suma|razem|ogółem|"
+    r"ogolem|łącznie|lacznie|yhteensä|yhteensa|gjithsej|totali|i alt|samlet|sum total)"
+    r"(\s|:|$)"
 )
 _TRUE = {
     "1", "true", "yes", "y", "x", "ja", "j", "tak", "t", "kylla", "k", "po", "returned",
@@ -51,7 +51,7 @@ _TRUE = {
     "palautettu", "palautus", "kthyer", "rikthyer",
 }  # fmt: skip
 _RETURN_STATUS = re.compile(
-    r"(return|refund|retur|zwrot|zwroc|palaut|hyvit|kthyer|rimburs|reklam)", re.I
+    r"(?:return|refund|retur|zwrot|zwroc|palaut|hyvit|kthyer|rimburs|reklam)", re.I
 )
 _MONTHS = {
     # English, Norwegian/Danish, Polish, Finnish, Albanian month names and common abbreviations
@@ -144,8 +144,8 @@ class _Skips:
             return
         self.taken |= mask
         if column is not None:
-            cells = as_text(self.raw.columns[self.raw.names.index(column)])
-            values = pc.filter(cells, pa.array(mask)).to_numpy(zero_copy_only=False)
+            cells = pc.filter(self.raw.columns[self.raw.names.index(column)], pa.array(mask))
+            values = as_text(cells).to_numpy(zero_copy_only=False)
         else:
             values = np.full(int(mask.sum()), "", dtype=object)
         self.parts.append(
@@ -183,30 +183,68 @@ def _column(raw: RawTable, name: str) -> pa.Array:
     return raw.columns[raw.names.index(name)]
 
 
-def _empty(text: pa.Array) -> np.ndarray:
-    return np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
+def _total_rows(raw: RawTable, mapping: dict[str, str], candidates: np.ndarray) -> np.ndarray:
+    """Rows whose first or customer cell says "Total", "Sum", "Razem", "Yhteensä", ...
 
-
-def _total_rows(raw: RawTable, mapping: dict[str, str]) -> np.ndarray:
-    first = as_text(raw.columns[0])
-    names = [mapping["customer_id"]] if "customer_id" in mapping else []
-    texts = [first] + [as_text(_column(raw, n)) for n in names]
+    Only ``candidates`` (rows without a usable date) are looked at.
+    """
     mask = np.zeros(len(raw.rows), dtype=bool)
-    for text in texts:
-        folded = pc.utf8_lower(text)
-        enc = pc.dictionary_encode(folded)
-        words = [fold(w) for w in enc.dictionary.to_pylist()]
-        hit = np.array([bool(_TOTAL.match(w)) for w in words], dtype=bool)
-        idx = enc.indices.to_numpy(zero_copy_only=False)
-        if len(hit):
-            mask |= hit[idx]
+    if not candidates.any():
+        return mask
+    where = pa.array(candidates)
+    names = {raw.names[0], mapping.get("customer_id", raw.names[0])}
+    for name in names:
+        text = pc.filter(as_text(_column(raw, name)), where)
+        hit = pc.match_substring_regex(text, _TOTAL)
+        mask[np.flatnonzero(candidates)[_bool(hit)]] = True
     return mask
 
 
-def _codes(text: pa.Array) -> pd.Categorical:
-    enc = pc.dictionary_encode(text)
-    categories = pd.Index(enc.dictionary.to_numpy(zero_copy_only=False), dtype="str")
-    return pd.Categorical.from_codes(enc.indices.to_numpy(zero_copy_only=False), categories)
+def _bool(arr) -> np.ndarray:
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def encode_text(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Dictionary-encode a text column once, trimming spaces on the distinct values only.
+
+    Returns int64 codes (-1 for empty or missing cells) and the distinct
+    trimmed values.
+    """
+    if not pa.types.is_string(arr.type):
+        arr = as_text(arr)
+    enc = pc.dictionary_encode(arr)
+    if isinstance(enc, pa.ChunkedArray):  # pragma: no cover - callers pass combined arrays
+        enc = enc.combine_chunks()
+    values = enc.dictionary
+    trimmed = pc.utf8_trim_whitespace(values)
+    if not pc.all(pc.equal(trimmed, values)).as_py():
+        enc = pc.dictionary_encode(pc.utf8_trim_whitespace(arr))
+        values = enc.dictionary
+    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    empty = np.flatnonzero(_bool(pc.equal(values, "")))
+    if len(empty):
+        codes[codes == empty[0]] = -1
+    return codes, values
+
+
+def categorical(codes: np.ndarray, values: pa.Array) -> pd.Categorical:
+    """Codes and distinct values as a pandas Categorical, dropping values no row uses.
+
+    ``pd.Categorical.from_codes`` would hash the categories again to check
+    they are unique; Arrow's dictionary is unique by construction, so the
+    dtype is built without that check where pandas allows it.
+    """
+    used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
+    if not used.all():
+        remap = np.cumsum(used) - 1
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        values = values.filter(pa.array(used))
+    categories = pd.Index(values.to_pandas(), dtype="str", copy=False)
+    try:
+        dtype = pd.CategoricalDtype._from_fastpath(categories, False)
+    except AttributeError:  # pragma: no cover - private helper gone in a later pandas
+        dtype = pd.CategoricalDtype(categories)
+    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
 def _bad(
@@ -233,18 +271,23 @@ def _no_rows(column: str, skipped: pd.DataFrame, what: str) -> DataError:
     )
 
 
-def _optional_text(raw, mapping, keep, field) -> pd.Series:
-    text = pc.filter(as_text(_column(raw, mapping[field])), pa.array(keep))
-    return pd.Series(text.to_numpy(zero_copy_only=False), dtype="str")
+_HIGH_CARDINALITY = frozenset({"order_id"})
+
+
+def _optional_text(raw, mapping, keep, field):
+    """An optional text column: categorical (few distinct values) or plain text (order ids)."""
+    arr = _column(raw, mapping[field])
+    if field in _HIGH_CARDINALITY:
+        text = as_text(pc.filter(arr, pa.array(keep)) if not keep.all() else arr)
+        return pd.Series(text.to_pandas(), dtype="str", copy=False).to_numpy()
+    codes, values = encode_text(arr)
+    return categorical(codes[keep], values)
 
 
 def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     """Canonical orders: customer_id (categorical), date, amount and optional columns."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping), "total or summary row")
-    cust = as_text(_column(raw, mapping["customer_id"]))
-    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
     excel = opts.get("format") in ("xlsx", "xls", "ods")
     dates = parse_dates(
         _column(raw, mapping["date"]),
@@ -252,6 +295,9 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         column=mapping["date"],
         serials=excel,
     )
+    skips.add(_total_rows(raw, mapping, np.isnat(dates.values)), "total or summary row")
+    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
     amounts = parse_amounts(
         _column(raw, mapping["amount"]), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
@@ -267,10 +313,9 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skipped = skips.frame()
     if not keep.any():
         raise _no_rows(mapping["amount"], skipped, "amounts, dates and customers")
-    keep_arr = pa.array(keep)
     table = pd.DataFrame(
         {
-            "customer_id": _codes(pc.filter(cust, keep_arr)),
+            "customer_id": categorical(cust[keep], cust_values),
             "date": dates.values[keep],
             "amount": amounts.values[keep],
         }
@@ -290,19 +335,18 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         table["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[keep]
     returned = None
     if "returned" in mapping:
-        flags = pc.utf8_lower(pc.filter(as_text(_column(raw, mapping["returned"])), keep_arr))
-        returned = np.isin(
-            np.array([fold(v) for v in flags.to_pylist()], dtype=object), list(_TRUE)
-        )
+        codes, values = encode_text(_column(raw, mapping["returned"]))
+        truthy = np.array([fold(v) in _TRUE for v in values.to_pylist()] + [False], dtype=bool)
+        returned = truthy[codes[keep]]  # code -1 (empty) picks the final False
     elif "status" in mapping:
         returned = table["status"].str.contains(_RETURN_STATUS, na=False).to_numpy(dtype=bool)
     if returned is not None:
         table["returned"] = returned
     currency = amounts.currency
     if currency is None and "currency" in mapping:
-        codes = _optional_text(raw, mapping, keep, "currency")
-        top = codes[codes != ""].mode()
-        currency = str(top.iloc[0]).upper() if len(top) else None
+        codes, values = encode_text(_column(raw, mapping["currency"]))
+        counts = np.bincount(codes[keep & (codes >= 0)], minlength=len(values))
+        currency = str(values[int(counts.argmax())]).upper() if counts.any() else None
     dmin, dmax = table["date"].min(), table["date"].max()
     info = {
         "decimal": amounts.decimal,
@@ -321,9 +365,9 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
     """Canonical customers: one row per customer with orders, revenue and/or the RFM summary."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping), "total or summary row")
-    cust = as_text(_column(raw, mapping["customer_id"]))
-    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     numbers, dates, decimal, currency = {}, {}, None, None
     for field in ("orders", "revenue", "frequency", "recency", "T", "monetary_value"):
         if field in mapping:
@@ -352,7 +396,7 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
     skipped = skips.frame()
     if not keep.any():
         raise _no_rows(mapping[money], skipped, "numbers per customer")
-    table = pd.DataFrame({"customer_id": _codes(pc.filter(cust, pa.array(keep)))})
+    table = pd.DataFrame({"customer_id": categorical(cust[keep], cust_values)})
     if "customer_name" in mapping:
         table["customer_name"] = _optional_text(raw, mapping, keep, "customer_name")
     for field, got in dates.items():
@@ -382,9 +426,9 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping), "total or summary row")
-    cust = as_text(_column(raw, mapping["customer_id"]))
-    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     excel = opts.get("format") in ("xlsx", "xls", "ods")
     start = parse_dates(
         _column(raw, mapping["start"]), order=opts.get("date_order"), column=mapping["start"],
@@ -417,7 +461,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
         raise _no_rows(mapping["mrr"], skipped, "subscriptions")
     table = pd.DataFrame(
         {
-            "customer_id": _codes(pc.filter(cust, pa.array(keep))),
+            "customer_id": categorical(cust[keep], cust_values),
             "start": start.values[keep],
             "end": end_values[keep],
             "mrr": mrr.values[keep],
@@ -455,9 +499,9 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     months = wide_months(raw.names)
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping), "total or summary row")
-    cust = as_text(_column(raw, mapping["customer_id"]))
-    skips.add(_empty(cust), "customer is missing", mapping["customer_id"])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     parsed = {}
     decimal, currency = None, None
     for name in months:
@@ -471,7 +515,7 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skipped = skips.frame()
     if not keep.any():
         raise _no_rows(next(iter(months)), skipped, "monthly amounts")
-    ids = _codes(pc.filter(cust, pa.array(keep)))
+    ids = categorical(cust[keep], cust_values)
     frames = []
     for name, month in sorted(months.items(), key=lambda kv: kv[1]):
         values = parsed[name][keep]

@@ -27,6 +27,7 @@ SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SAMPLE_LINES = 60
 _QUOTED = re.compile(r'"[^"]*"')
+_NON_SPACE = re.compile(r"\S")
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
@@ -249,13 +250,15 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
     meaning.
     """
     text, enc = decode(data, encoding)
-    if not text.strip():
+    if not _NON_SPACE.search(text):
         raise DataError("The file is empty. Export your data again and upload the new file.")
-    if "\n" not in text and "\r" in text:
+    if "\n" not in text[:200_000] and "\r" in text:
         text = text.replace("\r", "\n")
-    lines = text.split("\n", 400)[:400]
+        data = text.encode(enc if enc != "utf-8-sig" else "utf-8")
+    head = text[:200_000]
+    lines = head.split("\n")[:400]
     physical = [line.rstrip("\r") for line in lines]
-    if len(lines) > 400 or not text.endswith("\n"):
+    if len(head) < len(text) or len(lines) >= 400:
         physical = physical[:-1] or physical  # the last piece may be cut mid-line
     sample = [line for line in physical if line.strip()][:_SAMPLE_LINES]
     if sep is None:
