@@ -438,8 +438,10 @@ def simulate(
     max_age : float
         Ages are spread evenly between ``max_age / 10`` and ``max_age`` time units.
     resolution : float
-        If above 0, purchase times are rounded down to multiples of it (1 / 7 for
-        whole days when the unit is weeks), as in an order log; 0 keeps exact times.
+        If above 0, times are recorded as whole multiples of it (1 / 7 for whole
+        days when the unit is weeks), as dates in an order log: each customer's
+        first purchase falls at a random moment of its day, and recency and age
+        count whole days from that day. 0 keeps exact times.
     seed : int
         Seed of the random generator; the same seed gives the same customers.
 
@@ -467,8 +469,6 @@ def simulate(
     rate = rng.gamma(r, 1.0 / alpha, n)
     p = rng.beta(a, b, n)
     age = rng.uniform(max_age / 10, max_age, n)
-    if resolution > 0:
-        age = np.floor(age / resolution) * resolution
     drop_after = rng.geometric(p)
     count = rng.poisson(rate * age)
     x = np.minimum(count, drop_after)
@@ -476,7 +476,9 @@ def simulate(
     u = rng.beta(np.maximum(x, 1), np.maximum(count - x + 1, 1))
     recency = np.where(x > 0, u * age, 0.0)
     if resolution > 0:
-        recency = np.floor(recency / resolution) * resolution
+        offset = rng.uniform(0.0, resolution, n)  # moment of the day of the first purchase
+        recency = np.floor((offset + recency) / resolution) * resolution
+        age = np.floor((offset + age) / resolution) * resolution
     return x.astype(float), recency, age
 
 
