@@ -29,11 +29,12 @@ r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4 (section 4).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.integrate import quad
+from scipy.integrate import IntegrationWarning, quad
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from calc.errors import DataError, FitError, InputError
@@ -638,38 +639,53 @@ def _expected_new_flat(t, r, alpha, a, b):
 def _expected_new_integral(t, r, alpha, a, b) -> float:
     """E[X(t)] by integrating ``(1 - (alpha / (alpha + p t)) ** r) / p`` over p ~ Beta(a, b).
 
-    The integral runs over ``s = ln p`` so that the sharp peak near p = 0 of
-    customers with many purchases is resolved.
+    The range is split at p = 1/2: below, the integral runs over ``ln p`` so
+    that the sharp peak near p = 0 of customers with many purchases is
+    resolved; above, over ``ln(1 - p)``, which absorbs the ``(1 - p) ** (b - 1)``
+    spike at p = 1 when b < 1.
     """
     scale = t / alpha
     norm = betaln(a, b)
 
-    def log_f(s):
-        p = np.exp(s)
-        with np.errstate(divide="ignore"):
-            return (
-                np.log(-np.expm1(-r * np.log1p(p * scale)))
-                - s
-                + a * s
-                + (b - 1) * np.log1p(-p)
-                - norm
-            )
+    def log_g(p):  # log of (1 - (1 + p t / alpha) ** -r) / p
+        return np.log(-np.expm1(-r * np.log1p(p * scale))) - np.log(p)
 
-    grid = np.linspace(-60.0 / min(a, 1.0) - np.log1p(scale), 0.0, 4001)[:-1]
-    values = log_f(grid)
-    peak = values.max()
-    keep = grid[values > peak - 60]
-    lo, hi = keep.min(), min(keep.max() + (grid[1] - grid[0]), -1e-12)
-    centre = grid[values.argmax()]
-    integral, _ = quad(
-        lambda s: np.exp(log_f(s) - peak),
-        lo,
-        hi,
-        points=[centre] if lo < centre < hi else None,
-        limit=400,
-        epsabs=0.0,
-        epsrel=1e-10,
+    def low(s):  # p = e^s, dp = p ds
+        p = np.exp(s)
+        return log_g(p) + a * s + (b - 1) * np.log1p(-p) - norm
+
+    def high(u):  # p = 1 - e^u, dp = -e^u du
+        p = -np.expm1(u)
+        return log_g(p) + (a - 1) * np.log(p) + b * u - norm
+
+    half = np.log(0.5)
+    return _log_quad(low, -60.0 / min(a, 1.0) - np.log1p(scale), half) + _log_quad(
+        high, -60.0 / min(b, 1.0), half
     )
+
+
+def _log_quad(log_f, lo: float, hi: float) -> float:
+    """Integral of ``exp(log_f)`` over [lo, hi], starting where the integrand matters."""
+    grid = np.linspace(lo, hi, 2001)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = log_f(grid)
+    values = np.where(np.isfinite(values), values, -np.inf)
+    peak = values.max()
+    keep = np.flatnonzero(values > peak - 60)
+    start = grid[max(keep[0] - 1, 0)]
+    stop = grid[min(keep[-1] + 1, grid.size - 1)]
+    centre = grid[values.argmax()]
+    with warnings.catch_warnings():  # quad warns when it cannot reach 1e-10; 1e-8 is plenty
+        warnings.simplefilter("ignore", IntegrationWarning)
+        integral, _ = quad(
+            lambda v: np.exp(log_f(v) - peak),
+            start,
+            stop,
+            points=[centre] if start < centre < stop else None,
+            limit=400,
+            epsabs=0.0,
+            epsrel=1e-10,
+        )
     return float(integral * np.exp(peak))
 
 
