@@ -1,0 +1,233 @@
+"""The app in a real browser: `streamlit run app.py` driven by Playwright in headless Chromium.
+
+Covers what AppTest cannot see: pages render in the browser without an exception element,
+charts draw, the What-if slider answers the keyboard, and a screenshot of each page is saved
+to docs/screenshots/ for the README.
+
+Needs Debian's Chromium at /usr/bin/chromium (no browser is downloaded). Without it the tests
+are skipped locally and fail under CI (env ``CI`` set), where .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ui.i18n import t
+
+ROOT = Path(__file__).parents[1]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+WIDTH = 1400
+MIN_HEIGHT = 1000
+MAX_HEIGHT = 4000
+STARTUP_TIMEOUT_S = 30
+TIMEOUT_MS = 20_000
+# Streamlit marks its root element with the script's run state.
+RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+LEVELS = ("healthy", "watch", "act")
+HEADLINE = re.compile(r"^\+5 points of retention → [+\u2212-]?[\d,.]+% profit over 10 years$")
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium", pytrace=False)
+    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)  # poll interval of the bounded wait, not a fixed delay
+    pytest.fail(f"no health answer in {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "streamlit", "run", "app.py"),
+                *("--server.headless", "true", "--server.port", str(port)),
+                *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_health(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One context for the module, so the app's scripts are cached after the first page."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": MIN_HEIGHT})
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+def open_page(page: Page, url: str) -> None:
+    """Load a page and wait until its script has finished and every chart is drawn."""
+    page.goto(url)
+    page.wait_for_selector(RUN_DONE)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                .every(chart => chart.querySelector('canvas, svg'))"""
+    )
+    page.evaluate("document.fonts.ready")
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole main area: the viewport grows to fit it, as the main area scrolls inside."""
+    height = page.evaluate(
+        """() => document.querySelector('[data-testid="stMain"]').scrollHeight"""
+    )
+    page.set_viewport_size({"width": WIDTH, "height": max(MIN_HEIGHT, min(MAX_HEIGHT, height))})
+    page.wait_for_selector(RUN_DONE)
+    page.evaluate("document.fonts.ready")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / f"{name}.png")
+
+
+def expect_clean(page: Page, title: str) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator("h1")).to_have_text(title)
+
+
+def expect_metrics(page: Page, *labels: str) -> None:
+    shown = page.locator('[data-testid="stMetricLabel"]')
+    for label in labels:
+        expect(shown.filter(has_text=label).first).to_be_visible()
+
+
+def charts(page: Page):
+    return page.locator('[data-testid="stVegaLiteChart"]')
+
+
+def test_overview(server, page):
+    open_page(page, f"{server}/")
+    expect_clean(page, t("overview.title"))
+    links = page.locator('[data-testid="stMain"] [data-testid="stPageLink"]')
+    for key in ("clv", "metrics", "whatif", "churn"):
+        expect(links.filter(has_text=t(f"{key}.title"))).to_have_count(1)
+    # each page's headline for the worked example: four figures, none "not available"
+    values = page.locator('[data-testid="stMetricValue"]')
+    expect(values).to_have_count(4)
+    expect(values.filter(has_text=re.compile(f"^{t('fmt.not_available')}$"))).to_have_count(0)
+    screenshot(page, "overview")
+
+
+def test_customer_value(server, page):
+    open_page(page, f"{server}/Customer_value")
+    expect_clean(page, t("clv.title"))
+    expect_metrics(page, t("clv.revenue_clv"), t("clv.margin_clv"), t("clv.clv_cac"))
+    expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="3.4 : 1")).to_have_count(
+        1
+    )
+    expect(charts(page)).to_have_count(1)
+    screenshot(page, "customer_value")
+
+
+def test_retention_metrics(server, page):
+    open_page(page, f"{server}/Retention_metrics")
+    expect_clean(page, t("metrics.title"))
+    headings = page.locator('[data-testid="stMain"] h3')
+    for group in ("customers", "mrr", "orders", "money", "nps"):
+        expect(headings.filter(has_text=t(f"metrics.group_{group}"))).to_have_count(1)
+    expect_metrics(page, t("metrics.retention"), t("metrics.churn"), t("metrics.nps"))
+    screenshot(page, "retention_metrics")
+
+
+def test_what_if(server, page):
+    open_page(page, f"{server}/What_if")
+    expect_clean(page, t("whatif.title"))
+    expect(page.locator('[data-testid="stMain"] h3')).to_have_text(HEADLINE)
+    expect_metrics(page, t("whatif.npv"), t("whatif.clv"))
+    expect(charts(page)).to_have_count(2)
+    screenshot(page, "what_if")
+
+
+def test_churn_check(server, page):
+    open_page(page, f"{server}/Churn_check")
+    expect_clean(page, t("churn.title"))
+    verdicts = "|".join(re.escape(t(f"churn.verdict_{level}")) for level in LEVELS)
+    expect(page.locator('[data-testid="stMain"] h3')).to_have_text(re.compile(f"^({verdicts})$"))
+    per_year = t("churn.per_period", period=t("period.year"))
+    expect_metrics(page, per_year, t("churn.lost_customers"), t("churn.lost_margin"))
+    expect(charts(page)).to_have_count(1)
+    screenshot(page, "churn_check")
+
+
+def test_what_if_retention_slider_moves_the_headline(server, page):
+    open_page(page, f"{server}/What_if")
+    headline = page.locator('[data-testid="stMain"] h3')
+    before = headline.inner_text()
+    slider = page.get_by_role("slider", name=t("field.wi_ret"))
+    expect(slider).to_have_value("70")
+    slider.focus()
+    for _ in range(10):  # 70% -> 75%: enough to move the rounded profit change
+        slider.press("ArrowRight")
+    expect(slider).to_have_value("75")
+    expect(headline).not_to_have_text(before)
+    expect(headline).to_have_text(HEADLINE)
+    page.wait_for_selector(RUN_DONE)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
