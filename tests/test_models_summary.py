@@ -257,3 +257,11 @@ def test_large_day_span_keys_stay_exact():
     """Dates centuries apart still group correctly (integer fallback of the key division)."""
     keys = np.array([0, 2**52 + 5, 2**53], dtype=np.int64)
     assert summary._divide(keys, 7).tolist() == (keys // 7).tolist()
+
+
+def test_text_dates_with_a_utc_offset_keep_their_local_date():
+    s = summary.summarize(
+        ["a", "a"], ["2024-01-01T23:30+02:00", "2024-01-08T00:15+02:00"], [1.0, 2.0], unit="D"
+    )
+    assert s.first_purchase.astype(str).tolist() == ["2024-01-01"]
+    assert s.recency.tolist() == [7.0]

@@ -29,6 +29,7 @@ LOG_UPPER = float(np.log(1e7))
 RANGE_LEVEL = 0.90
 
 _BOUNDARY_TOLERANCE = 0.05
+_UNDEFINED = 1e300  # objective value where the likelihood is not defined
 _HESSIAN_STEP = 1e-4
 _DELTA_STEP = 1e-6
 
@@ -98,7 +99,7 @@ def maximise(
     def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = neg_log_likelihood(z)
         if not np.isfinite(value):
-            return 1e300, np.zeros_like(z)
+            return _UNDEFINED, np.zeros_like(z)
         return value / scale, grad / scale
 
     bounds = [(LOG_LOWER, LOG_UPPER)] * len(start)
@@ -120,7 +121,7 @@ def maximise(
                 "This happens when there is too little data or the data show almost no "
                 "variation. Add more customers or a longer history and try again."
             )
-    if not np.isfinite(value) or np.max(np.abs(grad)) > 1e-4:
+    if value >= _UNDEFINED or np.max(np.abs(grad)) > 1e-4:
         raise FitError(
             f"The {model} model did not settle on an answer for this data. "
             "Check that the dates and amounts are right, add more history, and try again."
@@ -237,19 +238,17 @@ def compress(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ([0, 1, 0], [0, 1], [2.0, 1.0])
     """
     n = len(columns[0])
+    bits = max(int(n - 1).bit_length(), 1)  # room for the row number below the key
     key = np.zeros(n, dtype=np.int64)
     size = 1
     for column in columns:
         codes, uniques = pd.factorize(column, sort=False)
-        if size * len(uniques) >= 2**40:
+        if size * len(uniques) >= 2 ** (62 - bits):  # renumber the key so it stays small
             key, packed = pd.factorize(key, sort=False)
             size = len(packed)
         key = key * len(uniques) + codes
         size *= max(len(uniques), 1)
     # Sort key and row number together as one 64-bit integer: far faster than argsort.
-    bits = max(int(n - 1).bit_length(), 1)
-    if size >= 2 ** (63 - bits):
-        key, packed = pd.factorize(key, sort=False)
     packed_rows = np.sort((key << bits) | np.arange(n, dtype=np.int64))
     order = packed_rows & ((1 << bits) - 1)
     sorted_key = packed_rows >> bits

@@ -1,0 +1,96 @@
+"""Shared fitting machinery: row compression, ranges, optimiser failures."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calc.errors import FitError
+from calc.models import _fit
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.sampled_from([0.0, 0.5, 1.5, 2.0])),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_compress_groups_exactly_the_identical_rows(rows):
+    a = np.array([r[0] for r in rows])
+    b = np.array([r[1] for r in rows])
+    inverse, first, counts = _fit.compress(a, b)
+    assert np.array_equal(a[first][inverse], a)
+    assert np.array_equal(b[first][inverse], b)
+    assert len(set(zip(a[first], b[first], strict=True))) == first.size
+    assert counts.sum() == len(rows)
+    assert np.array_equal(np.bincount(inverse), counts)
+
+
+def test_compress_renumbers_keys_that_would_overflow():
+    """Three columns of 65,536 distinct values: 2**48 possible keys, renumbered on the way."""
+    n = 2**16
+    rng = np.random.default_rng(0)
+    cols = [rng.permutation(n).astype(float) for _ in range(3)]
+    cols[2][1] = cols[2][0]  # make rows 0 and 1 differ only in the first two columns
+    inverse, first, _ = _fit.compress(*cols)
+    assert first.size == n
+    assert all(np.array_equal(c[first][inverse], c) for c in cols)
+
+
+def test_ranges_on_the_log_and_logit_scales():
+    r = _fit.to_range(2.0, 0.01)
+    assert r.low == pytest.approx(2 * np.exp(-1.6449 * 0.1), rel=1e-4)
+    assert r.high == pytest.approx(2 * np.exp(1.6449 * 0.1), rel=1e-4)
+    share = _fit.to_range(np.array([0.0, 0.5, 1.0]), np.array([0.3, 0.3, 0.3]), link="logit")
+    assert share.low[0] == share.high[0] == 0.0
+    assert share.low[2] == share.high[2] == 1.0
+    assert 0 < share.low[1] < 0.5 < share.high[1] < 1
+
+
+def quadratic(z):
+    """Minus a log-likelihood with its peak at log-parameters (1, 2)."""
+    d = z - np.array([1.0, 2.0])
+    return float(np.sum(d**2)), 2 * d
+
+
+def test_maximise_finds_the_peak_and_its_curvature():
+    opt = _fit.maximise(quadratic, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+    assert opt.log_params == pytest.approx([1.0, 2.0], abs=1e-6)
+    assert opt.covariance == pytest.approx(np.eye(2) / 2, abs=1e-6)
+
+
+def test_a_peak_beyond_the_allowed_range_is_a_fit_error():
+    def far(z):
+        d = z - np.array([1.0, 40.0])
+        return float(np.sum(d**2)), 2 * d
+
+    with pytest.raises(FitError, match=r"parameter b .* edge of what is allowed"):
+        _fit.maximise(far, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+
+
+def test_parameters_that_trade_off_are_a_fit_error():
+    def ridge(z):
+        s = z[0] + z[1] - 3
+        return float(s**2), np.array([2 * s, 2 * s])
+
+    with pytest.raises(FitError, match="cannot tell the test model's parameters apart"):
+        _fit.maximise(ridge, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+
+
+def test_a_search_that_does_not_settle_is_a_fit_error(monkeypatch):
+    class Stuck:
+        x = np.zeros(2)
+
+    monkeypatch.setattr(_fit, "minimize", lambda *args, **kwargs: Stuck())
+    with pytest.raises(FitError, match="did not settle"):
+        _fit.maximise(quadratic, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+
+
+def test_a_likelihood_undefined_everywhere_is_a_fit_error():
+    def undefined(z):
+        return float("nan"), np.zeros(2)
+
+    with pytest.raises(FitError, match="did not settle"):
+        _fit.maximise(undefined, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
