@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from calc.errors import DataError
 
@@ -53,13 +55,17 @@ class _Prep:
     code: np.ndarray  # int64 customer code per row, 0..n_customers-1
     ids: pd.Index  # customer id per code
     day: np.ndarray  # int64 days since 1970-01-01 per row
+    month: np.ndarray  # int64 months since 1970-01 per row
     amount: np.ndarray  # float64 per row
     purchase: np.ndarray  # bool per row: amount >= 0
-    order_code: np.ndarray | None  # int64 per row when the table has order ids
     returned: np.ndarray  # bool per row: flagged returned
+    order_code: np.ndarray  # int64 order number per row (row number without order ids)
+    order_first: np.ndarray  # bool per row: first purchase row of its order
+    orders_per_customer: np.ndarray  # int64 per customer code
     # distinct purchase days per customer, sorted by (code, day)
     u_code: np.ndarray
     u_day: np.ndarray
+    u_month: np.ndarray
     n_customers: int
     table: pd.DataFrame = field(repr=False)
 
@@ -78,7 +84,17 @@ def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64), pd.Index(uniques)
 
 
+def _months(day: np.ndarray) -> np.ndarray:
+    return day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
 def _prepare(table: pd.DataFrame) -> _Prep:
+    """Check the columns, then sort the rows once by (customer, day).
+
+    Lines of one order are expected next to each other within the same
+    customer and day, as exports list them; their order ids are compared
+    with the line before, so no hashing of order ids is needed.
+    """
     missing = [c for c in ("customer_id", "date", "amount") if c not in table.columns]
     if missing:
         raise DataError(
@@ -94,34 +110,62 @@ def _prepare(table: pd.DataFrame) -> _Prep:
             "which leaves such rows out and lists them."
         )
     code, ids = _customer_codes(table["customer_id"])
-    stamps = table["date"].to_numpy(dtype="datetime64[ns]")
-    day = stamps.astype(np.int64) // _NS_PER_DAY
+    day = table["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
     amount = table["amount"].to_numpy(dtype=np.float64)
     if np.isnan(amount).any():
         raise DataError("Some orders have no amount. Fill them in, or leave those rows out.")
+    n = len(table)
+    n_customers = len(ids)
     purchase = amount >= 0
-    order_code = None
-    if "order_id" in table.columns:
-        order_code, _ = pd.factorize(table["order_id"], sort=False)
-        order_code = order_code.astype(np.int64)
-    returned = np.zeros(len(table), dtype=bool)
+    returned = np.zeros(n, dtype=bool)
     if "returned" in table.columns:
         returned = table["returned"].fillna(False).to_numpy(dtype=bool)
-    n_customers = len(ids)
-    # distinct (customer, purchase day) pairs, sorted by customer then day
-    pc, pd_ = code[purchase], day[purchase]
-    if len(pd_):
-        d0 = pd_.min()
-        span = int(pd_.max() - d0) + 1
-        key = np.sort(pc * span + (pd_ - d0))
-        first = np.ones(len(key), dtype=bool)
-        first[1:] = key[1:] != key[:-1]
-        key = key[first]
-        u_code, u_day = key // span, key % span + d0
+    d0 = int(day.min())
+    span = int(day.max()) - d0 + 1
+    key = code * span + (day - d0)
+    perm = np.argsort(key, kind="stable")
+    ks = key[perm]
+    # orders: a new order starts where (customer, day) or the order id changes
+    if "order_id" in table.columns:
+        oid = pc.take(pa.array(table["order_id"], from_pandas=True), perm)
+        same_id = pc.fill_null(pc.equal(oid.slice(1), oid.slice(0, n - 1)), False)
+        new = np.ones(n, dtype=bool)
+        new[1:] = (ks[1:] != ks[:-1]) | ~same_id.to_numpy(zero_copy_only=False)
+        sorted_order = np.cumsum(new) - 1
+        order_code = np.empty(n, dtype=np.int64)
+        order_code[perm] = sorted_order
     else:
-        u_code = u_day = np.zeros(0, dtype=np.int64)
+        order_code = np.arange(n, dtype=np.int64)
+    n_orders_all = int(order_code.max()) + 1
+    rows = np.flatnonzero(purchase)
+    first_row = np.full(n_orders_all, -1, dtype=np.int64)
+    first_row[order_code[rows[::-1]]] = rows[::-1]  # last write wins: the first purchase row
+    order_first = np.zeros(n, dtype=bool)
+    order_first[first_row[first_row >= 0]] = True
+    per_customer = np.bincount(code[order_first], minlength=n_customers)
+    # distinct (customer, purchase day) pairs, already in (customer, day) order
+    kp = ks[purchase[perm]]
+    if len(kp):
+        edge = np.ones(len(kp), dtype=bool)
+        edge[1:] = kp[1:] != kp[:-1]
+        kp = kp[edge]
+    u_code, u_day = kp // span, kp % span + d0
     return _Prep(
-        code, ids, day, amount, purchase, order_code, returned, u_code, u_day, n_customers, table
+        code=code,
+        ids=ids,
+        day=day,
+        month=_months(day),
+        amount=amount,
+        purchase=purchase,
+        returned=returned,
+        order_code=order_code,
+        order_first=order_first,
+        orders_per_customer=per_customer,
+        u_code=u_code,
+        u_day=u_day,
+        u_month=_months(u_day),
+        n_customers=n_customers,
+        table=table,
     )
 
 
@@ -132,28 +176,6 @@ def _starts(sorted_codes: np.ndarray) -> np.ndarray:
     edge = np.ones(len(sorted_codes), dtype=bool)
     edge[1:] = sorted_codes[1:] != sorted_codes[:-1]
     return np.flatnonzero(edge)
-
-
-def _orders_per_customer(p: _Prep) -> tuple[np.ndarray, np.ndarray]:
-    """Orders per customer code and a per-row flag 'first row of its order' (purchases)."""
-    if p.order_code is None:
-        return np.bincount(p.code[p.purchase], minlength=p.n_customers), p.purchase
-    rows = np.flatnonzero(p.purchase)
-    n_orders = int(p.order_code.max()) + 1 if len(p.order_code) else 0
-    seen = np.zeros(n_orders, dtype=bool)
-    # first purchase row of each order id counts the order (for its customer)
-    order_first = np.zeros(len(p.code), dtype=bool)
-    oc = p.order_code[rows]
-    _, first_idx = np.unique(oc, return_index=True) if len(oc) < 2_000 else _first_index(oc)
-    order_first[rows[first_idx]] = True
-    del seen
-    return np.bincount(p.code[order_first], minlength=p.n_customers), order_first
-
-
-def _first_index(values: np.ndarray) -> tuple[None, np.ndarray]:
-    """Positions of the first occurrence of each value (sort-based, fast for millions)."""
-    order = np.argsort(values, kind="stable")
-    return None, order[_starts(values[order])]
 
 
 # -------------------------------------------------------------------- headline
@@ -213,23 +235,16 @@ def _gaps(p: _Prep) -> tuple[np.ndarray, np.ndarray]:
     return np.diff(p.u_day)[same], p.u_code[1:][same]
 
 
-def _headline(p: _Prep, per_customer_orders: np.ndarray, order_first: np.ndarray) -> Headline:
-    orders = int(order_first.sum())
+def _headline(p: _Prep) -> Headline:
+    orders = int(p.order_first.sum())
     gross = float(p.amount[p.purchase].sum())
     refunds = float(p.amount[~p.purchase].sum())
     customers = p.n_customers
     gaps, _ = _gaps(p)
-    if p.order_code is not None:
-        hit = p.returned | ~p.purchase
-        returned_orders = np.zeros(int(p.order_code.max()) + 1, dtype=bool)
-        returned_orders[p.order_code[hit]] = True
-        has_purchase = np.zeros_like(returned_orders)
-        has_purchase[p.order_code[p.purchase]] = True
-        returns = int((returned_orders & has_purchase).sum()) + int(
-            (returned_orders & ~has_purchase).sum()
-        )
-    else:
-        returns = int((p.returned & p.purchase).sum()) + int((~p.purchase).sum())
+    # an order with a refund line or a returned flag is one return; so is a lone refund row
+    returned_orders = np.zeros(int(p.order_code.max()) + 1, dtype=bool)
+    returned_orders[p.order_code[p.returned | ~p.purchase]] = True
+    returns = int(returned_orders.sum())
     first, last = int(p.day.min()), int(p.day.max())
     return Headline(
         customers=customers,
@@ -239,7 +254,7 @@ def _headline(p: _Prep, per_customer_orders: np.ndarray, order_first: np.ndarray
         refunds=refunds,
         aov=gross / orders if orders else float("nan"),
         purchase_frequency=orders / customers if customers else float("nan"),
-        repeat_purchase_rate=float((per_customer_orders >= 2).sum() / customers),
+        repeat_purchase_rate=float((p.orders_per_customer >= 2).sum() / customers),
         median_days_between_purchases=float(np.median(gaps)) if len(gaps) else float("nan"),
         return_rate=min(1.0, returns / orders) if orders else float("nan"),
         first_date=_ts(first),
@@ -282,16 +297,13 @@ def headline(table: pd.DataFrame) -> Headline:
     >>> h.median_days_between_purchases, h.return_rate
     (36.0, 0.25)
     """
-    p = _prepare(table)
-    per, first = _orders_per_customer(p)
-    return _headline(p, per, first)
+    return _headline(_prepare(table))
 
 
 # ------------------------------------------------------------------- retention
 
 
-def _period_index(day: np.ndarray, period: str) -> np.ndarray:
-    month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+def _period_of_month(month: np.ndarray, period: str) -> np.ndarray:
     if period == "M":
         return month
     if period == "Q":
@@ -317,7 +329,7 @@ def _period_label(starts: np.ndarray, period: str) -> list[str]:
 
 def _active_pairs(p: _Prep, period: str) -> tuple[np.ndarray, np.ndarray]:
     """Distinct (customer, period) pairs with a purchase, sorted by customer then period."""
-    per = _period_index(p.u_day, period)
+    per = _period_of_month(p.u_month, period)
     keep = np.ones(len(per), dtype=bool)
     keep[1:] = (p.u_code[1:] != p.u_code[:-1]) | (per[1:] != per[:-1])
     return p.u_code[keep], per[keep]
@@ -441,7 +453,7 @@ def _cohorts(p: _Prep) -> pd.DataFrame:
     counts = np.bincount(cohort * n + offset, minlength=n * n).reshape(n, n)
     # revenue of every row (refunds too) by the customer's cohort and month offset
     has_cohort = first_month[p.code] != np.iinfo(np.int64).max
-    row_month = _period_index(p.day[has_cohort], "M")
+    row_month = p.month[has_cohort]
     row_cohort = first_month[p.code[has_cohort]]
     row_offset = np.clip(row_month - row_cohort, 0, None)  # a refund before the first buy
     in_range = row_offset < n
@@ -570,8 +582,9 @@ def purchase_gaps(table: pd.DataFrame) -> pd.DataFrame:
 # ------------------------------------------------------------------- customers
 
 
-def _customer_table(p: _Prep, per_orders: np.ndarray, as_of: pd.Timestamp | None) -> pd.DataFrame:
+def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
     n = p.n_customers
+    per_orders = p.orders_per_customer
     revenue = np.bincount(p.code, weights=p.amount, minlength=n)
     gross = np.bincount(p.code[p.purchase], weights=p.amount[p.purchase], minlength=n)
     starts = _starts(p.u_code)
@@ -587,8 +600,9 @@ def _customer_table(p: _Prep, per_orders: np.ndarray, as_of: pd.Timestamp | None
     gaps, owner = _gaps(p)
     usual = np.full(n, np.nan)
     if len(gaps):
-        order = np.lexsort((gaps, owner))
-        g, o = gaps[order].astype(float), owner[order]
+        top = int(gaps.max()) + 1
+        key = np.sort(owner * top + gaps)  # owners are already in order; sort gaps within each
+        g, o = (key % top).astype(float), key // top
         gs = _starts(o)
         cnt = np.diff(np.r_[gs, len(o)])
         usual[o[gs]] = (g[gs + (cnt - 1) // 2] + g[gs + cnt // 2]) / 2
@@ -628,7 +642,7 @@ def _customer_table(p: _Prep, per_orders: np.ndarray, as_of: pd.Timestamp | None
         names = p.table["customer_name"]
         firsts = np.zeros(n, dtype=np.int64)
         firsts[p.code[::-1]] = np.arange(len(p.code))[::-1]
-        out.insert(1, "customer_name", names.iloc[firsts].to_numpy())
+        out.insert(1, "customer_name", names.iloc[firsts].reset_index(drop=True))
     return out
 
 
@@ -665,8 +679,7 @@ def customer_summary(table: pd.DataFrame, as_of: pd.Timestamp | str | None = Non
     1           b       1           5.0                  NaN
     """
     p = _prepare(table)
-    per, _ = _orders_per_customer(p)
-    return _customer_table(p, per, None if as_of is None else pd.Timestamp(as_of))
+    return _customer_table(p, None if as_of is None else pd.Timestamp(as_of))
 
 
 def at_risk(summary: pd.DataFrame, factor: float = AT_RISK_FACTOR) -> pd.DataFrame:
@@ -773,8 +786,7 @@ def clv_inputs(table: pd.DataFrame) -> ClvInputs:
     (62.5, 0.5, 0.999756)
     """
     p = _prepare(table)
-    per, first = _orders_per_customer(p)
-    h = _headline(p, per, first)
+    h = _headline(p)
     return _clv_inputs(h, _retention(p, "M"), _retention(p, "Y"))
 
 
@@ -791,7 +803,12 @@ def _distinct_pairs(a: np.ndarray, b: np.ndarray, n_a: int, n_b: int) -> np.ndar
     return np.bincount(key // n_b, minlength=n_a)
 
 
-def _breakdown(p: _Prep, values: pd.Series, order_first: np.ndarray) -> pd.DataFrame:
+def _tier_per_row(p: _Prep, tiers: pd.Series) -> pd.Series:
+    codes = tiers.cat.codes.to_numpy()[p.code]
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=tiers.dtype))
+
+
+def _breakdown(p: _Prep, values: pd.Series) -> pd.DataFrame:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes = values.cat.codes.to_numpy().astype(np.int64)
         labels = pd.Index(values.cat.categories).astype(str)
@@ -805,7 +822,7 @@ def _breakdown(p: _Prep, values: pd.Series, order_first: np.ndarray) -> pd.DataF
         labels = labels.append(pd.Index(["(blank)"]))
     k = len(labels)
     customers = _distinct_pairs(codes, p.code, k, p.n_customers)
-    orders = np.bincount(codes[order_first], minlength=k)
+    orders = np.bincount(codes[p.order_first], minlength=k)
     revenue = np.bincount(codes, weights=p.amount, minlength=k)
     gross = np.bincount(codes[p.purchase], weights=p.amount[p.purchase], minlength=k)
     total = revenue.sum()
@@ -853,15 +870,13 @@ def breakdown(table: pd.DataFrame, column: str) -> pd.DataFrame:
     1  shop          1       1     10.0            0.1
     """
     p = _prepare(table)
-    per, first = _orders_per_customer(p)
     if column == "tier":
-        tiers = _customer_table(p, per, None)["tier"]
-        values = pd.Series(tiers.to_numpy()[p.code])
+        values = _tier_per_row(p, _customer_table(p, None)["tier"])
     elif column in table.columns:
         values = table[column]
     else:
         raise DataError(f"There is no column '{column}' to break the figures down by.")
-    return _breakdown(p, values, first)
+    return _breakdown(p, values)
 
 
 # ------------------------------------------------------------------- analyse
@@ -956,21 +971,20 @@ def analyse(
     (250.0, 3, [150.0, 80.0, 20.0])
     """
     p = _prepare(table)
-    per, first = _orders_per_customer(p)
-    h = _headline(p, per, first)
+    h = _headline(p)
     ret = {k: _retention(p, k) for k in PERIODS}
-    summary = _customer_table(p, per, None if as_of is None else pd.Timestamp(as_of))
+    summary = _customer_table(p, None if as_of is None else pd.Timestamp(as_of))
     if breakdown_columns is None:
         breakdown_columns = (*(c for c in BREAKDOWN_COLUMNS if c in table.columns), "tier")
     breakdowns = {}
     for col in breakdown_columns:
         if col == "tier":
-            values = pd.Series(summary["tier"].to_numpy()[p.code])
+            values = _tier_per_row(p, summary["tier"])
         elif col in table.columns:
             values = table[col]
         else:
             raise DataError(f"There is no column '{col}' to break the figures down by.")
-        breakdowns[col] = _breakdown(p, values, first)
+        breakdowns[col] = _breakdown(p, values)
     return OrdersAnalysis(
         headline=h,
         retention=ret,
@@ -990,8 +1004,8 @@ def _monthly_mrr(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """MRR per (customer, month) at each month's end, sorted by customer then month."""
     code, ids = _customer_codes(table["customer_id"])
     if "month" in table.columns:
-        month = _period_index(
-            table["month"].to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY, "M"
+        month = _months(
+            table["month"].to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
         )
         mrr = table["mrr"].to_numpy(dtype=float)
         reps_code, reps_month, reps_mrr = code, month, mrr

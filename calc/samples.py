@@ -172,6 +172,9 @@ def orders(
 
 def _arrow_csv(df: pd.DataFrame, delimiter: str = ",") -> bytes:
     table = pa.Table.from_pandas(df, preserve_index=False)
+    for i, col in enumerate(table.schema):
+        if pa.types.is_timestamp(col.type):  # whole days: write 2024-01-31, not a timestamp
+            table = table.set_column(i, col.name, table.column(i).cast(pa.date32()))
     buf = io.BytesIO()
     buf.write((delimiter.join(str(c) for c in df.columns) + "\n").encode("utf-8"))
     pacsv.write_csv(

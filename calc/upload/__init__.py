@@ -315,7 +315,7 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
         rows_used=len(built.table) if layout != "wide" else built.table["customer_id"].nunique(),
         rows_skipped=len(built.skipped),
         skipped=built.skipped,
-        blank_rows=int(blank.sum()),
+        blank_rows=int(blank.sum()) + int(raw.details.get("empty_lines", 0)),
         shape=shape,
         shape_source=source,
         layout=layout,

@@ -30,6 +30,9 @@ _XYY = (
 )
 _COMPACT = r"^(?P<a>(?:19|20)[0-9]{2})(?P<b>[01][0-9])(?P<c>[0-3][0-9])$"
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_WORDY = (
+    r"(?i)^(?:[a-z]{3,}\.?,?\s+[0-9]{1,2},?\s+[0-9]{4}|[0-9]{1,2}\.?\s+[a-z]{3,}\.?,?\s+[0-9]{4})"
+)
 
 
 class AmbiguousDateOrderError(DataError):
@@ -233,6 +236,7 @@ def parse_dates(
     elif order in DATE_ORDERS:
         used, source = order, "override"
     rest = ~(is_ymd | is_xyy | is_compact) & ~empty
+    rest &= _bool(pc.match_substring_regex(text, _WORDY))  # month names and a full year only
     if rest.any() and rest.sum() * 2 > (~empty).sum():
         parsed[rest] = _fallback(pc.filter(text, pa.array(rest)), used)
     bad = np.isnat(parsed) & ~empty

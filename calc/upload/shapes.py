@@ -295,7 +295,9 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         column=mapping["date"],
         serials=excel,
     )
-    skips.add(_total_rows(raw, mapping, np.isnat(dates.values)), "total or summary row")
+    skips.add(
+        _total_rows(raw, mapping, np.isnat(dates.values)), "total or summary row", raw.names[0]
+    )
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
@@ -365,7 +367,7 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
     """Canonical customers: one row per customer with orders, revenue and/or the RFM summary."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     numbers, dates, decimal, currency = {}, {}, None, None
@@ -426,7 +428,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     excel = opts.get("format") in ("xlsx", "xls", "ods")
@@ -499,7 +501,7 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     months = wide_months(raw.names)
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row")
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     parsed = {}

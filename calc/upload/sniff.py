@@ -319,13 +319,13 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
         ) from exc
     n = table.num_rows
     bad_lines = {num for num, _ in problems if num is not None}
-    rows = _row_numbers(body, first_line=skip + 1, expected=n, bad_lines=bad_lines)
+    rows, empty_lines = _row_numbers(body, first_line=skip + 1, expected=n, bad_lines=bad_lines)
     kept_problems = tuple(
         (num or 0, "does not have the same number of columns as the header", txt.strip())
         for num, txt in problems
         if txt.strip(sep + " \t")
     )
-    columns = tuple(table.column(c).combine_chunks() for c in internal)
+    columns = tuple(table.column(c) for c in internal)
     return RawTable(
         names=names,
         columns=columns,
@@ -335,12 +335,15 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
             "encoding": enc,
             "separator": sep,
             "header_row": None if header_line is None else header_line + 1,
+            "empty_lines": empty_lines,
         },
         problems=kept_problems,
     )
 
 
-def _row_numbers(body: bytes, *, first_line: int, expected: int, bad_lines: set[int]) -> np.ndarray:
+def _row_numbers(
+    body: bytes, *, first_line: int, expected: int, bad_lines: set[int]
+) -> tuple[np.ndarray, int]:
     """File line numbers (1-based) of the rows Arrow returned.
 
     Arrow skips empty lines and bad lines; when there are none of either, data
@@ -348,9 +351,9 @@ def _row_numbers(body: bytes, *, first_line: int, expected: int, bad_lines: set[
     are located with numpy (no quoted line breaks are assumed).
     """
     simple = np.arange(first_line, first_line + expected, dtype=np.int64)
-    has_blank = b"\n\n" in body or b"\n\r\n" in body
-    if not bad_lines and not has_blank:
-        return simple
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if not bad_lines and lines - (first_line - 1) == expected:
+        return simple, 0  # no empty line anywhere after the header
     buf = np.frombuffer(body, dtype=np.uint8)
     breaks = np.flatnonzero(buf == 10)
     starts = np.concatenate(([0], breaks + 1))
@@ -365,7 +368,10 @@ def _row_numbers(body: bytes, *, first_line: int, expected: int, bad_lines: set[
     if bad_lines:
         keep &= ~np.isin(numbers, np.fromiter(bad_lines, dtype=np.int64))
     found = numbers[keep]
-    return found if len(found) == expected else simple
+    empty = int(((length == 0) & (numbers >= first_line)).sum())
+    if body.endswith(b"\n"):
+        empty -= 1  # the piece after the final line break is no line
+    return (found, empty) if len(found) == expected else (simple, empty)
 
 
 # ---------------------------------------------------------------- spreadsheets
@@ -496,14 +502,26 @@ def _split_header(columns: list[pa.Array]) -> tuple[list[pa.Array], list[str], i
     return [col.slice(found + 1) for col in columns], names, found + 2
 
 
-def is_blank(columns: tuple[pa.Array, ...], n: int) -> np.ndarray:
-    """Rows in which every cell is empty or only spaces."""
-    blank = np.ones(n, dtype=bool)
-    for col in columns:
-        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            empty = pc.equal(pc.utf8_trim_whitespace(col), "")
-            empty = pc.fill_null(empty, True)
-        else:
-            empty = pc.is_null(col)
-        blank &= np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+def _empty(col) -> np.ndarray:
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), True)
+    else:
+        empty = pc.is_null(col)
+    return np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def is_blank(columns: tuple, n: int) -> np.ndarray:
+    """Rows in which every cell is empty or only spaces.
+
+    The first column is checked in full; the others only on the rows still
+    blank, which are usually none.
+    """
+    if not columns:
+        return np.ones(n, dtype=bool)
+    blank = _empty(columns[0])
+    for col in columns[1:]:
+        rows = np.flatnonzero(blank)
+        if len(rows) == 0:
+            break
+        blank[rows] = _empty(col.take(pa.array(rows)))
     return blank

@@ -1,0 +1,179 @@
+"""Benchmark: uploaded bytes -> every result table, for order logs of 100k, 1M and 5M rows.
+
+    python3 benchmarks/upload.py                 # CSV 100k, 1M, 5M; XLSX 100k, 1M
+    python3 benchmarks/upload.py --sizes 100000  # a quick run
+    python3 benchmarks/upload.py --no-xlsx
+
+Order logs come from calc.samples (seeded) and are written once into
+/tmp/retention-benchmark/ (writing a 1M-row XLSX takes minutes) and reused.
+Each file is measured in a fresh process: imports first, then the median of
+``--repeat`` runs of calc.upload.read (parse) and calc.orders.analyse
+(compute: headline, retention by month/quarter/year, cohorts, purchase gaps,
+customer summary, at-risk list, CLV inputs, breakdowns). Peak memory is the
+process's peak resident set during the timed runs above what it held before
+(Linux VmHWM, reset through /proc/self/clear_refs), and its total peak.
+
+Targets on the project's 2-core machine: 1M-row CSV < 1.5 s and < 600 MB;
+1M-row XLSX < 3 s; 5M-row CSV < 8 s; cost linear in rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = Path("/tmp/retention-benchmark")
+SEED = 2026
+# A lean shop export: ~40 bytes a row as CSV. The same columns in CSV and XLSX.
+COLUMNS = ("order_id", "customer_id", "date", "amount", "category")
+
+
+def _sample_path(kind: str, rows: int) -> Path:
+    return CACHE / f"orders_v2_{rows}.{kind}"
+
+
+def make_file(kind: str, rows: int) -> Path:
+    """Write the order log of ``rows`` rows as CSV or XLSX, unless it is there already."""
+    sys.path.insert(0, str(ROOT))
+    from calc import samples
+
+    path = _sample_path(kind, rows)
+    if path.exists():
+        return path
+    CACHE.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    table = samples.orders(rows, seed=SEED, names=False)
+    tmp = path.with_suffix(".part")
+    if kind == "csv":
+        tmp.write_bytes(samples.orders_csv(table[list(COLUMNS)], "plain"))
+    else:
+        _write_xlsx(table, tmp)
+    tmp.rename(path)
+    print(
+        f"  wrote {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s"
+    )
+    return path
+
+
+def _write_xlsx(table, path: Path) -> None:
+    """A plain export: numbers as numbers, dates as dates, text inline (constant memory)."""
+    import xlsxwriter
+
+    order_no = table["order_id"].astype("int64").to_numpy()
+    cust_no = table["customer_id"].str.slice(1).astype("int64").to_numpy()
+    dates = table["date"].dt.to_pydatetime()
+    amounts = table["amount"].to_numpy()
+    cats = table["category"].astype(str).to_numpy()
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("Orders")
+        day = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.write_row(0, 0, COLUMNS)
+        for i in range(len(order_no)):
+            r = i + 1
+            sheet.write_number(r, 0, int(order_no[i]))
+            sheet.write_number(r, 1, int(cust_no[i]))
+            sheet.write_datetime(r, 2, dates[i], day)
+            sheet.write_number(r, 3, float(amounts[i]))
+            sheet.write_string(r, 4, cats[i])
+
+
+def _vm(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+    return 0  # pragma: no cover - Linux only
+
+
+def measure_one(path: Path, repeat: int) -> dict:
+    """Run in a fresh process: time parse and compute, and the peak memory of the runs."""
+    t_start = time.perf_counter()
+    sys.path.insert(0, str(ROOT))
+    import calc.orders
+    import calc.upload
+
+    data = path.read_bytes()
+    imported = time.perf_counter() - t_start
+    parse, compute = [], []
+    Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
+    base = _vm("VmRSS")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        up = calc.upload.read(data, path.name)
+        t1 = time.perf_counter()
+        result = calc.orders.analyse(up.table)
+        t2 = time.perf_counter()
+        parse.append(t1 - t0)
+        compute.append(t2 - t1)
+        tables = result.tables()
+        del up, result
+    peak = _vm("VmHWM")
+    return {
+        "file": path.name,
+        "bytes": len(data),
+        "parse": statistics.median(parse),
+        "compute": statistics.median(compute),
+        "total": statistics.median(p + c for p, c in zip(parse, compute, strict=True)),
+        "peak_above_start_mb": (peak - base) / 1e6,
+        "peak_total_mb": peak / 1e6,
+        "imports_and_read_s": imported,
+        "process_s": time.perf_counter() - t_start,
+        "tables": len(tables),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 5_000_000])
+    parser.add_argument("--xlsx-max", type=int, default=1_000_000)
+    parser.add_argument("--no-xlsx", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one", nargs=2, metavar=("PATH", "REPEAT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(Path(args.one[0]), int(args.one[1]))))
+        return
+    kinds = ["csv"] + ([] if args.no_xlsx else ["xlsx"])
+    results: dict[str, list[dict]] = {}
+    for kind in kinds:
+        for rows in args.sizes:
+            if kind == "xlsx" and rows > args.xlsx_max:
+                continue
+            path = make_file(kind, rows)
+            repeat = args.repeat if rows <= 1_000_000 else max(1, args.repeat - 1)
+            t0 = time.perf_counter()
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(path), str(repeat)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            res = json.loads(out.stdout.strip().splitlines()[-1])
+            res["rows"] = rows
+            res["wall_process_s"] = time.perf_counter() - t0
+            results.setdefault(kind, []).append(res)
+            print(
+                f"{kind:4s} {rows:>9,} rows {res['bytes'] / 1e6:6.1f} MB | "
+                f"parse {res['parse']:6.2f} s  compute {res['compute']:6.2f} s  "
+                f"total {res['total']:6.2f} s | peak +{res['peak_above_start_mb']:5.0f} MB "
+                f"(process {res['peak_total_mb']:5.0f} MB) | whole process "
+                f"{res['wall_process_s']:5.1f} s, {res['tables']} tables",
+                flush=True,
+            )
+    for kind, rows in results.items():
+        for a, b in zip(rows, rows[1:], strict=False):
+            print(
+                f"{kind} {a['rows']:,} -> {b['rows']:,} rows (x{b['rows'] / a['rows']:.0f}): "
+                f"time x{b['total'] / a['total']:.1f} (parse x{b['parse'] / a['parse']:.1f}, "
+                f"compute x{b['compute'] / a['compute']:.1f}), "
+                f"memory x{b['peak_above_start_mb'] / max(a['peak_above_start_mb'], 1):.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

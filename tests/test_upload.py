@@ -1,0 +1,541 @@
+"""calc.upload.read on text files: formats, encodings, European numbers and dates, bad input.
+
+Each tricky kind of file is built here in a few lines (or read from
+tests/fixtures/upload/), so what is tested is visible next to the test.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import calc.upload
+from calc.errors import DataError
+from calc.upload import MAX_UPLOAD_BYTES, AmbiguousDateOrderError, read
+
+FIXTURES = Path(__file__).parent / "fixtures" / "upload"
+ROOT = Path(__file__).parent.parent
+
+
+def lines(*rows: str, end: str = "\n") -> str:
+    return end.join(rows) + end
+
+
+ENGLISH = lines(
+    "order_id,customer,date,amount",
+    "1,C1,2026-01-05,100.00",
+    "2,C2,2026-01-20,80.00",
+    "3,C1,2026-02-10,50.00",
+    "4,C3,2026-02-01,20.00",
+    "5,C1,2026-03-01,-10.00",
+)
+
+
+def amounts(up) -> list[float]:
+    return up.table["amount"].tolist()
+
+
+# ------------------------------------------------------------------ happy path
+
+
+def test_english_csv_maps_columns_and_types():
+    up = read(ENGLISH.encode(), "orders.csv")
+    assert up.shape == "orders"
+    assert up.mapping == {
+        "customer_id": "customer",
+        "date": "date",
+        "amount": "amount",
+        "order_id": "order_id",
+    }
+    assert isinstance(up.table["customer_id"].dtype, pd.CategoricalDtype)
+    assert up.table["date"].dtype == "datetime64[ns]"
+    assert amounts(up) == [100.0, 80.0, 50.0, 20.0, -10.0]
+    r = up.report
+    assert (r.rows_read, r.rows_used, r.rows_skipped, r.blank_rows) == (5, 5, 0, 0)
+    assert (r.separator, r.decimal, r.encoding, r.date_order) == (",", ".", "utf-8", "YMD")
+    assert (r.date_min, r.date_max) == (pd.Timestamp("2026-01-05"), pd.Timestamp("2026-03-01"))
+    assert r.refund_rows == 1
+    assert r.header_row == 1
+    assert r.shape_source == "detected"
+
+
+def test_european_fixture_with_title_blank_and_total_rows():
+    """Semicolons, decimal comma, thousands space, dd.mm.yyyy, a title above and a total below."""
+    up = read((FIXTURES / "european_title_total.csv").read_bytes(), "salg.csv")
+    r = up.report
+    assert up.mapping["customer_id"] == "Kunde" and up.mapping["amount"] == "Beløp"
+    assert amounts(up) == [1234.5, 99.0, -34.5, 2500.0]
+    assert up.table["customer_id"].astype(str).tolist() == [
+        "Ola Sørensen",
+        "Łukasz Wójcik",
+        "Ola Sørensen",
+        "Päivi Mäkinen",
+    ]
+    assert up.table["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-11-23",
+        "2026-11-24",
+        "2026-12-01",
+        "2026-12-13",
+    ]
+    assert (r.separator, r.decimal, r.date_order, r.header_row) == (";", ",", "DMY", 3)
+    assert r.encoding == "utf-8-sig"
+    assert r.blank_rows == 1
+    assert r.skipped.to_dict("records") == [
+        {"row": 9, "reason": "total or summary row", "column": "Kunde", "value": "Sum"}
+    ]
+    assert r.currency == "NOK"
+
+
+# --------------------------------------------------------------- encodings
+
+
+NAMES = ["Ola Sørensen", "Łukasz Wójcik", "Päivi Mäkinen", "Arbër Çela"]
+
+
+def names_file(sep: str = ",") -> str:
+    rows = [sep.join(["customer", "date", "amount"])]
+    rows += [sep.join([n, f"2026-01-0{i + 1}", f"{10 * (i + 1)}.5"]) for i, n in enumerate(NAMES)]
+    return lines(*rows, end="\r\n")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix", "expect"),
+    [
+        ("utf-8", b"", "utf-8"),
+        ("utf-8", b"\xef\xbb\xbf", "utf-8-sig"),
+        ("utf-16-le", b"\xff\xfe", "utf-16"),
+        ("utf-16-be", b"\xfe\xff", "utf-16"),
+        ("utf-16-le", b"", "utf-16-le"),
+    ],
+)
+def test_unicode_encodings_keep_names(encoding, prefix, expect):
+    data = prefix + names_file("\t").encode(encoding)
+    up = read(data, "unicode.txt")
+    assert up.table["customer_id"].astype(str).tolist() == NAMES
+    assert up.report.encoding == expect
+    assert up.report.separator == "\t"
+
+
+def test_windows_1252_keeps_names():
+    names = ["Ola Sørensen", "Päivi Mäkinen", "Arbër Çela", "Jørgen Kjær"]
+    text = lines("kunde;dato;beløp", *(f"{n};0{i + 1}.02.2026;1,5" for i, n in enumerate(names)))
+    up = read(text.encode("cp1252"), "ansi.csv")
+    assert up.report.encoding == "cp1252"
+    assert up.mapping["amount"] == "beløp"
+    assert up.table["customer_id"].astype(str).tolist() == names
+
+
+def test_encoding_override_and_wrong_override():
+    data = names_file().encode("utf-8")
+    assert read(data, "x.csv", encoding="utf-8").report.encoding == "utf-8"
+    with pytest.raises(DataError, match="cannot be read as ascii"):
+        read(data, "x.csv", encoding="ascii")
+
+
+# --------------------------------------------------------------- separators
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_every_separator(sep):
+    text = lines(
+        sep.join(["customer", "date", "amount", "note"]),
+        sep.join(["a", "2026-01-01", "1.5", '"x, y; z | w"']),
+        sep.join(["b", "2026-01-02", "2.5", "plain"]),
+    )
+    up = read(text.encode(), "x.txt")
+    assert up.report.separator == sep
+    assert amounts(up) == [1.5, 2.5]
+
+
+def test_separator_override_and_invalid_separator():
+    text = lines("customer;date;amount", "a;2026-01-01;1,5", "b;2026-01-02;2")
+    assert read(text.encode(), "x.csv", sep=";").report.separator == ";"
+    with pytest.raises(DataError, match="separator must be"):
+        read(text.encode(), "x.csv", sep=":")
+
+
+# ----------------------------------------------------------- numbers and money
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected", "decimal"),
+    [
+        (["1.234,56", "99,50", "7"], [1234.56, 99.5, 7.0], ","),
+        (["1 234,56", "1\u00a0000,00", "12"], [1234.56, 1000.0, 12.0], ","),
+        (["1'234.56", "1’000.50", "3.25"], [1234.56, 1000.5, 3.25], "."),
+        (["kr 1 234,50", "1 234,50 zł", "kr 1.234,-"], [1234.5, 1234.5, 1234.0], ","),
+        (["€12.50", "$1,200", "£7.05"], [12.5, 1200.0, 7.05], "."),
+        (["-12,50", "(12,50)", "12,50-", "−3,00"], [-12.5, -12.5, -12.5, -3.0], ","),
+        (["1,200", "2,500.75", "330"], [1200.0, 2500.75, 330.0], "."),
+    ],
+)
+def test_amount_formats(cells, expected, decimal):
+    text = "customer|date|amount\n" + "".join(
+        f"c{i}|2026-01-0{i + 1}|{c}\n" for i, c in enumerate(cells)
+    )
+    up = read(text.encode(), "x.csv")
+    assert amounts(up) == pytest.approx(expected)
+    assert up.report.decimal == decimal
+
+
+def test_currency_is_reported():
+    text = lines("customer;date;amount", "a;2026-01-01;1 234,50 zł", "b;2026-01-02;12,00 zł")
+    assert read(text.encode(), "x.csv").report.currency == "PLN"
+
+
+def test_thousands_dots_without_decimals_follow_the_semicolon_hint():
+    """'1.200' alone could be 1.2 or 1200; a semicolon file is European, so 1200."""
+    text = lines("customer;date;amount", "a;2026-01-01;1.200", "b;2026-01-02;350")
+    assert amounts(read(text.encode(), "x.csv")) == [1200.0, 350.0]
+    assert amounts(read(text.encode(), "x.csv", decimal=".")) == [1.2, 350.0]
+
+
+def test_dates_are_never_read_as_amounts_by_content():
+    """No header: the dotted dates must become the date, the money the amount."""
+    text = lines(
+        "K1;23.11.2026;1.234,50", "K2;24.11.2026;99,00", "K1;25.11.2026;12,00", "K3;26.11.2026;5"
+    )
+    up = read(text.encode(), "noheader.csv")
+    assert up.mapping == {"customer_id": "column 1", "date": "column 2", "amount": "column 3"}
+    assert amounts(up) == [1234.5, 99.0, 12.0, 5.0]
+    assert up.report.header_row is None
+
+
+# -------------------------------------------------------------------- dates
+
+
+def dated(*values: str, sep: str = ",") -> bytes:
+    rows = [f"c{i}{sep}{v}{sep}10" for i, v in enumerate(values)]
+    return lines(sep.join(["customer", "date", "amount"]), *rows).encode()
+
+
+def test_day_first_decided_from_data():
+    up = read(dated("23/11/2026", "01/12/2026 13:05"), "x.csv")
+    assert up.report.date_order == "DMY" and up.report.date_order_source == "data"
+    assert up.table["date"].tolist() == [
+        pd.Timestamp("2026-11-23"),
+        pd.Timestamp("2026-12-01 13:05"),
+    ]
+
+
+def test_month_first_decided_from_data():
+    up = read(dated("11/23/2026", "12/01/2026 1:05 PM"), "x.csv")
+    assert up.report.date_order == "MDY"
+    assert up.table["date"].tolist() == [
+        pd.Timestamp("2026-11-23"),
+        pd.Timestamp("2026-12-01 13:05"),
+    ]
+
+
+def test_ambiguous_slashed_dates_ask_the_user():
+    data = dated("01/02/2026", "03/04/2026", "05/06/2026")
+    with pytest.raises(AmbiguousDateOrderError) as info:
+        read(data, "x.csv")
+    err = info.value
+    assert isinstance(err, DataError)
+    assert err.column == "date" and err.examples[0] == "01/02/2026"
+    assert "day/month/year or month/day/year" in err.message
+    up = read(data, "x.csv", date_order="MDY")
+    assert up.table["date"].iloc[0] == pd.Timestamp("2026-01-02")
+    assert up.report.date_order_source == "override"
+    assert read(data, "x.csv", date_order="DMY").table["date"].iloc[0] == pd.Timestamp("2026-02-01")
+
+
+def test_ambiguous_dotted_dates_are_day_first_by_convention():
+    up = read(dated("01.02.2026", "03.04.2026", sep=";"), "x.csv")
+    assert up.report.date_order_source == "convention"
+    assert up.table["date"].iloc[0] == pd.Timestamp("2026-02-01")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("2026-11-23T10:15:00Z", "2026-11-23 10:15"),
+        ("2026-11-23 10:15", "2026-11-23 10:15"),
+        ("2026/11/23", "2026-11-23"),
+        ("23.11.26", "2026-11-23"),
+        ("20261123", "2026-11-23"),
+        ("23 Nov 2026", "2026-11-23"),
+    ],
+)
+def test_date_formats(cell, expected):
+    up = read(dated(cell, cell), "x.csv")
+    assert up.table["date"].iloc[0] == pd.Timestamp(expected)
+
+
+def test_bad_override_values():
+    with pytest.raises(DataError, match="date order"):
+        read(ENGLISH.encode(), "x.csv", date_order="DM")
+    with pytest.raises(DataError, match="decimal mark"):
+        read(ENGLISH.encode(), "x.csv", decimal=";")
+    with pytest.raises(DataError, match="kind of table"):
+        read(ENGLISH.encode(), "x.csv", shape="invoices")
+    with pytest.raises(TypeError, match="colour"):
+        read(ENGLISH.encode(), "x.csv", colour="red")
+    with pytest.raises(TypeError, match="bytes"):
+        read(ENGLISH, "x.csv")
+
+
+# ------------------------------------------------------------- column names
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Kundenr;Ordredato;Beløp",  # Norwegian
+        "Kundenummer;Dato;Beløb",  # Danish
+        "ID klienta;Data zamówienia;Kwota",  # Polish
+        "Asiakasnumero;Päivämäärä;Summa",  # Finnish
+        "Klienti;Data e porosisë;Shuma",  # Albanian
+        "klient;data;kwota",
+        "asiakas;pvm;yhteensä",
+        "Customer Email;Created At;Order Total",
+    ],
+)
+def test_column_names_in_our_languages(header):
+    text = lines(header, "a;2026-01-01;10,5", "b;2026-01-02;7", "a;2026-01-03;1")
+    up = read(text.encode(), "x.csv")
+    assert list(up.mapping.values())[:3] == header.split(";")
+    assert amounts(up) == [10.5, 7.0, 1.0]
+
+
+def test_mapping_override_wins_and_unknown_column_is_reported():
+    text = lines("buyer,seller,date,amount", "a,x,2026-01-01,1", "b,x,2026-01-02,2")
+    up = read(text.encode(), "x.csv", mapping={"customer_id": "seller"})
+    assert up.mapping["customer_id"] == "seller"
+    assert up.table["customer_id"].astype(str).tolist() == ["x", "x"]
+    with pytest.raises(DataError, match="no column 'client'") as info:
+        read(text.encode(), "x.csv", mapping={"customer_id": "client"})
+    assert info.value.column == "client"
+
+
+def test_optional_columns_and_returned_flags():
+    text = lines(
+        "Ordrenr;Kunde;Navn;Dato;Beløp;Kategori;Antall;Returnert;Kanal;Land",
+        "1;K1;Ola;01.02.2026;10;Sko;1;nei;web;NO",
+        "2;K2;Kari;02.02.2026;20;Klær;2;ja;app;NO",
+        "3;K1;Ola;03.02.2026;30;Sko;1;;web;SE",
+    )
+    up = read(text.encode(), "x.csv")
+    t = up.table
+    assert {"order_id", "customer_name", "category", "quantity", "returned"} <= set(t.columns)
+    assert t["returned"].tolist() == [False, True, False]
+    assert t["quantity"].tolist() == [1.0, 2.0, 1.0]
+    assert t["order_id"].tolist() == ["1", "2", "3"]
+    assert t["category"].astype(str).tolist() == ["Sko", "Klær", "Sko"]
+
+
+def test_status_column_marks_returns():
+    text = lines(
+        "customer,date,amount,status",
+        "a,2026-01-01,5,Completed",
+        "b,2026-01-02,6,Returned",
+        "c,2026-01-03,7,zwrot",
+    )
+    assert read(text.encode(), "x.csv").table["returned"].tolist() == [False, True, True]
+
+
+# ----------------------------------------------------------- skipped rows
+
+
+def test_bad_rows_are_skipped_with_row_numbers_and_reasons():
+    text = lines(
+        "customer,date,amount",
+        "a,2026-01-01,10",
+        ",2026-01-02,11",
+        "b,soon,12",
+        "c,2026-01-04,n/a",
+        "d,2026-01-05,",
+        "",
+        "e,,14",
+        "f,2026-01-07,15",
+    )
+    up = read(text.encode(), "x.csv")
+    skipped = up.report.skipped
+    assert skipped[["row", "reason", "value"]].to_dict("records") == [
+        {"row": 3, "reason": "customer is missing", "value": ""},
+        {"row": 4, "reason": "date is not understood", "value": "soon"},
+        {"row": 5, "reason": "amount is not understood", "value": "n/a"},
+        {"row": 6, "reason": "amount is missing", "value": ""},
+        {"row": 8, "reason": "date is missing", "value": ""},
+    ]
+    assert up.report.rows_used == 2 and up.report.blank_rows == 1
+    assert up.report.rows_skipped == 5
+    assert any("5 of 7 rows were skipped" in w for w in up.report.warnings)
+
+
+def test_ragged_lines_are_reported():
+    text = lines("customer,date,amount", "a,2026-01-01,10", "Totals: 10", "b,2026-01-02,1,extra")
+    up = read(text.encode(), "x.csv")
+    assert amounts(up) == [10.0]
+    assert up.report.skipped["row"].tolist() == [3, 4]
+    assert up.report.rows_read == 3
+
+
+def test_total_rows_in_several_languages():
+    text = lines(
+        "kunde;dato;beløp",
+        "a;01.02.2026;10",
+        "Totalt;;10",
+        "Razem:;;10",
+        "Yhteensä;;10",
+        "Gjithsej;;10",
+    )
+    up = read(text.encode(), "x.csv")
+    assert up.report.skipped["reason"].unique().tolist() == ["total or summary row"]
+    assert up.report.skipped["row"].tolist() == [3, 4, 5, 6]
+
+
+# ------------------------------------------------------------- bad input
+
+
+def test_empty_file():
+    for data in (b"", b"   \r\n\t", b"\xef\xbb\xbf"):
+        with pytest.raises(DataError, match="is empty"):
+            read(data, "empty.csv")
+
+
+def test_binary_garbage():
+    data = np.random.default_rng(0).integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    with pytest.raises(DataError, match="does not contain readable text"):
+        read(data, "garbage.csv")
+
+
+def test_png_renamed_to_csv():
+    data = (FIXTURES / "image_renamed.csv").read_bytes()
+    assert data.startswith(b"\x89PNG")
+    with pytest.raises(DataError, match="is a PNG image, not a spreadsheet"):
+        read(data, "image_renamed.csv")
+
+
+@pytest.mark.parametrize(
+    ("magic", "what"), [(b"%PDF-1.7\n", "PDF"), (b"\xff\xd8\xff\xe0", "JPEG"), (b"GIF89a", "GIF")]
+)
+def test_other_non_spreadsheets(magic, what):
+    with pytest.raises(DataError, match=what):
+        read(magic + b"\x00" * 100, "x.csv")
+
+
+def test_text_named_like_a_workbook():
+    with pytest.raises(DataError, match="named like a workbook"):
+        read(ENGLISH.encode(), "orders.xlsx")
+
+
+def test_header_only():
+    with pytest.raises(DataError, match="header but no rows"):
+        read(b"customer,date,amount\n", "x.csv")
+    with pytest.raises(DataError, match="header but no rows"):
+        read(b"customer,date,amount\n,,\n\n", "x.csv")
+
+
+def test_all_rows_invalid():
+    text = lines("customer,date,amount", "a,2026-01-01,n/a", "b,2026-01-02,tbd")
+    with pytest.raises(DataError, match=r"No row could be used") as info:
+        read(text.encode(), "x.csv")
+    err = info.value
+    assert err.column == "amount" and err.rows == (2, 3) and err.example == "n/a"
+    assert "row 2" in err.message and "'amount'" in err.message
+
+
+def test_single_column_file():
+    with pytest.raises(DataError, match="only one column"):
+        read(lines("customer", "a", "b").encode(), "x.csv")
+
+
+def test_over_the_size_limit(monkeypatch):
+    assert MAX_UPLOAD_BYTES == 200 * 1024 * 1024
+    config = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert re.search(r"^maxUploadSize\s*=\s*200\s*$", config, re.M)
+    monkeypatch.setattr(calc.upload, "MAX_UPLOAD_BYTES", 1000)
+    with pytest.raises(DataError, match="the limit is 0 MB"):
+        read(b"a" * 1001, "big.csv")
+
+
+def test_single_customer_and_one_day():
+    text = lines("customer,date,amount", "a,2026-01-01,10", "a,2026-01-01,5")
+    up = read(text.encode(), "x.csv")
+    assert any("one customer" in w for w in up.report.warnings)
+    assert any("one day" in w for w in up.report.warnings)
+    assert amounts(up) == [10.0, 5.0]
+
+
+def test_wrong_shape():
+    text = lines("sku,name,price", "A1,Shoe,10", "A2,Hat,5")
+    with pytest.raises(DataError, match="does not look like"):
+        read(text.encode(), "catalogue.csv")
+
+
+def test_forced_shape_that_does_not_fit():
+    with pytest.raises(DataError, match="number of orders per customer"):
+        read(ENGLISH.encode(), "x.csv", shape="customers")
+    assert read(ENGLISH.encode(), "x.csv", shape="orders").report.shape_source == "override"
+
+
+# ------------------------------------------------------ customers, subscriptions
+
+
+def test_customers_file():
+    text = lines(
+        "ID klienta;Pierwszy zakup;Ostatni zakup;Liczba zamówień;Przychód",
+        "K1;2025-01-02;2025-06-01;3;1 234,50 zł",
+        "K2;2025-02-03;2025-02-03;1;99,00 zł",
+        "Razem;;;4;1 333,50 zł",
+    )
+    up = read(text.encode(), "klienci.csv")
+    assert up.shape == "customers"
+    assert up.table["revenue"].tolist() == [1234.5, 99.0]
+    assert up.table["orders"].tolist() == [3.0, 1.0]
+    assert up.report.currency == "PLN"
+    assert up.report.skipped["reason"].tolist() == ["total or summary row"]
+
+
+def test_customers_rfm_summary():
+    text = lines(
+        "customer_id,frequency,recency,T,monetary_value",
+        "a,2,30,60,10.5",
+        "b,0,0,40,0",
+        "a,1,1,1,1",
+    )
+    up = read(text.encode(), "rfm.csv")
+    assert up.shape == "customers"
+    assert set(up.table.columns) >= {"frequency", "recency", "T", "monetary_value"}
+    assert any("more than one row" in w for w in up.report.warnings)
+
+
+def test_subscriptions_file_with_active_rows():
+    text = lines(
+        "customer,plan,start date,end date,monthly price",
+        "a,Pro,2026-01-01,,29",
+        "b,Basic,2026-01-10,2026-03-15,9",
+        "c,Basic,2026-02-10,2026-01-15,9",
+    )
+    up = read(text.encode(), "subs.csv")
+    assert up.shape == "subscriptions" and up.report.layout == "long"
+    assert up.table["end"].isna().tolist() == [True, False]
+    assert up.table["mrr"].tolist() == [29.0, 9.0]
+    assert up.report.skipped["reason"].tolist() == ["ends before it starts"]
+
+
+def test_wide_revenue_per_month():
+    text = lines(
+        "Kunde;Jan 2026;Feb 2026;Mar 2026;2026-04",
+        "a;100;100;;120",
+        "b;50;50;50;",
+    )
+    up = read(text.encode(), "wide.csv")
+    assert up.shape == "subscriptions" and up.report.layout == "wide"
+    t = up.table
+    assert list(t.columns) == ["customer_id", "month", "mrr"]
+    assert len(t) == 6
+    assert t.groupby("month")["mrr"].sum().tolist() == [150.0, 150.0, 50.0, 120.0]
+
+
+def test_sample_files_read_cleanly():
+    for path in sorted((ROOT / "samples").glob("*.csv")):
+        up = read(path.read_bytes(), path.name)
+        assert up.report.rows_skipped == 0, path.name
+        assert up.report.unused_columns == (), path.name
