@@ -22,9 +22,13 @@ References
 ----------
 Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005), "'Counting your
 customers' the easy way: an alternative to the Pareto/NBD model", Marketing
-Science 24(2), 275-284: likelihood (eq. 6), E[X(t)] (eq. 7), P(alive)
-(eq. 11 note), conditional expectation (eq. 10), and the CDNOW estimates
-r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4 (section 4).
+Science 24(2), 275-284: the likelihood, E[X(t)], P(alive), the conditional
+expectation E[X(t) | x, t_x, T], and the CDNOW estimates r = 0.243,
+alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+
+Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005), "Implementing the
+BG/NBD model for customer base analysis in Excel" (note): the worked
+conditional expectation 1.226 for x = 2, t_x = 30.43, T = 38.86, t = 39.
 """
 
 from __future__ import annotations
@@ -86,7 +90,13 @@ class BGNBDModel:
 
     @property
     def log_params(self) -> np.ndarray:
-        """``log(r, alpha, a, b)``."""
+        """``log(r, alpha, a, b)``, the scale the fit and the ranges work on.
+
+        Examples
+        --------
+        >>> _cdnow().log_params.round(3).tolist()
+        [-1.416, 1.485, -0.232, 0.886]
+        """
         return np.log([self.r, self.alpha, self.a, self.b])
 
     def p_alive(self, frequency, recency, age) -> np.ndarray:
@@ -138,12 +148,14 @@ class BGNBDModel:
         -----
         ``E[X(t) | x, t_x, T] = P(alive) * E_new(t | r + x, alpha + T, a, b + x)``,
         where ``E_new`` is :meth:`expected_purchases_new` with updated
-        parameters; equivalent to equation (10) of Fader, Hardie and Lee (2005).
+        parameters; equivalent to the conditional expectation of Fader, Hardie
+        and Lee (2005).
 
         Examples
         --------
-        Customer 1516 of the CDNOW sample (x = 2, t_x = 30.43, T = 38.86 weeks);
-        Fader, Hardie and Lee (2005) report 1.226 purchases over 39 weeks:
+        The first customer of the CDNOW sample (x = 2, t_x = 30.43, T = 38.86
+        weeks); Fader, Hardie and Lee (2005) work out 1.226 purchases over 39
+        weeks:
 
         >>> m = _cdnow()
         >>> m.expected_purchases(39, [2], [30.43], [38.86]).round(3).tolist()
@@ -220,7 +232,7 @@ class BGNBDModel:
         -----
         ``E[X(t)] = (a + b - 1) / (a - 1)
         * (1 - (alpha / (alpha + t)) ** r * 2F1(r, b; a + b - 1; t / (alpha + t)))``
-        (Fader, Hardie and Lee 2005, eq. 7).
+        (Fader, Hardie and Lee 2005).
 
         Examples
         --------
@@ -275,7 +287,7 @@ def fit(frequency, recency, age) -> BGNBDModel:
 
     Notes
     -----
-    Log-likelihood of one customer (Fader, Hardie and Lee 2005, eq. 6)::
+    Log-likelihood of one customer (Fader, Hardie and Lee 2005)::
 
         ln L = ln[G(r + x) alpha^r / G(r)]
                + ln[ B(a, b + x) / B(a, b) (alpha + T)^-(r + x)

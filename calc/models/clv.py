@@ -396,7 +396,13 @@ class HoldoutCheck:
 
     @property
     def unit_name(self) -> str:
-        """Plain name of the unit (``"weeks"``)."""
+        """Plain name of the unit, for the sentence under the check.
+
+        Examples
+        --------
+        >>> HoldoutCheck(Range(900, 1020, 1140), 980, 13.0, "W", 500, bgnbd._cdnow()).unit_name
+        'weeks'
+        """
         return UNIT_NAMES[self.unit]
 
 

@@ -101,7 +101,13 @@ class CustomerSummary:
 
     @property
     def n_customers(self) -> int:
-        """Number of customers."""
+        """Number of customers.
+
+        Examples
+        --------
+        >>> summarize(["a", "b", "a"], ["2024-01-01"] * 3, [1.0, 2.0, 3.0], unit="D").n_customers
+        2
+        """
         return int(self.frequency.size)
 
     def to_frame(self) -> pd.DataFrame:
@@ -216,7 +222,16 @@ class CalibrationHoldout:
 
     @property
     def total_holdout_purchases(self) -> int:
-        """Purchases that happened in the holdout period, all customers together."""
+        """Purchases that happened in the holdout period, all customers together.
+
+        Examples
+        --------
+        >>> calibration_holdout(
+        ...     ["a", "a", "b", "b"], ["2024-01-01", "2024-02-02", "2024-01-03", "2024-02-09"],
+        ...     [1.0, 1.0, 1.0, 1.0], calibration_end="2024-01-31", unit="W",
+        ... ).total_holdout_purchases
+        2
+        """
         return int(np.sum(self.holdout_purchases))
 
 
