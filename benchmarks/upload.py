@@ -20,6 +20,7 @@ Targets on the project's 2-core machine: 1M-row CSV < 1.5 s and < 600 MB;
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import subprocess
@@ -166,7 +167,7 @@ def main() -> None:
                 flush=True,
             )
     for kind, rows in results.items():
-        for a, b in zip(rows, rows[1:], strict=False):
+        for a, b in itertools.pairwise(rows):
             print(
                 f"{kind} {a['rows']:,} -> {b['rows']:,} rows (x{b['rows'] / a['rows']:.0f}): "
                 f"time x{b['total'] / a['total']:.1f} (parse x{b['parse'] / a['parse']:.1f}, "

@@ -102,7 +102,7 @@ def orders(
     d0 = np.datetime64(start, "D").astype(np.int64)
     d1 = np.datetime64(end, "D").astype(np.int64)
     span = int(d1 - d0) + 1
-    n_refunds = int(round(n_rows * refund_share / (1 + refund_share)))
+    n_refunds = round(n_rows * refund_share / (1 + refund_share))
     n_orders = n_rows - n_refunds
     # customers: arrival day, pace, basket, loyalty; ~2.4 orders each within the window
     n_cust = max(1, int(n_orders / 1.9))

@@ -54,7 +54,7 @@ __all__ = [
     "read",
 ]
 
-#: Largest upload accepted, in bytes (200 MB, as ``server.maxUploadSize`` in .streamlit/config.toml).
+#: Largest upload accepted, in bytes: 200 MB, as server.maxUploadSize in .streamlit/config.toml.
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 _CONTENT = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")

@@ -18,12 +18,15 @@ _CURRENCY = (
     r"kr\.?|nok|dkk|sek|isk|zł|zl|pln|€|eur|euro|\$|us\$|usd|£|gbp|lekë|leke|lek|all|chf|fr\.?"
 )
 # sign, currency, sign, number, ",-" (whole kroner), currency, trailing sign
+_MINUS = r"[-\x{2212}\x{2013}]"  # hyphen, minus sign, en dash
+_SPACES = r"\x{2019}\x{00a0}\x{202f}\x{2009}"  # right quote, no-break, narrow and thin space
+_CUR = r"(?i:" + _CURRENCY + r")"
 _AMOUNT = (
-    r"^(?P<s1>[-−–+]?)\s*(?P<c1>(?i:" + _CURRENCY + r"))?\s*(?P<s2>[-−–+]?)\s*"
-    r"(?P<num>[0-9][0-9 .,'’\x{00a0}\x{202f}\x{2009}]*[0-9]|[0-9]|[.,][0-9]+)"
-    r"(?P<dash>[.,][-–])?\s*(?P<c2>(?i:" + _CURRENCY + r"))?\s*(?P<s3>[-−–]?)$"
+    r"^(?P<s1>" + _MINUS + r"?|\+)\s*(?P<c1>" + _CUR + r")?\s*(?P<s2>" + _MINUS + r"?|\+)\s*"
+    r"(?P<num>[0-9][0-9 .,'" + _SPACES + r"]*[0-9]|[0-9]|[.,][0-9]+)"
+    r"(?P<dash>[.,]" + _MINUS + r")?\s*(?P<c2>" + _CUR + r")?\s*(?P<s3>" + _MINUS + r"?)$"
 )
-_GROUP = r"[ '’\x{00a0}\x{202f}\x{2009}]"
+_GROUP = r"[ '" + _SPACES + r"]"
 _COMMA_DECIMAL = r"^(?:[0-9]{1,3}(?:(?:" + _GROUP + r"|\.)[0-9]{3})+|[0-9]+)(?:,[0-9]*)?$|^,[0-9]+$"
 _DOT_DECIMAL = (
     r"^(?:[0-9]{1,3}(?:(?:" + _GROUP + r"|,)[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?$|^\.[0-9]+$"
@@ -146,9 +149,7 @@ def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".")
         decimal = "," if commas > dots else "." if dots > commas else hint
     shape = _COMMA_DECIMAL if decimal == "," else _DOT_DECIMAL
     ok = matched & _bool(pc.match_substring_regex(num, shape))
-    thousands = (
-        r"[ .'’\x{00a0}\x{202f}\x{2009}]" if decimal == "," else r"[ ,'’\x{00a0}\x{202f}\x{2009}]"
-    )
+    thousands = r"[ .'" + _SPACES + "]" if decimal == "," else r"[ ,'" + _SPACES + "]"
     plain = pc.replace_substring_regex(num, thousands, "")
     if decimal == ",":
         plain = pc.replace_substring(plain, ",", ".")
@@ -156,10 +157,10 @@ def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".")
     values = np.asarray(pc.cast(plain, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
     minus = pc.or_(
         pc.or_(
-            pc.match_substring_regex(pc.struct_field(parts, "s1"), "^[-−–]$"),
-            pc.match_substring_regex(pc.struct_field(parts, "s2"), "^[-−–]$"),
+            pc.match_substring_regex(pc.struct_field(parts, "s1"), "^" + _MINUS + "$"),
+            pc.match_substring_regex(pc.struct_field(parts, "s2"), "^" + _MINUS + "$"),
         ),
-        pc.match_substring_regex(pc.struct_field(parts, "s3"), "^[-−–]$"),
+        pc.match_substring_regex(pc.struct_field(parts, "s3"), "^" + _MINUS + "$"),
     )
     negative = _bool(minus) | brackets
     values = np.where(negative, -values, values)

@@ -119,7 +119,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "przychod", "obrot", "wartosc zakupow", "suma zakupow", "myynti", "liikevaihto",
         "ostot yhteensa", "te ardhura", "shuma totale", "xhiro",
     ),
-    "frequency": ("frequency", "repeat purchases", "frekvens", "czestotliwosc", "frekvenssi", "frekuenca"),
+    "frequency": (
+        "frequency", "repeat purchases", "frekvens", "czestotliwosc", "frekvenssi", "frekuenca",
+    ),
     "recency": ("recency", "recency days", "aktualnosc", "tuoreus"),
     "T": ("t", "age", "customer age", "tenure", "alder", "wiek", "ika", "mosha"),
     "monetary_value": (
@@ -247,7 +249,7 @@ def match_names(names: tuple[str, ...], shape: str) -> dict[str, str]:
 
 
 def profile(column: pa.Array, limit: int = 2000) -> dict[str, float]:
-    """Describe a column from its first non-empty cells: share of dates, of amounts, distinctness."""
+    """Describe a column by its first non-empty cells: share of dates, of amounts, distinct."""
     sample = column.slice(0, min(len(column), limit * 3))
     if pa.types.is_string(sample.type):
         sample = pc.filter(sample, pc.not_equal(pc.utf8_trim_whitespace(sample), ""))
@@ -300,7 +302,7 @@ def fill_by_content(
         free.remove(name)
 
     date_fields = [f for f in ("date", "start", "end") if f in SHAPE_FIELDS[shape]]
-    for field in date_fields[:1] if shape == "orders" else date_fields[:1]:
+    for field in date_fields[:1]:
         if field not in out:
             for name in free:
                 if profiles[name]["dates"] >= 0.8:

@@ -54,19 +54,24 @@ _RETURN_STATUS = re.compile(
     r"(?:return|refund|retur|zwrot|zwroc|palaut|hyvit|kthyer|rimburs|reklam)", re.I
 )
 _MONTHS = {
-    # English, Norwegian/Danish, Polish, Finnish, Albanian month names and common abbreviations
+    # English, Norwegian/Danish, Polish, Finnish, Albanian month names and abbreviations
     1: ("jan", "january", "januar", "sty", "styczen", "stycznia", "tammi", "tammikuu", "janar"),
-    2: ("feb", "february", "februar", "lut", "luty", "lutego", "helmi", "helmikuu", "shk", "shkurt"),
+    2: ("feb", "february", "februar", "lut", "luty", "lutego", "helmi", "helmikuu", "shk",
+        "shkurt"),
     3: ("mar", "march", "mars", "marts", "marzec", "marca", "maalis", "maaliskuu"),
     4: ("apr", "april", "kwi", "kwiecien", "kwietnia", "huhti", "huhtikuu", "pri", "prill"),
     5: ("may", "mai", "maj", "maja", "touko", "toukokuu"),
     6: ("jun", "june", "juni", "cze", "czerwiec", "czerwca", "kesa", "kesakuu", "qer", "qershor"),
     7: ("jul", "july", "juli", "lip", "lipiec", "lipca", "heina", "heinakuu", "korr", "korrik"),
     8: ("aug", "august", "sie", "sierpien", "sierpnia", "elo", "elokuu", "gush", "gusht"),
-    9: ("sep", "sept", "september", "wrz", "wrzesien", "wrzesnia", "syys", "syyskuu", "sht", "shtator"),
-    10: ("oct", "october", "okt", "oktober", "paz", "pazdziernik", "pazdziernika", "loka", "lokakuu", "tet", "tetor"),
-    11: ("nov", "november", "lis", "listopad", "listopada", "marras", "marraskuu", "nen", "nentor"),
-    12: ("dec", "december", "des", "desember", "gru", "grudzien", "grudnia", "joulu", "joulukuu", "dhj", "dhjetor"),
+    9: ("sep", "sept", "september", "wrz", "wrzesien", "wrzesnia", "syys", "syyskuu", "sht",
+        "shtator"),
+    10: ("oct", "october", "okt", "oktober", "paz", "pazdziernik", "pazdziernika", "loka",
+         "lokakuu", "tet", "tetor"),
+    11: ("nov", "november", "lis", "listopad", "listopada", "marras", "marraskuu", "nen",
+         "nentor"),
+    12: ("dec", "december", "des", "desember", "gru", "grudzien", "grudnia", "joulu",
+         "joulukuu", "dhj", "dhjetor"),
 }  # fmt: skip
 _MONTH_WORD = {word: m for m, words in _MONTHS.items() for word in words}
 
