@@ -1,7 +1,6 @@
 """Model CLV (BG/NBD x Gamma-Gamma, discounted) and the holdout check."""
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from calc.errors import FitError, InputError
