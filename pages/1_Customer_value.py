@@ -96,17 +96,17 @@ with results:
         report.annual_margin, 1 - report.annual_churn, args["discount_rate"], horizon
     )
     st.markdown(f"**{t('clv.chart_title')}**")
-    st.altair_chart(
-        charts.payback(
+    charts.draw(
+        "payback",
+        charts.payback_data(
             curve,
             args["acquisition_cost"],
-            x_title=t("clv.chart_x"),
-            y_title=t("clv.chart_y", currency=cur),
-            cac_label=t("clv.chart_cac", cac=money(args["acquisition_cost"], cur)),
+            cac_label=t("clv.chart_cac", cac=money(args["acquisition_cost"], cur, cents=False)),
             payback_period=payback_years if payback_years <= horizon else None,
             payback_label=t("clv.chart_payback", when=duration(report.payback_months, "months")),
         ),
-        width="stretch",
+        x_title=t("clv.chart_x"),
+        y_title=t("clv.chart_y", currency=cur),
     )
 
     chrome.explain(

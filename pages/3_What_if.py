@@ -100,34 +100,23 @@ with results:
         help=t("whatif.customers_help", baseline=number(end_base)),
     )
 
-    tidy = result.tidy()
     labels = {"baseline": t("whatif.baseline"), "scenario": t("whatif.scenario")}
-    left, right = st.columns(2)
-    left.markdown(f"**{t('whatif.chart_customers')}**")
-    left.altair_chart(
-        charts.compare(
-            tidy,
-            "customers",
+    cases = result.tidy().assign(case_label=lambda f: f["case"].map(labels))
+    for value, title, y_title in (
+        ("customers", t("whatif.chart_customers"), t("whatif.chart_customers_y")),
+        ("profit", t("whatif.chart_profit"), t("whatif.chart_profit_y", currency=cur)),
+    ):
+        st.markdown(f"**{title}**")
+        charts.draw(
+            "compare",
+            {"cases": cases},
+            value=value,
             x_title=t("whatif.chart_x"),
-            y_title=t("whatif.chart_customers_y"),
-            case_title=t("whatif.case"),
-            case_labels=labels,
-        ),
-        width="stretch",
-    )
-    right.markdown(f"**{t('whatif.chart_profit')}**")
-    right.altair_chart(
-        charts.compare(
-            tidy,
-            "profit",
-            x_title=t("whatif.chart_x"),
-            y_title=t("whatif.chart_profit_y", currency=cur),
-            case_title=t("whatif.case"),
-            case_labels=labels,
-            bars=True,
-        ),
-        width="stretch",
-    )
+            y_title=y_title,
+            baseline=labels["baseline"],
+            scenario=labels["scenario"],
+            bars=value == "profit",
+        )
 
     if result.profit_change is None:
         band = "none"

@@ -61,14 +61,12 @@ with results:
     chart_data = table.assign(
         period=table["period"].map(lambda p: t(f"period.{p}")), threshold=table["act"]
     )
-    st.altair_chart(
-        charts.churn_levels(
-            chart_data,
-            x_title=t("churn.chart_x"),
-            y_title=t("churn.chart_y"),
-            threshold_title=t("churn.chart_threshold"),
-        ),
-        width="stretch",
+    charts.draw(
+        "churn_levels",
+        {"churn": chart_data},
+        x_title=t("churn.chart_x"),
+        y_title=t("churn.chart_y"),
+        threshold_title=t("churn.chart_threshold"),
     )
     st.caption(t("churn.chart_caption"))
 

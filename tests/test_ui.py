@@ -4,11 +4,9 @@ import math
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from calc.clv import margin_curve
-from calc.scenario import retention_uplift
 from ui import charts
 from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import catalogue, t
@@ -72,59 +70,41 @@ def test_percent_number_and_durations():
     assert duration(math.inf, "months") == "never"
 
 
-def test_payback_chart_starts_at_zero_and_marks_cac_and_payback():
+def test_payback_data_starts_at_zero_and_marks_cac_and_payback():
     curve = margin_curve(72, 0.7, 0.08, 5)
-    spec = charts.payback(
-        curve,
-        60,
-        x_title="Years",
-        y_title="Margin",
-        cac_label="CAC",
-        payback_period=0.83,
-        payback_label="Paid back",
-    ).to_dict()
-    layers = spec["layer"]
-    assert len(layers) == 5  # line, CAC rule, CAC label, payback point, payback label
-    line_data = spec["datasets"][layers[0]["data"]["name"]]
-    assert line_data[0] == {"period": 0, "cumulative_discounted_margin": 0.0}
-    assert len(line_data) == 6
+    data = charts.payback_data(curve, 60, "CAC", payback_period=0.83, payback_label="Paid back")
+    assert data["curve"].iloc[0].to_dict() == {"period": 0, "cumulative_discounted_margin": 0.0}
+    assert len(data["curve"]) == 6
+    assert data["cac"].to_dict("records") == [{"cac": 60, "label": "CAC", "period": 5}]
+    assert data["payback"]["period"].tolist() == [0.83]
 
 
-def test_payback_chart_without_payback_has_no_marker():
-    curve = margin_curve(10, 0.5, 0.1, 5)
-    spec = charts.payback(
-        curve,
-        500,
-        x_title="x",
-        y_title="y",
-        cac_label="CAC",
-        payback_period=None,
-        payback_label="",
-    ).to_dict()
-    assert len(spec["layer"]) == 3
+def test_payback_data_without_payback_has_an_empty_marker():
+    data = charts.payback_data(margin_curve(10, 0.5, 0.1, 5), 500, "CAC", None, "")
+    assert data["payback"].empty
 
 
-def test_compare_chart_has_both_cases_in_order():
-    tidy = retention_uplift(1000, 0.7, 300, 72, years=3).tidy()
+def test_payback_chart_layers_refer_to_the_named_datasets():
+    spec = charts.payback(x_title="Years", y_title="Margin").to_dict()
+    names = [layer["data"]["name"] for layer in spec["layer"]]
+    assert names == ["curve", "cac", "cac", "payback", "payback"]
+
+
+def test_compare_chart_orders_baseline_then_scenario():
     spec = charts.compare(
-        tidy,
-        "profit",
+        value="profit",
         x_title="Year",
         y_title="Profit",
-        case_title="Case",
-        case_labels={"baseline": "Today", "scenario": "Better"},
+        baseline="Today",
+        scenario="Better",
         bars=True,
     ).to_dict()
     assert spec["mark"]["type"] == "bar"
     assert spec["encoding"]["color"]["scale"]["domain"] == ["Today", "Better"]
-    rows = next(iter(spec["datasets"].values()))
-    assert len(rows) == 6
+    assert spec["encoding"]["y"]["field"] == "profit"
 
 
 def test_churn_chart_colours_by_level():
-    frame = pd.DataFrame(
-        {"period": ["month"], "churn": [0.08], "threshold": [0.07], "level": ["act"]}
-    )
-    spec = charts.churn_levels(frame, x_title="p", y_title="c", threshold_title="t").to_dict()
+    spec = charts.churn_levels(x_title="p", y_title="c", threshold_title="t").to_dict()
     color = spec["layer"][0]["encoding"]["color"]["scale"]
     assert color["range"][color["domain"].index("act")] == charts.ACT
