@@ -185,14 +185,61 @@ def test_bad_counts_raise_data_error(active, rows, match):
 def test_counts_that_are_not_numbers_or_not_a_list():
     with pytest.raises(DataError, match="must be numbers"):
         sbg.fit(["a", "b", "c"])
-    with pytest.raises(DataError, match="one list"):
-        sbg.fit([[1000, 900], [800, 700]])
+    with pytest.raises(DataError, match="must be numbers"):
+        sbg.fit([[1000, 900, 800], ["a", "b"]])
+    with pytest.raises(DataError, match="one list per cohort"):
+        sbg.fit(np.ones((2, 2, 2)))
+
+
+def test_cohorts_of_different_lengths_pool_into_one_fit():
+    """A cohort table: one row per starting year, NaN where a cohort has no data yet."""
+    table = pd.DataFrame(
+        [
+            [1000, 869, 743, 653, 593],
+            [1000, 870, 750, np.nan, np.nan],
+            [1000, 860, np.nan, np.nan, np.nan],
+            [500, np.nan, np.nan, np.nan, np.nan],  # started this period: no information
+            [np.nan] * 5,  # an empty row
+        ]
+    )
+    pooled = sbg.fit(table)
+    ragged = sbg.fit([[1000, 869, 743, 653, 593], [1000, 870, 750], [1000, 860], [500]])
+    assert (pooled.alpha, pooled.beta) == pytest.approx((ragged.alpha, ragged.beta))
+    assert pooled.n_customers == 3500
+    assert pooled.periods == 4
+    # one cohort given as a table row is the single-cohort fit
+    single = sbg.fit([[1000, 869, 743, 653, 593, 551, 517, 491]])
+    assert (single.alpha, single.beta) == pytest.approx((0.668, 3.806), abs=5e-4)
+
+
+def test_pooled_likelihood_is_the_sum_over_cohorts():
+    a = sbg.fit([1000, 869, 743, 653, 593])
+    both = sbg.fit([[1000, 869, 743, 653, 593], [1000, 869, 743, 653, 593]])
+    assert both.log_likelihood == pytest.approx(2 * a.log_likelihood, rel=1e-9)
+    assert (both.alpha, both.beta) == pytest.approx((a.alpha, a.beta), rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("table", "rows", "match"),
+    [
+        ([[1000, 900, 800], [500, 520, 400]], [2], "count in cohort 2 rises at period 1"),
+        ([[1000, 900, 800], [500, -1]], [2], "in cohort 2 \\(period 1\\)"),
+        ([[1000, 900, 800], [0, 0]], [2], "start\\) in cohort 2 must be above 0"),
+        ([[1000, np.nan, 800]], [1], "in cohort 1 \\(period 1\\)"),
+    ],
+)
+def test_bad_cohort_rows_name_the_cohort(table, rows, match):
+    with pytest.raises(DataError, match=match) as err:
+        sbg.fit(table)
+    assert err.value.column == "active"
+    assert list(err.value.rows) == rows
 
 
 @pytest.mark.parametrize(
     ("active", "match"),
     [
         ([1000, 900], "at least two later periods"),
+        ([[1000, 900], [800, 700]], "the longest cohort has 2"),
         ([1000, 1000, 1000, 1000], "No customer left"),
         ([1000, 0, 0, 0], "Every customer left after the first period"),
         ([1000, 900, 810, 729, 656, 590, 531], "cannot tell"),

@@ -323,26 +323,31 @@ class SBGModel:
 
 
 def fit(active) -> SBGModel:
-    """Fit the sBG model to the customers of a cohort still active after each period.
+    """Fit the sBG model to the customers still active after each period.
 
     Parameters
     ----------
-    active : array-like of int
-        Customers active at period 0 (the cohort size), after 1 period, after
-        2 periods, ... (at least 3 values, never increasing).
+    active : array-like of int, or a table of them
+        One cohort: customers active at period 0 (the cohort size), after 1
+        period, after 2 periods, ... (never increasing). Several cohorts: a
+        2-D array or DataFrame with one cohort per row, or a list of lists;
+        periods a cohort has not reached yet are left out (shorter lists) or
+        empty (NaN at the end of the row). The longest cohort needs at least
+        3 values.
 
     Returns
     -------
     SBGModel
-        Fitted ``alpha``, ``beta``, log-likelihood and the curves built on them.
+        Fitted ``alpha``, ``beta``, log-likelihood and the curves built on them;
+        ``n_customers`` is the total of the cohorts' starting sizes.
 
     Raises
     ------
     DataError
-        Counts that are negative, not whole, not finite, or that rise.
+        Counts that are negative, not whole, missing inside a cohort, or that rise.
     FitError
-        Fewer than 3 values; nobody left; everybody left in the first period;
-        or the fit does not converge.
+        Fewer than 3 values in the longest cohort; nobody left; everybody left
+        in the first period; or the fit does not converge.
 
     Notes
     -----
@@ -350,7 +355,8 @@ def fit(active) -> SBGModel:
     at ``t``, each with probability
     ``P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta)``, and ``n_last``
     are still active, each with probability ``S(last)``. The log-likelihood is
-    the sum of these counts times the log-probabilities.
+    the sum of these counts times the log-probabilities, over all cohorts
+    (each cohort is observed up to its own last period).
 
     References
     ----------
@@ -363,18 +369,29 @@ def fit(active) -> SBGModel:
     >>> m = fit([1000, 869, 743, 653, 593, 551, 517, 491])
     >>> round(m.alpha, 3), round(m.beta, 3)
     (0.668, 3.806)
+
+    Three cohorts that started in different years, pooled:
+
+    >>> m = fit([[1000, 869, 743, 653, 593], [1000, 870, 750], [1000, 860]])
+    >>> m.n_customers, m.periods, round(m.alpha, 2), round(m.beta, 2)
+    (3000, 4, 1.55, 9.64)
     """
-    counts = _check_active(active)
-    lost = counts[:-1] - counts[1:]
-    left = counts[-1]
-    n = len(counts) - 1
+    cohorts = _check_active(active)
+    n = max(c.size for c in cohorts) - 1
+    lost = np.zeros(n)  # customers who left at periods 1..n, all cohorts
+    left = np.zeros(n + 1)  # customers still active when their cohort's data end
+    for counts in cohorts:
+        lost[: counts.size - 1] += counts[:-1] - counts[1:]
+        left[counts.size - 1] += counts[-1]
+    starting = sum(c[0] for c in cohorts)
     t = np.arange(1, n + 1, dtype=float)
-    if left == counts[0]:
+    ends = np.arange(n + 1, dtype=float)
+    if lost.sum() == 0:
         raise FitError(
             "No customer left during the periods given, so the data cannot show how "
             "fast customers leave. Use a longer history or a larger cohort."
         )
-    if counts[1] == 0:
+    if all(c.size < 2 or c[1] == 0 for c in cohorts):
         raise FitError(
             "Every customer left after the first period, so there is no pattern of "
             "renewals to project. Check the counts, or use a cohort that renews."
@@ -383,70 +400,99 @@ def fit(active) -> SBGModel:
     def neg_ll(z: np.ndarray) -> tuple[float, np.ndarray]:
         a, b = np.exp(z)
         base = betaln(a, b)
-        ll = np.sum(lost * (betaln(a + 1, b + t - 1) - base)) + left * (betaln(a, b + n) - base)
+        ll = np.sum(lost * (betaln(a + 1, b + t - 1) - base)) + np.sum(
+            left * (betaln(a, b + ends) - base)
+        )
         dab = digamma(a + b)
         d_base_a, d_base_b = digamma(a) - dab, digamma(b) - dab
-        ga = np.sum(lost * (digamma(a + 1) - digamma(a + b + t) - d_base_a)) + left * (
-            digamma(a) - digamma(a + b + n) - d_base_a
+        ga = np.sum(lost * (digamma(a + 1) - digamma(a + b + t) - d_base_a)) + np.sum(
+            left * (digamma(a) - digamma(a + b + ends) - d_base_a)
         )
-        gb = np.sum(lost * (digamma(b + t - 1) - digamma(a + b + t) - d_base_b)) + left * (
-            digamma(b + n) - digamma(a + b + n) - d_base_b
+        gb = np.sum(lost * (digamma(b + t - 1) - digamma(a + b + t) - d_base_b)) + np.sum(
+            left * (digamma(b + ends) - digamma(a + b + ends) - d_base_b)
         )
         return -ll, -np.array([ga * a, gb * b])
 
-    opt = maximise(neg_ll, np.zeros(2), names=("alpha", "beta"), model="sBG", scale=counts[0])
+    opt = maximise(neg_ll, np.zeros(2), names=("alpha", "beta"), model="sBG", scale=starting)
     alpha, beta = np.exp(opt.log_params)
     return SBGModel(
         alpha=float(alpha),
         beta=float(beta),
         log_likelihood=float(opt.log_likelihood),
-        n_customers=int(counts[0]),
+        n_customers=int(starting),
         periods=n,
         covariance=opt.covariance,
     )
 
 
-def _check_active(active) -> np.ndarray:
+def _check_active(active) -> list[np.ndarray]:
+    """The cohorts as float arrays, trailing empty periods removed."""
+    if isinstance(active, pd.DataFrame):
+        active = active.to_numpy(dtype=float)
     try:
-        counts = np.asarray(active, dtype=float)
+        table = np.asarray(active, dtype=float)
+    except (TypeError, ValueError):
+        rows = _ragged(active)
+        several = True
+    else:
+        if table.ndim not in (1, 2):
+            raise DataError(
+                "Give the active-customer counts as one list per cohort, one number per period."
+            )
+        several = table.ndim == 2
+        rows = list(table) if several else [table]
+    cohorts = []
+    for i, row in enumerate(rows):
+        where = f" in cohort {i + 1}" if several else ""
+        filled = np.flatnonzero(~np.isnan(row))
+        counts = row[: filled[-1] + 1] if filled.size else row[:0]
+        position = lambda j, _i=i: [_i + 1] if several else [j + 1]  # noqa: E731
+        bad = np.flatnonzero(~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts)))
+        if bad.size:
+            raise DataError(
+                f"Active-customer counts must be whole numbers of 0 or more{where} "
+                f"(period {bad[0]}). If you have percentages, multiply them by the cohort size.",
+                column="active",
+                rows=position(bad[0]) if several else (bad + 1).tolist(),
+                example=str(counts[bad[0]]),
+            )
+        if counts.size == 0:
+            continue
+        if counts[0] <= 0:
+            raise DataError(
+                f"The first count (customers at the start){where} must be above 0.",
+                column="active",
+                rows=position(0),
+                example=str(counts[0]),
+            )
+        rising = np.flatnonzero(np.diff(counts) > 0) + 1
+        if rising.size:
+            raise DataError(
+                f"Active customers of one cohort can only stay level or fall, but the count{where} "
+                f"rises at period {rising[0]}. Give each cohort's counts without customers "
+                "who joined later.",
+                column="active",
+                rows=position(rising[0]) if several else (rising + 1).tolist(),
+                example=str(counts[rising[0]]),
+            )
+        cohorts.append(counts)
+    longest = max((c.size for c in cohorts), default=0)
+    if longest < MIN_PERIODS:
+        raise FitError(
+            "The retention model needs a cohort's size and at least two later periods "
+            f"(3 numbers); the longest cohort has {longest}. Add more periods of history."
+        )
+    return cohorts
+
+
+def _ragged(active) -> list[np.ndarray]:
+    """Cohorts of different lengths, given as a list of lists."""
+    try:
+        return [np.asarray(row, dtype=float).ravel() for row in active]
     except (TypeError, ValueError):
         raise DataError(
             "The active-customer counts must be numbers, one per period.", column="active"
         ) from None
-    if counts.ndim != 1:
-        raise DataError("Give the active-customer counts as one list, one number per period.")
-    bad = np.flatnonzero(~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts)))
-    if bad.size:
-        raise DataError(
-            "Active-customer counts must be whole numbers of 0 or more. "
-            "If you have percentages, multiply them by the cohort size.",
-            column="active",
-            rows=(bad + 1).tolist(),
-            example=str(counts[bad[0]]),
-        )
-    if counts.size < MIN_PERIODS:
-        raise FitError(
-            "The retention model needs the cohort size and at least two later periods "
-            f"(3 numbers); got {counts.size}. Add more periods of history."
-        )
-    if counts[0] <= 0:
-        raise DataError(
-            "The first count (customers at the start) must be above 0.",
-            column="active",
-            rows=[1],
-            example=str(counts[0]),
-        )
-    rising = np.flatnonzero(np.diff(counts) > 0) + 2
-    if rising.size:
-        raise DataError(
-            "Active customers of one cohort can only stay level or fall, but the count "
-            f"rises at period {rising[0] - 1}. Give one cohort's counts, without "
-            "customers who joined later.",
-            column="active",
-            rows=rising.tolist(),
-            example=str(counts[rising[0] - 1]),
-        )
-    return counts
 
 
 def _survival(a, b, t):
