@@ -6,7 +6,7 @@ import streamlit as st
 from calc.churn import churn_by_period, churn_cost
 from calc.clv import PERIODS
 from calc.errors import InputError
-from calc.thresholds import RULES
+from calc.thresholds import RULES, rule
 from ui import charts, chrome, state
 from ui.fields import Form
 from ui.format import money, number, pct
@@ -48,14 +48,17 @@ with results:
     for column, row in zip(columns, table.itertuples(), strict=True):
         column.metric(
             t("churn.per_period", period=t(f"period.{row.period}")),
-            pct(row.churn),
+            pct(row.churn, 2),
             help=t("churn.per_period_help"),
         )
 
     a, b, c = st.columns(3)
     a.metric(t("churn.lost_customers"), number(cost.customers_lost))
     b.metric(t("churn.lost_margin"), money(cost.margin_lost, cur))
-    c.metric(t("churn.kept_at_watch"), number(cost.customers_kept_at_watch_line))
+    c.metric(
+        t("churn.kept_at_watch", line=chrome.in_unit(rule("churn"), rule("churn").watch)),
+        number(cost.customers_kept_at_watch_line),
+    )
 
     st.markdown(f"**{t('churn.chart_title')}**")
     chart_data = table.assign(

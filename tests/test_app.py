@@ -130,7 +130,7 @@ def test_churn_check_converts_and_judges():
     at = open_page("pages/4_Churn_check.py")
     at.number_input(key="ch_churn").set_value(8.0).run()
     cost = churn_cost(0.08, "month", 1000, 72)
-    assert metric(at, "Churn per year") == pct(cost.annual_churn)
+    assert metric(at, "Churn per year") == pct(cost.annual_churn, 2)
     assert metric(at, "Customers lost per year") == number(cost.customers_lost)
     assert at.subheader[0].value == "Your churn needs attention"
 

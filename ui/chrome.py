@@ -91,6 +91,7 @@ def health(result) -> None:
         t(
             "app.rule_line",
             rule=result.rule.metric,
+            value=in_unit(result.rule, result.value),
             threshold=in_unit(result.rule, result.threshold),
             source=result.source,
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
 from ui.i18n import t
 
@@ -68,3 +68,8 @@ def duration(value: float | None, unit: str) -> str:
     if math.isnan(value):
         return t("fmt.not_available")
     return t(f"fmt.{unit}", value=number(value, 1))
+
+
+def currency_symbol(currency: str) -> str:
+    """``EUR -> €``, for slider labels (``%`` doubled so printf formats keep it)."""
+    return get_currency_symbol(currency, locale=LOCALE).replace("%", "%%")
