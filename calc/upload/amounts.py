@@ -32,6 +32,7 @@ _DOT_DECIMAL = (
     r"^(?:[0-9]{1,3}(?:(?:" + _GROUP + r"|,)[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?$|^\.[0-9]+$"
     r"|^[0-9]+(?:\.[0-9]+)?[eE][-+]?[0-9]+$"
 )
+_EXCEL_NUMBER = r"^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"
 _CODES = {
     "kr": "kr", "kr.": "kr", "nok": "NOK", "dkk": "DKK", "sek": "SEK", "isk": "ISK",
     "zł": "PLN", "zl": "PLN", "pln": "PLN", "€": "EUR", "eur": "EUR", "euro": "EUR",
@@ -66,7 +67,7 @@ def _distinct(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     enc = pc.dictionary_encode(arr)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
-    return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+    return enc.dictionary, pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
 
 
 def _bool(arr) -> np.ndarray:
@@ -87,7 +88,9 @@ def decimal_votes(values: pa.Array) -> tuple[int, int]:
     return int(np.sum(comma & ~dot)), int(np.sum(dot & ~comma))
 
 
-def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".") -> Amounts:
+def parse_amounts(
+    arr: pa.Array, *, decimal: str | None = None, hint: str = ".", excel: bool = False
+) -> Amounts:
     """Parse a column of amounts written by people or by shop systems.
 
     Parameters
@@ -99,7 +102,11 @@ def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".")
     hint : {".", ","}
         Decimal mark to assume when the data cannot tell (every value is like
         ``1.200`` or ``450``); callers pass ``","`` for semicolon-separated
-        files and files with day-first dotted dates.
+        files.
+    excel : bool
+        The cells come from a spreadsheet column mixing number cells (given
+        as plain ``12.5`` text) with typed text: the plain ones are numbers
+        with a decimal point whatever the decimal mark of the typed ones.
 
     Returns
     -------
@@ -144,8 +151,11 @@ def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".")
     parts = pc.extract_regex(pc.utf8_trim_whitespace(inner), _AMOUNT)
     matched = _bool(pc.is_valid(parts))
     num = pc.utf8_trim_whitespace(pc.struct_field(parts, "num"))
+    typed = np.zeros(len(uniq), dtype=bool)
+    if excel:
+        typed = _bool(pc.match_substring_regex(text, _EXCEL_NUMBER))
     if decimal is None:
-        commas, dots = decimal_votes(pc.filter(num, pa.array(matched)))
+        commas, dots = decimal_votes(pc.filter(num, pa.array(matched & ~typed)))
         decimal = "," if commas > dots else "." if dots > commas else hint
     shape = _COMMA_DECIMAL if decimal == "," else _DOT_DECIMAL
     ok = matched & _bool(pc.match_substring_regex(num, shape))
@@ -164,8 +174,13 @@ def parse_amounts(arr: pa.Array, *, decimal: str | None = None, hint: str = ".")
     )
     negative = _bool(minus) | brackets
     values = np.where(negative, -values, values)
-    bad = ~ok & ~empty
     values[~ok] = np.nan
+    if typed.any():
+        cells = pc.if_else(pa.array(typed), text, pa.scalar(None, pa.string()))
+        direct = np.asarray(pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False), float)
+        values = np.where(typed, direct, values)
+        ok |= typed
+    bad = ~ok & ~empty
     currency = None
     cur = pc.if_else(
         pc.equal(pc.struct_field(parts, "c1"), ""),

@@ -121,7 +121,7 @@ def _distinct(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
     enc = pc.dictionary_encode(arr)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks()
-    return enc.dictionary, enc.indices.to_numpy(zero_copy_only=False)
+    return enc.dictionary, pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
 
 
 def from_excel_serial(serial: np.ndarray) -> np.ndarray:

@@ -252,6 +252,10 @@ def categorical(codes: np.ndarray, values: pa.Array) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
+def _excel(opts: dict) -> bool:
+    return opts.get("format") in ("xlsx", "xls", "ods")
+
+
 def _bad(
     mask_invalid: np.ndarray, empty: np.ndarray, skips: _Skips, what: str, column: str
 ) -> None:
@@ -307,7 +311,10 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
     amounts = parse_amounts(
-        _column(raw, mapping["amount"]), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+        _column(raw, mapping["amount"]),
+        decimal=opts.get("decimal"),
+        hint=opts.get("hint", "."),
+        excel=_excel(opts),
     )
     _bad(
         amounts.invalid,
@@ -382,6 +389,7 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
                 _column(raw, mapping[field]),
                 decimal=opts.get("decimal"),
                 hint=opts.get("hint", "."),
+                excel=_excel(opts),
             )
             skips.add(got.invalid, f"{field.replace('_', ' ')} is not a number", mapping[field])
             numbers[field] = got.values
@@ -459,7 +467,10 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
         with np.errstate(invalid="ignore"):
             skips.add(end_values < start.values, "ends before it starts", mapping["end"])
     mrr = parse_amounts(
-        _column(raw, mapping["mrr"]), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+        _column(raw, mapping["mrr"]),
+        decimal=opts.get("decimal"),
+        hint=opts.get("hint", "."),
+        excel=_excel(opts),
     )
     _bad(mrr.invalid, np.isnan(mrr.values) & ~mrr.invalid, skips, "monthly amount", mapping["mrr"])
     keep = ~skips.taken
@@ -513,7 +524,10 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     decimal, currency = None, None
     for name in months:
         got = parse_amounts(
-            _column(raw, name), decimal=opts.get("decimal"), hint=opts.get("hint", ".")
+            _column(raw, name),
+            decimal=opts.get("decimal"),
+            hint=opts.get("hint", "."),
+            excel=_excel(opts),
         )
         skips.add(got.invalid, "monthly amount is not understood", name)
         parsed[name] = got.values

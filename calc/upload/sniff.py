@@ -383,20 +383,17 @@ _ROW = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(/>|>(.*?)</row>)", re.S)
 _CELL = re.compile(rb"<c\b[^>]*?(/>|>(.*?)</c>)", re.S)
 
 
-def _xlsx_header_row(data: bytes, sheet_index: int) -> int | None:
-    """Peek at the top of an XLSX sheet to find its header row (0-based).
+def _xlsx_peek(data: bytes, sheet_index: int) -> tuple[int | None, int]:
+    """Peek at the top of an XLSX sheet: its header row (0-based) and how many cells rows fill.
 
     Only the first 256 KB of the sheet's XML are decompressed, so a million-row
-    workbook is not read twice. Returns ``None`` when this cannot be decided.
+    workbook is not read twice. Returns ``(None, 0)`` when this cannot be told.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" not in names:
-                return None
             workbook = zf.read("xl/workbook.xml")
             rels = zf.read("xl/_rels/workbook.xml.rels")
-            targets = {rid: tgt for rid, tgt in _REL.findall(rels)}
+            targets = dict(_REL.findall(rels))
             targets.update({rid: tgt for tgt, rid in _REL_REV.findall(rels)})
             sheets = _SHEET_REL.findall(workbook)
             target = targets[sheets[sheet_index][1]].decode()
@@ -404,18 +401,27 @@ def _xlsx_header_row(data: bytes, sheet_index: int) -> int | None:
             with zf.open(path) as fh:
                 head = fh.read(256 * 1024)
     except (KeyError, IndexError, zipfile.BadZipFile, OSError):
-        return None
+        return None, 0
     rows = []
     for number, _, inner in _ROW.findall(head)[:_SAMPLE_LINES]:
         cells = [c for _, c in _CELL.findall(inner or b"") if b"<v>" in c or b"<t" in c]
-        rows.append((int(number) - 1, len(cells)))
-    if not rows:
-        return None
+        if cells:
+            rows.append((int(number) - 1, len(cells)))
     typical = Counter(n for _, n in rows if n >= 2).most_common(1)
-    if not typical:
-        return rows[0][0]
+    if not typical or len(rows) < 2:
+        return None, 0
     width = typical[0][0]
-    return next(r for r, n in rows if n >= max(2, (width + 1) // 2))
+    return next(r for r, n in rows if n >= max(2, (width + 1) // 2)), width
+
+
+def _load(reader, index: int, **kwargs):
+    try:
+        return reader.load_sheet(index, **kwargs).to_arrow()
+    except Exception as exc:  # fastexcel raises its own and Rust panics as several types
+        raise DataError(
+            "A sheet of the workbook could not be read; it may be damaged. Open the workbook "
+            "in Excel or LibreOffice, save it again, and upload the new file."
+        ) from exc
 
 
 def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTable:
@@ -423,6 +429,8 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
 
     fastexcel (calamine, Rust) returns Arrow columns, keeping dates as dates
     and numbers as numbers; cells with formulas give their stored values.
+    Without ``sheet``, the first sheet with at least two columns and two rows
+    is read.
     """
     import fastexcel  # imported here: only Excel uploads pay for it
 
@@ -437,53 +445,62 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
     fmt = "ods" if kind == "zip" and b"opendocument.spreadsheet" in data[:200] else kind
     if fmt == "zip":
         fmt = "xlsx"
+    if not sheet_names:
+        raise DataError("The workbook has no sheets. Upload a workbook with your data.")
     if sheet is None:
-        index = 0
+        candidates = range(len(sheet_names))
     elif isinstance(sheet, int) and 0 <= sheet < len(sheet_names):
-        index = sheet
+        candidates = [sheet]
     elif isinstance(sheet, str) and sheet in sheet_names:
-        index = sheet_names.index(sheet)
+        candidates = [sheet_names.index(sheet)]
     else:
         raise DataError(
             f"The workbook has no sheet '{sheet}'. Its sheets are: {', '.join(sheet_names)}."
         )
-    header = _xlsx_header_row(data, index) if fmt == "xlsx" else None
-    try:
+    batch, header, index = None, None, candidates[0]
+    for index in candidates:
+        header, width = _xlsx_peek(data, index) if fmt == "xlsx" else (None, 0)
+        if fmt == "xlsx" and width < 2 and len(candidates) > 1:
+            continue  # a notes or cover sheet
         if header is not None:
-            batch = reader.load_sheet(index, header_row=header).to_arrow()
-            raw = [str(c) for c in batch.schema.names]
-            first_row = header + 2
-            if not _plausible_header(raw, batch):
-                header = None
-        if header is None:
-            batch = reader.load_sheet(index, header_row=None, skip_rows=0).to_arrow()
-    except Exception as exc:
+            batch = _load(reader, index, header_row=header)
+            if not _plausible_header([str(c) for c in batch.schema.names], batch):
+                header, batch = None, None
+        if batch is None:
+            batch = _load(reader, index, header_row=None, skip_rows=0)
+        if (batch.num_columns >= 2 and batch.num_rows >= 2) or len(candidates) == 1:
+            break
+        batch = None
+    if batch is None:
         raise DataError(
-            f"The sheet '{sheet_names[index]}' could not be read; it may be damaged. Open "
-            "the workbook in Excel or LibreOffice, save it again, and upload the new file."
-        ) from exc
+            "No sheet of the workbook holds a table with at least two columns and two rows. "
+            "Upload the sheet with your orders, customers or subscriptions."
+        )
     columns = [batch.column(i) for i in range(batch.num_columns)]
     if header is None:
         columns, raw, first_row = _split_header(columns)
+    else:
+        raw, first_row = [str(c) for c in batch.schema.names], header + 2
     names = unique_names(["" if n.startswith("__UNNAMED__") else n for n in raw])
-    n = batch.num_rows if not columns else len(columns[0])
-    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    n = len(columns[0]) if columns else 0
     return RawTable(
         names=names,
         columns=tuple(columns),
-        rows=rows,
+        rows=np.arange(first_row, first_row + n, dtype=np.int64),
         details={
             "format": fmt,
             "sheet": sheet_names[index],
             "sheet_names": sheet_names,
-            "header_row": first_row - 1 if names and raw else None,
+            "header_row": first_row - 1 if header is not None or raw[:1] != ["column 1"] else None,
         },
     )
 
 
 def _plausible_header(names: list[str], batch: pa.RecordBatch) -> bool:
-    named = sum(not n.startswith("__UNNAMED__") for n in names)
-    return batch.num_columns > 0 and named * 2 >= batch.num_columns
+    """Most header cells are filled and are words, not numbers or dates."""
+    named = [n for n in names if not n.startswith("__UNNAMED__")]
+    values = sum(_is_value(n) for n in named)
+    return batch.num_columns > 0 and len(named) * 2 >= batch.num_columns and values * 2 < len(named)
 
 
 def _split_header(columns: list[pa.Array]) -> tuple[list[pa.Array], list[str], int]:
