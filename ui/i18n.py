@@ -1,8 +1,10 @@
 """One translation function for every user-facing text.
 
-Texts live as data in ``ui/locales/<language>.toml`` (a flat table of keys,
-grouped in TOML sections). English is the only language so far; a language is
-added by adding a catalogue with the same keys.
+Texts live as data in ``ui/locales/<language>/*.toml``: TOML tables whose
+dotted paths are the keys (``[clv] title = ...`` is ``clv.title``), one file
+per part of the app so that parts can be written and translated separately.
+English is the only language so far; a language is added by adding a folder
+with the same keys.
 """
 
 from __future__ import annotations
@@ -29,8 +31,15 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """All texts of one language, keyed by dotted name (``"clv.title"``)."""
-    with (LOCALES / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    texts: dict[str, str] = {}
+    for path in sorted((LOCALES / language).glob("*.toml")):
+        with path.open("rb") as handle:
+            part = _flatten(tomllib.load(handle))
+        clash = texts.keys() & part.keys()
+        if clash:
+            raise KeyError(f"{path.name} repeats text keys: {sorted(clash)}")
+        texts.update(part)
+    return texts
 
 
 def t(key: str, /, **values: object) -> str:
