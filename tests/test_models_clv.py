@@ -216,6 +216,16 @@ def test_holdout_check_on_a_simulated_shop():
     assert check.actual == split.total_holdout_purchases > 0
     assert check.expected.low < check.expected.likely < check.expected.high
     assert check.expected.likely == pytest.approx(check.actual, rel=0.10)
+    track = check.tracking
+    assert track.loc[track["holdout"], "actual"].sum() == check.actual
+    assert track["actual_cumulative"].iloc[-1] == track["actual"].sum()
+    assert track["expected_cumulative"].to_numpy() == pytest.approx(
+        np.cumsum(track["expected"].to_numpy())
+    )
+    # knowing only when customers started, the model tracks the weekly total within 5%
+    assert track["expected_cumulative"].iloc[-1] == pytest.approx(
+        track["actual_cumulative"].iloc[-1], rel=0.05
+    )
 
 
 def test_ranges_of_a_zero_total_collapse():

@@ -146,6 +146,38 @@ def test_calibration_holdout_split_by_hand():
     assert weeks.holdout_length == pytest.approx(31 / 7)
 
 
+def test_tracking_counts_repeat_purchases_per_week_by_hand():
+    """Weeks end on 29 Feb (the calibration end) and every 7 days before and after.
+
+    Repeat purchase days of ann, bob and dee: 15 Jan, 12 Feb (ann) and 20 Mar
+    (dee); cy is not a calibration customer.
+    """
+    split = summary.calibration_holdout(
+        LOG["customer"], LOG["date"], LOG["amount"],
+        calibration_end="2024-02-29", observation_end="2024-03-31", unit="W",
+    )  # fmt: skip
+    track = split.tracking
+    ends = track["period_end"].astype(str).tolist()
+    assert ends[0] == "2024-01-04" and "2024-02-29" in ends and ends[-1] == "2024-03-31"
+    assert (track["period_end"].diff().dt.days.dropna() <= 7).all()
+    by_end = dict(zip(ends, track["repeat_purchases"], strict=True))
+    assert by_end["2024-01-18"] == 1  # 15 Jan, in the week 12-18 Jan
+    assert by_end["2024-02-15"] == 1  # 12 Feb
+    assert by_end["2024-03-21"] == 1  # 20 Mar
+    assert track["repeat_purchases"].sum() == 3
+    assert track.loc[track["holdout"], "repeat_purchases"].sum() == split.total_holdout_purchases
+    assert split.calibration_end == np.datetime64("2024-02-29")
+
+
+@pytest.mark.parametrize(
+    ("unit", "anchor", "expected"),
+    [("W", 13, [6, 13, 20]), ("D", 10, [3, 10, 17, 20]), ("M", 40, [10, 40, 70])],
+)
+def test_tracking_periods_end_on_the_calibration_end(unit, anchor, expected):
+    end = 20 if unit != "M" else 70
+    assert summary.tracking_period_ends(0, end, unit, anchor).tolist() == expected
+
+
 def test_calibration_with_no_holdout_orders():
     split = summary.calibration_holdout(
         ["a", "a"], ["2024-01-01", "2024-01-05"], [1.0, 2.0],

@@ -385,6 +385,14 @@ class HoldoutCheck:
         Customers in the check (those who bought in the calibration period).
     model : BGNBDModel
         The model fitted on the calibration period.
+    tracking : DataFrame
+        For a tracking chart, one row per period (see
+        :attr:`calc.models.summary.CalibrationHoldout.tracking`):
+        ``period_end``, ``actual`` and ``expected`` repeat purchases in the
+        period, ``actual_cumulative`` and ``expected_cumulative``, and
+        ``holdout``. ``expected`` is what the model expects of these customers
+        from their first purchase on, knowing only when they started (the
+        tracking plot of Fader, Hardie and Lee 2005).
     """
 
     expected: Range
@@ -393,6 +401,7 @@ class HoldoutCheck:
     unit: str
     customers: int
     model: bgnbd.BGNBDModel
+    tracking: pd.DataFrame
 
     @property
     def unit_name(self) -> str:
@@ -400,7 +409,10 @@ class HoldoutCheck:
 
         Examples
         --------
-        >>> HoldoutCheck(Range(900, 1020, 1140), 980, 13.0, "W", 500, bgnbd._cdnow()).unit_name
+        >>> check = HoldoutCheck(
+        ...     Range(900, 1020, 1140), 980, 13.0, "W", 500, bgnbd._cdnow(), pd.DataFrame()
+        ... )
+        >>> check.unit_name
         'weeks'
         """
         return UNIT_NAMES[self.unit]
@@ -451,6 +463,37 @@ def holdout_check(split: CalibrationHoldout) -> HoldoutCheck:
         unit=cal.unit,
         customers=cal.n_customers,
         model=model,
+        tracking=_tracking(model, split),
+    )
+
+
+def _tracking(model: bgnbd.BGNBDModel, split: CalibrationHoldout) -> pd.DataFrame:
+    """Actual and expected repeat purchases per period, the expectation from birth.
+
+    Expected cumulative repeat purchases by the end of day D are the sum over
+    customers of E[X((D - first purchase day) in units)], computed once per
+    distinct first-purchase day.
+    """
+    track = split.tracking
+    period_end = track["period_end"].to_numpy().astype("datetime64[D]").astype(np.int64)
+    first = split.calibration.first_purchase.astype(np.int64)
+    births, counts = np.unique(first, return_counts=True)  # a few hundred distinct days
+    per_unit = DAYS_PER_UNIT[split.calibration.unit]
+    clock = np.maximum(period_end[None, :] - births[:, None], 0) / per_unit
+    cumulative = np.sum(
+        counts[:, None] * bgnbd.expected_new(clock, model.r, model.alpha, model.a, model.b),
+        axis=0,
+    )
+    actual = track["repeat_purchases"].to_numpy()
+    return pd.DataFrame(
+        {
+            "period_end": track["period_end"],
+            "actual": actual,
+            "expected": np.diff(cumulative, prepend=0.0),
+            "actual_cumulative": np.cumsum(actual),
+            "expected_cumulative": cumulative,
+            "holdout": track["holdout"],
+        }
     )
 
 

@@ -212,6 +212,16 @@ class CalibrationHoldout:
     new_customers_in_holdout : int
         Customers whose first order falls in the holdout period; the models
         say nothing about them, so they are not in the check.
+    calibration_end : numpy.datetime64
+        Last day of the calibration period.
+    tracking : DataFrame
+        Repeat purchases of the calibration customers over the whole log, one
+        row per period of one unit (a week for daily data): ``period_end``
+        (last day of the period), ``repeat_purchases`` (purchase days after
+        each customer's first, same-day orders once) and ``holdout`` (True
+        for periods after ``calibration_end``; one period ends exactly on
+        it). For a tracking chart
+        against the model, see :func:`calc.models.clv.holdout_check`.
     """
 
     calibration: CustomerSummary
@@ -219,6 +229,8 @@ class CalibrationHoldout:
     holdout_value: np.ndarray
     holdout_length: float
     new_customers_in_holdout: int
+    calibration_end: np.datetime64
+    tracking: pd.DataFrame
 
     @property
     def total_holdout_purchases(self) -> int:
@@ -311,12 +323,67 @@ def calibration_holdout(
     n_cal = int(present.sum())
     purchases = _distinct_days_per_customer(hold_codes, days[known], n_cal)
     hold_value = np.bincount(hold_codes, weights=values[known], minlength=n_cal)
+    ours = present[codes]
+    first_day = calibration.first_purchase.astype(np.int64)
     return CalibrationHoldout(
         calibration=calibration,
         holdout_purchases=purchases,
         holdout_value=hold_value,
         holdout_length=float((end - cal_end) / DAYS_PER_UNIT[unit]),
         new_customers_in_holdout=int(np.unique(codes[hold & ~present[codes]]).size),
+        calibration_end=np.datetime64(int(cal_end), "D"),
+        tracking=_tracking(remap[codes[ours]], days[ours], first_day, end, cal_end, unit),
+    )
+
+
+def tracking_period_ends(origin: int, end: int, unit: str, anchor: int) -> np.ndarray:
+    """Last day (days since 1970) of each tracking period from ``origin`` to ``end``.
+
+    Periods are one unit long (7 days for daily data, which would make a
+    chart too busy) and one of them ends exactly on ``anchor`` (the end of
+    calibration), so the calibration and holdout periods never share one;
+    the first period starts at ``origin`` and the last stops at ``end``.
+
+    Examples
+    --------
+    >>> tracking_period_ends(0, 20, "W", anchor=13).tolist()
+    [6, 13, 20]
+    >>> tracking_period_ends(0, 20, "D", anchor=10).tolist()
+    [3, 10, 17, 20]
+    """
+    step = 7.0 if unit == "D" else DAYS_PER_UNIT[unit]
+    back = anchor - np.floor(np.arange(0, (anchor - origin) / step + 2) * step + 1e-9)
+    ahead = anchor + np.floor(np.arange(1, (end - anchor) / step + 2) * step + 1e-9)
+    ends = np.concatenate([back[::-1], ahead]).astype(np.int64)
+    first = np.searchsorted(ends, origin, side="left")
+    last = np.searchsorted(ends, end, side="left")
+    ends = ends[first : last + 1]
+    ends[-1] = end
+    return ends
+
+
+def _tracking(codes, days, first_day, end, cal_end, unit) -> pd.DataFrame:
+    """Repeat purchase days per tracking period, all calibration customers together."""
+    rel = days - days.min()
+    span = int(rel.max()) + 1
+    pair = np.sort(codes.astype(np.int64) * span + rel)
+    keep = np.empty(pair.size, dtype=bool)
+    keep[:1] = True
+    np.not_equal(pair[1:], pair[:-1], out=keep[1:])
+    pair = pair[keep]
+    customer = _divide(pair, span)
+    day = pair - customer * span + days.min()
+    repeat_day = day[day > first_day[customer]]
+    period_end = tracking_period_ends(int(first_day.min()), int(end), unit, int(cal_end))
+    counts = np.bincount(
+        np.searchsorted(period_end, repeat_day, side="left"), minlength=period_end.size
+    )
+    return pd.DataFrame(
+        {
+            "period_end": period_end.astype("datetime64[D]"),
+            "repeat_purchases": counts,
+            "holdout": period_end > cal_end,
+        }
     )
 
 
