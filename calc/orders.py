@@ -593,7 +593,7 @@ def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
     first_day = np.full(n, np.iinfo(np.int64).min)
     last_day = np.full(n, np.iinfo(np.int64).min)
     first_day[p.u_code[starts]] = p.u_day[starts]
-    ends = np.r_[starts[1:], len(p.u_code)] - 1
+    ends = np.r_[starts[1:], len(p.u_code)][: len(starts)] - 1
     last_day[p.u_code[ends]] = p.u_day[ends]
     days_bought = np.zeros(n, dtype=np.int64)
     days_bought[p.u_code[starts]] = ends - starts + 1
@@ -619,8 +619,8 @@ def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
         aov = np.where(per_orders > 0, gross / np.maximum(per_orders, 1), np.nan)
     rank = np.empty(n, dtype=np.int64)
     rank[np.argsort(-revenue, kind="stable")] = np.arange(n)
-    share = (rank + 1) / n
-    tier = np.where(share <= 0.2, 0, np.where(share <= 0.5, 1, 2))
+    above = rank / n  # share of customers ranked above this one
+    tier = np.where(above < 0.2, 0, np.where(above < 0.5, 1, 2))
     tiers = pd.Categorical.from_codes(
         tier, categories=["Top 20%", "Middle 30%", "Bottom 50%"], validate=False
     )
@@ -666,7 +666,8 @@ def customer_summary(table: pd.DataFrame, as_of: pd.Timestamp | str | None = Non
         currency), ``aov``, ``days_since_last``, ``usual_interval_days``
         (median days between purchase days; NaN with fewer than two),
         ``tier`` (Top 20% / Middle 30% / Bottom 50% of customers by
-        historic CLV; ties broken by order of first appearance).
+        historic CLV: a customer is in the top 20 % when fewer than 20 % of
+        customers rank above them; ties broken by order of first appearance).
 
     Examples
     --------
