@@ -477,7 +477,9 @@ def _tracking(model: bgnbd.BGNBDModel, split: CalibrationHoldout) -> pd.DataFram
     track = split.tracking
     period_end = track["period_end"].to_numpy().astype("datetime64[D]").astype(np.int64)
     first = split.calibration.first_purchase.astype(np.int64)
-    births, counts = np.unique(first, return_counts=True)  # a few hundred distinct days
+    per_day = np.bincount(first - first.min())  # customers per first-purchase day
+    births = np.flatnonzero(per_day) + first.min()
+    counts = per_day[per_day > 0]
     per_unit = DAYS_PER_UNIT[split.calibration.unit]
     clock = np.maximum(period_end[None, :] - births[:, None], 0) / per_unit
     cumulative = np.sum(

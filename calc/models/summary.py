@@ -330,7 +330,9 @@ def calibration_holdout(
         holdout_purchases=purchases,
         holdout_value=hold_value,
         holdout_length=float((end - cal_end) / DAYS_PER_UNIT[unit]),
-        new_customers_in_holdout=int(np.unique(codes[hold & ~present[codes]]).size),
+        new_customers_in_holdout=int(
+            np.count_nonzero(np.bincount(codes[hold & ~present[codes]], minlength=n_all))
+        ),
         calibration_end=np.datetime64(int(cal_end), "D"),
         tracking=_tracking(remap[codes[ours]], days[ours], first_day, end, cal_end, unit),
     )
