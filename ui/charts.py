@@ -139,6 +139,99 @@ def churn_levels(*, x_title: str, y_title: str, threshold_title: str) -> alt.Lay
     return alt.layer(bars, ticks).properties(height=300)
 
 
+def rate_over_time(*, x_title: str, y_title: str, rate_title: str) -> alt.Chart:
+    """A rate per period as a line.
+
+    Dataset ``rates``: ``label`` (period label, in order) and ``rate``
+    (fraction).
+    """
+    return (
+        alt.Chart(alt.NamedData("rates"))
+        .mark_line(point=True, color=SCENARIO)
+        .encode(
+            x=alt.X("label:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("rate:Q", title=y_title, axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("label:O", title=x_title),
+                alt.Tooltip("rate:Q", title=rate_title, format=".1%"),
+            ],
+        )
+        .properties(height=260)
+    )
+
+
+def cohort_heatmap(*, x_title: str, y_title: str, value_title: str, percent: bool) -> alt.Chart:
+    """Cohort retention as a heatmap: first-purchase month down, months since across.
+
+    Dataset ``cohorts``: ``label`` (cohort), ``months_since_first`` and
+    ``value`` (a share when ``percent``, else a count or amount).
+    """
+    fmt = ".0%" if percent else ",.0f"
+    base = alt.Chart(alt.NamedData("cohorts")).encode(
+        x=alt.X("months_since_first:O", title=x_title, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("label:O", title=y_title, sort="descending"),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "value:Q",
+            title=value_title,
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(format=fmt),
+        ),
+        tooltip=[
+            alt.Tooltip("label:O", title=y_title),
+            alt.Tooltip("months_since_first:O", title=x_title),
+            alt.Tooltip("value:Q", title=value_title, format=fmt),
+        ],
+    )
+    return cells.properties(height=alt.Step(16))
+
+
+def histogram(*, x_title: str, y_title: str) -> alt.Chart:
+    """Bars of a distribution already binned.
+
+    Dataset ``bins``: ``bin`` (label, in order) and ``count``.
+    """
+    return (
+        alt.Chart(alt.NamedData("bins"))
+        .mark_bar(color=SCENARIO)
+        .encode(
+            x=alt.X("bin:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("count:Q", title=y_title),
+            tooltip=[alt.Tooltip("bin:N", title=x_title), alt.Tooltip("count:Q", title=y_title)],
+        )
+        .properties(height=260)
+    )
+
+
+def movements(*, x_title: str, y_title: str, kinds: tuple[str, ...]) -> alt.Chart:
+    """Stacked bars of MRR movements per month (losses below zero).
+
+    Dataset ``moves``: ``label`` (month), ``kind`` (one of ``kinds``, texts)
+    and ``amount`` (negative for contraction and churn).
+    """
+    palette = [HEALTHY, "#6fbf8e", SCENARIO, WATCH, ACT][: len(kinds)]
+    return (
+        alt.Chart(alt.NamedData("moves"))
+        .mark_bar()
+        .encode(
+            x=alt.X("label:O", title=x_title, sort=None, axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("amount:Q", title=y_title),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(domain=list(kinds), range=palette),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("label:O", title=x_title),
+                alt.Tooltip("kind:N", title=" "),
+                alt.Tooltip("amount:Q", title=y_title, format=",.0f"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _spec(builder: str, texts: tuple[tuple[str, object], ...]) -> dict:
     return globals()[builder](**dict(texts)).to_dict()

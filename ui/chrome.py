@@ -24,6 +24,7 @@ PAGES = (
     PageInfo("pages/2_Retention_metrics.py", "metrics", ":material/monitoring:"),
     PageInfo("pages/3_What_if.py", "whatif", ":material/tune:"),
     PageInfo("pages/4_Churn_check.py", "churn", ":material/traffic:"),
+    PageInfo("pages/5_Your_data.py", "upload", ":material/upload_file:"),
 )
 
 

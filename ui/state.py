@@ -64,6 +64,15 @@ EXAMPLE: dict[str, object] = {
     "ch_churn": 2.93,
     "ch_customers": 1000.0,
     "ch_margin": 72.0,
+    # Upload: reading settings start automatic
+    "up_sample": None,
+    "up_shape": "auto",
+    "up_sep": "auto",
+    "up_dec": "auto",
+    "up_dates": "auto",
+    "up_period": "M",
+    "up_cohort_measure": "customers",
+    "up_cohort_pct": True,
 }
 
 RETENTION_SLIDER = (50.0, 99.0)
@@ -151,3 +160,14 @@ def churn_check_changed() -> None:
         return
     annual = convert_rate(s.ch_churn / 100, s.ch_period, "year")
     _set_churn_everywhere(annual, skip="churn")
+
+
+def use_measured_clv_inputs(aov: float, purchases_per_year: float, annual_churn: float) -> None:
+    """Copy order value, frequency and churn measured in an upload to the CLV page."""
+    s = st.session_state
+    s.aov = round(aov, 2)
+    s.freq = round(purchases_per_year, 2)
+    s.clv_mode = "churn"
+    s.churn = round(annual_churn * 100, 2)
+    clv_margin_changed()
+    clv_churn_changed()

@@ -1,0 +1,29 @@
+"""Your data: upload orders, customers or subscriptions and get every metric at once."""
+
+import streamlit as st
+
+from calc.errors import DataError
+from ui import chrome, upload_view
+
+cur = chrome.page("upload")
+picked = upload_view.source()
+if picked is None:
+    st.stop()
+
+name, data = picked
+try:
+    loaded = upload_view.load(data, name, upload_view.overrides())
+except DataError as error:
+    upload_view.show_error(error)
+    upload_view.settings(())
+    st.stop()
+
+upload_view.settings(loaded.upload.report.sheet_names)
+cur = upload_view.currency_of(loaded, cur)
+upload_view.report(loaded)
+if loaded.analysis is not None:
+    upload_view.orders_results(loaded, cur)
+elif loaded.subscriptions is not None:
+    upload_view.subscription_results(loaded, cur)
+else:
+    upload_view.customer_results(loaded, cur)

@@ -1,0 +1,85 @@
+"""AppTest checks of the "Your data" page: uploads through the real uploader widget."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parents[1] / "app.py")
+
+# Hand-computed: 2 customers, 3 orders, revenue 1,234.50 + 100.00 + 50.00 = 1,384.50,
+# AOV 1,384.50 / 3 = 461.50, one of two customers bought twice: repeat rate 50.0%.
+EUROPEAN = (
+    "kunde;dato;beløp\n"
+    "Sørensen;23.11.2026;1 234,50\n"
+    "Sørensen;02.12.2026;100,00\n"
+    "Łukasz;01.12.2026;50,00\n"
+).encode()
+
+
+def upload_page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/5_Your_data.py").run()
+    assert not at.exception
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def upload(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception
+    return at
+
+
+def test_european_csv_upload_shows_hand_computed_numbers():
+    at = upload(upload_page(), "salg.csv", EUROPEAN)
+    assert metric(at, "Customers") == "2"
+    assert metric(at, "Orders") == "3"
+    assert metric(at, "Revenue (after refunds)") == "€1,384"
+    assert metric(at, "Average order value") == "€462"  # 461.50, whole units, half to even
+    assert metric(at, "Repeat-purchase rate") == "50.0%"
+    assert metric(at, "Rows skipped") == "0"
+
+
+def test_empty_file_gets_a_message_and_the_page_keeps_working():
+    at = upload(upload_page(), "empty.csv", b"")
+    assert at.error
+    assert "empty" in at.error[0].value.lower()
+    at.file_uploader(key="up_file").set_value(("salg.csv", EUROPEAN, "text/csv")).run()
+    assert metric(at, "Customers") == "2"
+
+
+def test_image_renamed_csv_is_refused_plainly():
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    at = upload(upload_page(), "orders.csv", png)
+    assert at.error
+    assert not at.metric
+
+
+def test_ambiguous_dates_ask_for_the_order():
+    data = b"customer,date,amount\nA,01/02/2026,10\nB,03/04/2026,20\nA,05/06/2026,5\n"
+    at = upload(upload_page(), "orders.csv", data)
+    assert at.error
+    assert any("read either way round" in i.value for i in at.info)
+    at.selectbox(key="up_dates").set_value("DMY").run()
+    assert metric(at, "Customers") == "2"
+
+
+@pytest.mark.parametrize(
+    ("sample", "label"),
+    [
+        ("orders_european.csv", "Customers"),
+        ("orders_english.csv", "Customers"),
+        ("subscriptions.csv", "MRR now"),
+        ("customers_polish.csv", "Customers"),
+    ],
+)
+def test_every_sample_loads_in_one_click(sample, label):
+    at = upload_page()
+    at.session_state["up_sample"] = sample
+    at.run()
+    assert not at.exception
+    assert label in [m.label for m in at.metric]

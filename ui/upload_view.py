@@ -1,0 +1,431 @@
+"""The Upload page's parts: reading a file once, the validation report, the results.
+
+Parsing and every number come from :mod:`calc.upload` and :mod:`calc.orders`;
+this module only caches, lays out and formats. The file's bytes are the cache
+key (never a DataFrame, see STYLE.md), and nothing is written to disk.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from calc import orders, upload
+from calc.clv import clv_report
+from calc.errors import CalcError, DataError
+from calc.thresholds import churn_health, grr_health, nrr_health
+from ui import charts, chrome, state
+from ui.format import CURRENCIES, money, number, pct
+from ui.i18n import t
+
+SAMPLES_DIR = Path(__file__).parents[1] / "samples"
+SAMPLES = {
+    "orders_european.csv": "upload.sample_european",
+    "orders_english.csv": "upload.sample_english",
+    "subscriptions.csv": "upload.sample_subscriptions",
+    "customers_polish.csv": "upload.sample_customers",
+}
+FILE_TYPES = ["csv", "tsv", "txt", "xlsx", "xls", "ods"]
+AUTO = "auto"
+SETTINGS = {
+    "up_shape": ("shape", (AUTO, "orders", "customers", "subscriptions")),
+    "up_sep": ("sep", (AUTO, ",", ";", "\t", "|")),
+    "up_dec": ("decimal", (AUTO, ".", ",")),
+    "up_dates": ("date_order", (AUTO, "DMY", "MDY", "YMD")),
+}
+PERIOD_CODES = {"M": "month", "Q": "quarter", "Y": "year"}
+
+
+@dataclass(frozen=True, eq=False)
+class Loaded:
+    """A read file and everything computed from it."""
+
+    upload: upload.Upload
+    analysis: orders.OrdersAnalysis | None = None
+    subscriptions: orders.SubscriptionSummary | None = None
+    movements: pd.DataFrame | None = None
+    customers: orders.Headline | None = None
+
+
+@st.cache_data(max_entries=2, ttl=1800, show_spinner=False)
+def load(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
+    """Read and analyse one file; cached on its bytes and the reading settings."""
+    read = upload.read(data, filename, **dict(overrides))
+    if read.shape == "orders":
+        return Loaded(read, analysis=orders.analyse(read.table))
+    if read.shape == "subscriptions":
+        return Loaded(
+            read,
+            subscriptions=orders.subscription_summary(read.table),
+            movements=orders.mrr_movements(read.table),
+        )
+    return Loaded(read, customers=orders.customers_headline(read.table))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def sample_bytes(name: str) -> bytes:
+    """A shipped example file."""
+    return (SAMPLES_DIR / name).read_bytes()
+
+
+def source() -> tuple[str, bytes] | None:
+    """The uploader and the sample picker; returns (file name, bytes) to read."""
+    st.file_uploader(t("upload.file"), type=FILE_TYPES, key="up_file", help=t("upload.file_help"))
+    st.pills(
+        t("upload.samples"),
+        list(SAMPLES),
+        format_func=lambda name: t(SAMPLES[name]),
+        key="up_sample",
+        help=t("upload.samples_help"),
+    )
+    st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_BYTES / 2**20)))
+    uploaded = st.session_state.up_file
+    if uploaded is not None:
+        return uploaded.name, uploaded.getvalue()
+    if st.session_state.up_sample:
+        return st.session_state.up_sample, sample_bytes(st.session_state.up_sample)
+    return None
+
+
+def overrides() -> tuple[tuple[str, object], ...]:
+    """The reading settings the user changed from "automatic"."""
+    chosen = []
+    for key, (name, _) in SETTINGS.items():
+        value = st.session_state[key]
+        if value != AUTO:
+            chosen.append((name, value))
+    return tuple(chosen)
+
+
+def settings(sheet_names: tuple[str, ...]) -> None:
+    """Reading settings, each "automatic" unless the user forces it."""
+    with st.expander(t("upload.settings"), expanded=st.session_state.up_dates != AUTO):
+        columns = st.columns(len(SETTINGS))
+        for column, (key, (_, options)) in zip(columns, SETTINGS.items(), strict=True):
+            column.selectbox(
+                t(f"upload.{key}"),
+                options,
+                format_func=lambda v, key=key: t(f"upload.{key}_{_option_key(v)}"),
+                key=key,
+            )
+        if len(sheet_names) > 1:
+            st.caption(t("upload.sheets", sheets=", ".join(sheet_names)))
+
+
+def _option_key(value: str) -> str:
+    return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", ".": "dot"}.get(
+        value, value.lower()
+    )
+
+
+def show_error(error: DataError) -> None:
+    """A file that cannot be used: the message, and where in the file."""
+    st.error(error.message, icon=":material/error:")
+    details = []
+    if error.column:
+        details.append(t("upload.error_column", column=error.column))
+    if error.rows:
+        details.append(t("upload.error_rows", rows=", ".join(map(str, error.rows[:10]))))
+    if error.example:
+        details.append(t("upload.error_example", example=error.example))
+    if details:
+        st.caption(" · ".join(details))
+    if isinstance(error, upload.AmbiguousDateOrderError):
+        st.info(t("upload.ask_date_order"), icon=":material/calendar_month:")
+
+
+def report(loaded: Loaded) -> None:
+    """The validation report: what was read, what was skipped and why."""
+    r = loaded.upload.report
+    with st.container(border=True):
+        st.subheader(t("upload.report"))
+        a, b, c, d = st.columns(4)
+        a.metric(t("upload.rows_read"), number(r.rows_read))
+        b.metric(t("upload.rows_used"), number(r.rows_used))
+        c.metric(t("upload.rows_skipped"), number(r.rows_skipped))
+        d.metric(t("upload.shape"), t(f"upload.shape_{r.shape}"))
+        facts = [
+            t("upload.fact_format", format=r.file_format.upper())
+            + (" " + t("upload.fact_sheet", sheet=r.sheet) if r.sheet else ""),
+            t(
+                "upload.fact_reading",
+                sep=_option_key(r.separator or "-"),
+                decimal=_option_key(r.decimal or "-"),
+                dates=r.date_order or "-",
+                encoding=r.encoding or "-",
+            ),
+        ]
+        if r.date_min is not None:
+            facts.append(
+                t(
+                    "upload.fact_dates",
+                    first=f"{r.date_min:%Y-%m-%d}",
+                    last=f"{r.date_max:%Y-%m-%d}",
+                )
+            )
+        if r.currency:
+            facts.append(t("upload.fact_currency", currency=r.currency))
+        if r.refund_rows:
+            facts.append(t("upload.fact_refunds", rows=number(r.refund_rows)))
+        st.markdown("\n".join(f"- {fact}" for fact in facts))
+        for warning in r.warnings:
+            st.warning(warning, icon=":material/warning:")
+        mapping = pd.DataFrame(
+            {
+                t("upload.mapping_ours"): list(loaded.upload.mapping),
+                t("upload.mapping_file"): list(loaded.upload.mapping.values()),
+            }
+        )
+        with st.expander(t("upload.mapping")):
+            st.dataframe(mapping, hide_index=True)
+        if r.rows_skipped:
+            st.markdown(f"**{t('upload.skipped_first')}**")
+            table(r.skipped, 5)
+            st.download_button(
+                t("upload.skipped_download"),
+                orders.to_csv(r.skipped),
+                file_name="skipped_rows.csv",
+                mime="text/csv",
+                key="up_skipped_csv",
+            )
+
+
+def table(frame: pd.DataFrame, rows: int | None = None) -> None:
+    """A result table with shares shown as percentages and dates without time."""
+    config = {}
+    for column in frame.columns:
+        if column.endswith(("_rate", "_pct", "share")) or column in ("grr", "nrr"):
+            config[column] = st.column_config.NumberColumn(format="percent")
+        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+            config[column] = st.column_config.DateColumn(format="YYYY-MM-DD")
+        elif pd.api.types.is_float_dtype(frame[column]):
+            config[column] = st.column_config.NumberColumn(format="%.2f")
+    st.dataframe(frame if rows is None else frame.head(rows), hide_index=True, column_config=config)
+
+
+def currency_of(loaded: Loaded, chosen: str) -> str:
+    """The file's own currency when it names one we format, else the one chosen."""
+    found = loaded.upload.report.currency
+    return found if found in CURRENCIES else chosen
+
+
+def _download(name: str, frame: pd.DataFrame) -> None:
+    st.download_button(
+        t("upload.download_csv"),
+        orders.to_csv(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"up_csv_{name}",
+    )
+
+
+def orders_results(loaded: Loaded, currency: str) -> None:
+    """Everything measured from an order log, in tabs."""
+    a = loaded.analysis
+    h = a.headline
+    row1 = st.columns(4)
+    row1[0].metric(t("upload.customers"), number(h.customers))
+    row1[1].metric(t("upload.orders"), number(h.orders))
+    row1[2].metric(t("upload.revenue"), money(h.revenue, currency))
+    row1[3].metric(t("upload.aov"), money(h.aov, currency))
+    row2 = st.columns(4)
+    row2[0].metric(t("upload.frequency"), number(h.purchase_frequency, 2))
+    row2[1].metric(t("upload.repeat"), pct(h.repeat_purchase_rate))
+    row2[2].metric(
+        t("upload.median_gap"), t("fmt.days", value=number(h.median_days_between_purchases, 0))
+    )
+    row2[3].metric(t("upload.return_rate"), pct(h.return_rate))
+    st.caption(t("upload.headline_note", days=number(h.days)))
+
+    tabs = st.tabs(
+        [
+            t(f"upload.tab_{name}")
+            for name in ("retention", "cohorts", "gaps", "clv", "risk", "breakdown")
+        ]
+    )
+    with tabs[0]:
+        _retention(a)
+    with tabs[1]:
+        _cohorts(a)
+    with tabs[2]:
+        charts.draw(
+            "histogram",
+            {"bins": a.gaps.rename(columns={"gaps": "count"})[["bin", "count"]]},
+            x_title=t("upload.gap_x"),
+            y_title=t("upload.gap_y"),
+        )
+        st.caption(t("upload.gap_note"))
+        _download("time_between_purchases", a.gaps)
+    with tabs[3]:
+        _clv(a, currency)
+    with tabs[4]:
+        st.markdown(t("upload.risk_intro", factor=number(orders.AT_RISK_FACTOR, 1)))
+        table(a.at_risk, 200)
+        _download("at_risk", a.at_risk)
+    with tabs[5]:
+        if a.breakdowns:
+            column = st.selectbox(t("upload.breakdown_by"), list(a.breakdowns), key="up_breakdown")
+            table(a.breakdowns[column])
+            _download(f"by_{column}", a.breakdowns[column])
+        else:
+            st.info(t("upload.no_breakdown"))
+    st.download_button(
+        t("upload.download_all"),
+        orders.to_xlsx(a.tables()),
+        file_name="retention_results.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="up_xlsx",
+        type="primary",
+    )
+
+
+def _retention(a: orders.OrdersAnalysis) -> None:
+    code = st.segmented_control(
+        t("upload.period"),
+        list(PERIOD_CODES),
+        format_func=lambda c: t(f"period.{PERIOD_CODES[c]}"),
+        key="up_period",
+        required=True,
+    )
+    rates = a.retention[code]
+    measured = rates.dropna(subset=["churn_rate"])
+    if measured.empty:
+        st.info(t("upload.too_short", period=t(f"period.{PERIOD_CODES[code]}")))
+        return
+    churned, active = measured["churned"].sum(), measured["active"].sum()
+    pooled = churned / active if active else math.nan
+    verdict = churn_health(pooled, PERIOD_CODES[code])
+    st.metric(
+        t("upload.pooled_churn", period=t(f"period.{PERIOD_CODES[code]}")),
+        pct(pooled),
+        help=t("upload.pooled_churn_help"),
+    )
+    chrome.health(verdict)
+    charts.draw(
+        "rate_over_time",
+        {"rates": measured.rename(columns={"churn_rate": "rate"})[["label", "rate"]]},
+        x_title=t("upload.period_axis"),
+        y_title=t("upload.churn_axis"),
+        rate_title=t("upload.churn_axis"),
+    )
+    st.caption(t("upload.churn_definition"))
+    table(rates)
+    _download(f"retention_{PERIOD_CODES[code]}", rates)
+
+
+def _cohorts(a: orders.OrdersAnalysis) -> None:
+    left, right = st.columns(2)
+    measure = left.segmented_control(
+        t("upload.cohort_measure"),
+        ["customers", "revenue"],
+        format_func=lambda m: t(f"upload.cohort_{m}"),
+        key="up_cohort_measure",
+        required=True,
+    )
+    as_share = right.toggle(t("upload.cohort_percent"), key="up_cohort_pct")
+    column = f"{measure}_pct" if as_share else measure
+    data = a.cohorts[["label", "months_since_first", column]].rename(columns={column: "value"})
+    charts.draw(
+        "cohort_heatmap",
+        {"cohorts": data},
+        x_title=t("upload.cohort_x"),
+        y_title=t("upload.cohort_y"),
+        value_title=t(f"upload.cohort_{measure}"),
+        percent=as_share,
+    )
+    st.caption(t("upload.cohort_note"))
+    _download("cohorts", a.cohorts)
+
+
+def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
+    c = a.clv
+    historic = a.customers["historic_clv"]
+    left, right = st.columns(2)
+    with left, st.container(border=True):
+        st.markdown(f"**{t('upload.historic_clv')}**")
+        st.metric(t("upload.historic_mean"), money(historic.mean(), currency))
+        st.metric(t("upload.historic_median"), money(historic.median(), currency))
+        st.caption(t("upload.historic_note"))
+    with right, st.container(border=True):
+        st.markdown(f"**{t('upload.formula_clv')}**")
+        try:
+            report = clv_report(
+                c.aov,
+                c.purchases_per_year,
+                state.calc_value("margin"),
+                state.calc_value("disc"),
+                state.calc_value("cac"),
+                churn_rate=c.annual_churn
+                if not math.isnan(c.annual_churn)
+                else c.annual_churn_from_monthly,
+            )
+        except CalcError as error:
+            st.warning(t("upload.formula_failed", reason=str(error)), icon=":material/info:")
+            return
+        st.metric(t("clv.margin_clv"), money(report.discounted_margin_clv, currency))
+        st.metric(t("clv.revenue_clv"), money(report.revenue_clv, currency))
+        st.caption(
+            t(
+                "upload.formula_note",
+                aov=money(c.aov, currency),
+                freq=number(c.purchases_per_year, 2),
+                churn=pct(report.annual_churn),
+                margin=pct(state.calc_value("margin"), 0),
+                disc=pct(state.calc_value("disc"), 0),
+            )
+        )
+        st.button(
+            t("upload.use_on_clv"),
+            on_click=state.use_measured_clv_inputs,
+            args=(c.aov, c.purchases_per_year, report.annual_churn),
+            key="up_use_clv",
+        )
+    st.markdown(t("upload.clv_why"))
+
+
+def subscription_results(loaded: Loaded, currency: str) -> None:
+    """MRR, NRR, GRR and the MRR movements of a subscription table."""
+    s, moves = loaded.subscriptions, loaded.movements
+    a, b, c, d, e = st.columns(5)
+    a.metric(t("upload.mrr"), money(s.mrr, currency))
+    b.metric(t("upload.arr"), money(s.arr, currency))
+    c.metric(t("upload.subscribers"), number(s.customers))
+    d.metric(t("upload.nrr"), pct(s.nrr_12m))
+    e.metric(t("upload.grr"), pct(s.grr_12m))
+    if not math.isnan(s.nrr_12m):
+        left, right = st.columns(2)
+        with left:
+            chrome.health(nrr_health(s.nrr_12m, "year"))
+        with right:
+            chrome.health(grr_health(s.grr_12m, "year"))
+    kinds = {
+        k: t(f"upload.move_{k}")
+        for k in ("new", "reactivation", "expansion", "contraction", "churn")
+    }
+    long = moves.melt(id_vars="label", value_vars=list(kinds), var_name="kind", value_name="amount")
+    signs = long["kind"].isin(["contraction", "churn"]).map({True: -1, False: 1})
+    long = long.assign(amount=long["amount"].abs() * signs, kind=long["kind"].map(kinds))
+    charts.draw(
+        "movements",
+        {"moves": long},
+        x_title=t("upload.month_axis"),
+        y_title=t("upload.mrr_axis", currency=currency),
+        kinds=tuple(kinds.values()),
+    )
+    table(moves)
+    _download("mrr_movements", moves)
+
+
+def customer_results(loaded: Loaded, currency: str) -> None:
+    """Headline numbers of a one-row-per-customer table."""
+    h = loaded.customers
+    a, b, c, d = st.columns(4)
+    a.metric(t("upload.customers"), number(h.customers))
+    b.metric(t("upload.orders"), number(h.orders))
+    c.metric(t("upload.revenue"), money(h.revenue, currency))
+    d.metric(t("upload.repeat"), pct(h.repeat_purchase_rate))
+    table(loaded.upload.table, 500)
