@@ -14,7 +14,8 @@ from ui.i18n import t
 cur = chrome.page("overview")
 v = state.calc_value
 by_churn = st.session_state.clv_mode == "churn"
-headline: dict[str, tuple[str, str]] = {}
+fix = (t("fmt.not_available"), t("overview.fix"))
+headline: dict[str, tuple[str, str]] = {key: fix for key in ("clv", "metrics", "whatif", "churn")}
 try:
     report = clv_report(
         v("aov"),
@@ -67,6 +68,7 @@ columns = st.columns(2)
 for index, info in enumerate(chrome.PAGES[1:]):
     with columns[index % 2], st.container(border=True):
         st.page_link(info.path, label=t(f"{info.key}.title"), icon=info.icon)
-        value, sub = headline.get(info.key, (t("fmt.not_available"), t("overview.fix")))
-        st.metric(sub, value)
+        if info.key in headline:
+            value, sub = headline[info.key]
+            st.metric(sub, value)
         st.caption(t(f"{info.key}.intro"))

@@ -97,7 +97,7 @@ with results:
     )
     st.markdown(f"**{t('clv.chart_title')}**")
     charts.draw(
-        "payback",
+        charts.payback,
         charts.payback_data(
             curve,
             args["acquisition_cost"],

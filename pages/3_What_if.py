@@ -109,7 +109,7 @@ with results:
     ):
         st.markdown(f"**{title}**")
         charts.draw(
-            "compare",
+            charts.compare,
             {"cases": cases},
             value=value,
             x_title=t("whatif.chart_x"),

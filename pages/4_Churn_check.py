@@ -65,7 +65,7 @@ with results:
         period=table["period"].map(lambda p: t(f"period.{p}")), threshold=table["act"]
     )
     charts.draw(
-        "churn_levels",
+        charts.churn_levels,
         {"churn": chart_data},
         x_title=t("churn.chart_x"),
         y_title=t("churn.chart_y"),

@@ -10,6 +10,9 @@ a rerun (a slider move). Nothing here computes a business number.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -233,12 +236,15 @@ def movements(*, x_title: str, y_title: str, kinds: tuple[str, ...]) -> alt.Char
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _spec(builder: str, texts: tuple[tuple[str, object], ...]) -> dict:
-    return globals()[builder](**dict(texts)).to_dict()
+def _spec(module: str, name: str, texts: tuple[tuple[str, object], ...]) -> dict:
+    return getattr(importlib.import_module(module), name)(**dict(texts)).to_dict()
 
 
-def draw(builder: str, data: dict[str, pd.DataFrame], **texts: object) -> None:
-    """Draw chart ``builder`` (a function of this module) with ``data`` by dataset name."""
-    spec = _spec(builder, tuple(sorted(texts.items())))
+def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, pd.DataFrame], **texts) -> None:
+    """Draw the chart ``builder(**texts)`` returns, with ``data`` by dataset name.
+
+    The spec is cached per builder and texts; only the data change per rerun.
+    """
+    spec = _spec(builder.__module__, builder.__name__, tuple(sorted(texts.items())))
     spec["datasets"] = data
     st.vega_lite_chart(spec, width="stretch")

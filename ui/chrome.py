@@ -25,6 +25,7 @@ PAGES = (
     PageInfo("pages/3_What_if.py", "whatif", ":material/tune:"),
     PageInfo("pages/4_Churn_check.py", "churn", ":material/traffic:"),
     PageInfo("pages/5_Your_data.py", "upload", ":material/upload_file:"),
+    PageInfo("pages/6_Forecast.py", "forecast", ":material/query_stats:"),
 )
 
 

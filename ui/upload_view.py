@@ -253,7 +253,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         _cohorts(a)
     with tabs[2]:
         charts.draw(
-            "histogram",
+            charts.histogram,
             {"bins": a.gaps.rename(columns={"gaps": "count"})[["bin", "count"]]},
             x_title=t("upload.gap_x"),
             y_title=t("upload.gap_y"),
@@ -306,7 +306,7 @@ def _retention(a: orders.OrdersAnalysis) -> None:
     )
     chrome.health(verdict)
     charts.draw(
-        "rate_over_time",
+        charts.rate_over_time,
         {"rates": measured.rename(columns={"churn_rate": "rate"})[["label", "rate"]]},
         x_title=t("upload.period_axis"),
         y_title=t("upload.churn_axis"),
@@ -330,7 +330,7 @@ def _cohorts(a: orders.OrdersAnalysis) -> None:
     column = f"{measure}_pct" if as_share else measure
     data = a.cohorts[["label", "months_since_first", column]].rename(columns={column: "value"})
     charts.draw(
-        "cohort_heatmap",
+        charts.cohort_heatmap,
         {"cohorts": data},
         x_title=t("upload.cohort_x"),
         y_title=t("upload.cohort_y"),
@@ -410,7 +410,7 @@ def subscription_results(loaded: Loaded, currency: str) -> None:
     signs = long["kind"].isin(["contraction", "churn"]).map({True: -1, False: 1})
     long = long.assign(amount=long["amount"].abs() * signs, kind=long["kind"].map(kinds))
     charts.draw(
-        "movements",
+        charts.movements,
         {"moves": long},
         x_title=t("upload.month_axis"),
         y_title=t("upload.mrr_axis", currency=currency),
