@@ -128,9 +128,15 @@ def page(context):
 def open_page(page: Page, url: str) -> None:
     """Load a page and wait until its script has finished and every chart is drawn."""
     page.goto(url)
+    settle(page)
+
+
+def settle(page: Page) -> None:
+    """Wait until the script has finished and every chart is drawn."""
     page.wait_for_selector(RUN_DONE)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                .filter(chart => chart.offsetParent !== null)
                 .every(chart => chart.querySelector('canvas, svg'))"""
     )
     page.evaluate("document.fonts.ready")
@@ -231,3 +237,18 @@ def test_what_if_retention_slider_moves_the_headline(server, page):
     expect(headline).to_have_text(HEADLINE)
     page.wait_for_selector(RUN_DONE)
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_your_data_european_csv_upload(server, page, tmp_path):
+    """Upload a European-format CSV (semicolons, decimal commas, dd.mm.yyyy, Nordic names)."""
+    open_page(page, f"{server}/Your_data")
+    expect_clean(page, t("upload.title"))
+    csv = tmp_path / "salg.csv"
+    csv.write_bytes((ROOT / "samples" / "orders_european.csv").read_bytes())
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(csv)
+    expect_metrics(page, t("upload.rows_read"), t("upload.customers"), t("upload.aov"))
+    page.wait_for_selector(RUN_DONE)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="623")).to_have_count(1)
+    settle(page)
+    screenshot(page, "your_data")
