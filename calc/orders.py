@@ -85,15 +85,22 @@ def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _months(day: np.ndarray) -> np.ndarray:
-    return day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    """Months since 1970-01 for days since 1970-01-01 (through a small lookup table)."""
+    if len(day) == 0:
+        return day.astype(np.int64)
+    d0 = int(day.min())
+    span = np.arange(d0, int(day.max()) + 1, dtype=np.int64)
+    table = span.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return table[day - d0]
 
 
 def _prepare(table: pd.DataFrame) -> _Prep:
-    """Check the columns, then sort the rows once by (customer, day).
+    """Check the columns and do the groupings every result shares, once.
 
-    Lines of one order are expected next to each other within the same
-    customer and day, as exports list them; their order ids are compared
-    with the line before, so no hashing of order ids is needed.
+    Lines of one order are expected on consecutive rows, as exports list
+    them: a row starts a new order when its order id, customer or day
+    differs from the row before. So order ids are compared with their
+    neighbour, never hashed.
     """
     missing = [c for c in ("customer_id", "date", "amount") if c not in table.columns]
     if missing:
@@ -120,36 +127,33 @@ def _prepare(table: pd.DataFrame) -> _Prep:
     returned = np.zeros(n, dtype=bool)
     if "returned" in table.columns:
         returned = table["returned"].fillna(False).to_numpy(dtype=bool)
-    d0 = int(day.min())
-    span = int(day.max()) - d0 + 1
-    key = code * span + (day - d0)
-    perm = np.argsort(key, kind="stable")
-    ks = key[perm]
-    # orders: a new order starts where (customer, day) or the order id changes
-    if "order_id" in table.columns:
-        oid = pc.take(pa.array(table["order_id"], from_pandas=True), perm)
+    # orders, in file order
+    new = np.ones(n, dtype=bool)
+    if "order_id" in table.columns and n > 1:
+        oid = pa.array(table["order_id"], from_pandas=True)
         same_id = pc.fill_null(pc.equal(oid.slice(1), oid.slice(0, n - 1)), False)
-        new = np.ones(n, dtype=bool)
-        new[1:] = (ks[1:] != ks[:-1]) | ~same_id.to_numpy(zero_copy_only=False)
-        sorted_order = np.cumsum(new) - 1
-        order_code = np.empty(n, dtype=np.int64)
-        order_code[perm] = sorted_order
-    else:
-        order_code = np.arange(n, dtype=np.int64)
-    n_orders_all = int(order_code.max()) + 1
+        new[1:] = ~same_id.to_numpy(zero_copy_only=False)
+        new[1:] |= (code[1:] != code[:-1]) | (day[1:] != day[:-1])
+    order_code = np.cumsum(new) - 1
     rows = np.flatnonzero(purchase)
-    first_row = np.full(n_orders_all, -1, dtype=np.int64)
-    first_row[order_code[rows[::-1]]] = rows[::-1]  # last write wins: the first purchase row
+    oc = order_code[rows]
+    first_of_order = np.ones(len(rows), dtype=bool)
+    first_of_order[1:] = oc[1:] != oc[:-1]
     order_first = np.zeros(n, dtype=bool)
-    order_first[first_row[first_row >= 0]] = True
+    order_first[rows[first_of_order]] = True
     per_customer = np.bincount(code[order_first], minlength=n_customers)
-    # distinct (customer, purchase day) pairs, already in (customer, day) order
-    kp = ks[purchase[perm]]
-    if len(kp):
+    # distinct (customer, purchase day) pairs, sorted by customer then day
+    if len(rows):
+        dp = day[rows]
+        d0 = int(dp.min())
+        span = int(dp.max()) - d0 + 1
+        kp = np.sort(code[rows] * span + (dp - d0))
         edge = np.ones(len(kp), dtype=bool)
         edge[1:] = kp[1:] != kp[:-1]
         kp = kp[edge]
-    u_code, u_day = kp // span, kp % span + d0
+        u_code, u_day = kp // span, kp % span + d0
+    else:
+        u_code = u_day = np.zeros(0, dtype=np.int64)
     return _Prep(
         code=code,
         ids=ids,
@@ -588,15 +592,15 @@ def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
     revenue = np.bincount(p.code, weights=p.amount, minlength=n)
     gross = np.bincount(p.code[p.purchase], weights=p.amount[p.purchase], minlength=n)
     starts = _starts(p.u_code)
-    has = np.zeros(n, dtype=bool)
-    has[p.u_code[starts]] = True
-    first_day = np.full(n, np.iinfo(np.int64).min)
-    last_day = np.full(n, np.iinfo(np.int64).min)
-    first_day[p.u_code[starts]] = p.u_day[starts]
     ends = np.r_[starts[1:], len(p.u_code)][: len(starts)] - 1
-    last_day[p.u_code[ends]] = p.u_day[ends]
+    who = p.u_code[starts]
+    nat = np.iinfo(np.int64).min  # NaT as an integer
+    first_ns = np.full(n, nat, dtype=np.int64)
+    last_ns = np.full(n, nat, dtype=np.int64)
+    first_ns[who] = p.u_day[starts] * _NS_PER_DAY
+    last_ns[who] = p.u_day[ends] * _NS_PER_DAY
     days_bought = np.zeros(n, dtype=np.int64)
-    days_bought[p.u_code[starts]] = ends - starts + 1
+    days_bought[who] = ends - starts + 1
     gaps, owner = _gaps(p)
     usual = np.full(n, np.nan)
     if len(gaps):
@@ -611,24 +615,21 @@ def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
         if as_of is None
         else int(np.datetime64(pd.Timestamp(as_of), "D").astype(np.int64))
     )
-    nat = np.datetime64("NaT", "ns")
-    first_ts = np.where(has, (first_day * _NS_PER_DAY).astype("datetime64[ns]"), nat)
-    last_ts = np.where(has, (last_day * _NS_PER_DAY).astype("datetime64[ns]"), nat)
-    since = np.where(has, end_day - last_day, np.nan)
+    since = np.full(n, np.nan)
+    since[who] = end_day - p.u_day[ends]
     with np.errstate(invalid="ignore", divide="ignore"):
         aov = np.where(per_orders > 0, gross / np.maximum(per_orders, 1), np.nan)
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.argsort(-revenue, kind="stable")] = np.arange(n)
-    above = rank / n  # share of customers ranked above this one
-    tier = np.where(above < 0.2, 0, np.where(above < 0.5, 1, 2))
+    top = _largest(revenue, -(-n // 5))  # ceil(20 %)
+    upper = _largest(revenue, -(-n // 2))  # ceil(50 %)
+    tier = np.where(top, 0, np.where(upper, 1, 2))
     tiers = pd.Categorical.from_codes(
         tier, categories=["Top 20%", "Middle 30%", "Bottom 50%"], validate=False
     )
     out = pd.DataFrame(
         {
             "customer_id": p.ids,
-            "first_purchase": first_ts,
-            "last_purchase": last_ts,
+            "first_purchase": first_ns.view("datetime64[ns]"),
+            "last_purchase": last_ns.view("datetime64[ns]"),
             "orders": per_orders,
             "purchase_days": days_bought,
             "historic_clv": revenue,
@@ -644,6 +645,27 @@ def _customer_table(p: _Prep, as_of: pd.Timestamp | None) -> pd.DataFrame:
         firsts[p.code[::-1]] = np.arange(len(p.code))[::-1]
         out.insert(1, "customer_name", names.iloc[firsts].reset_index(drop=True))
     return out
+
+
+def _largest(values: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the ``k`` largest values; ties at the edge go to the earliest positions.
+
+    O(n) with a partition instead of a full sort.
+
+    >>> _largest(np.array([5.0, 9.0, 5.0, 1.0, 5.0]), 3).tolist()
+    [True, True, True, False, False]
+    """
+    n = len(values)
+    if k >= n:
+        return np.ones(n, dtype=bool)
+    if k <= 0:
+        return np.zeros(n, dtype=bool)
+    edge = np.partition(values, n - k)[n - k]  # the k-th largest value
+    above = values > edge
+    tied = np.flatnonzero(values == edge)
+    mask = above.copy()
+    mask[tied[: k - int(above.sum())]] = True
+    return mask
 
 
 def customer_summary(table: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> pd.DataFrame:
@@ -712,11 +734,15 @@ def at_risk(summary: pd.DataFrame, factor: float = AT_RISK_FACTOR) -> pd.DataFra
     """
     if not factor > 0:
         raise DataError("The at-risk factor must be above 0 (1.5 means 50% later than usual).")
-    usual = summary["usual_interval_days"]
-    late = usual.notna() & (summary["days_since_last"] > factor * usual)
-    out = summary.loc[late].copy()
-    out["overdue_days"] = out["days_since_last"] - out["usual_interval_days"]
-    return out.sort_values("historic_clv", ascending=False, kind="stable", ignore_index=True)
+    usual = summary["usual_interval_days"].to_numpy(dtype=float)
+    since = summary["days_since_last"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        late = np.flatnonzero(since > factor * usual)  # NaN compares False
+    value = summary["historic_clv"].to_numpy(dtype=float)[late]
+    late = late[np.argsort(-value, kind="stable")]
+    out = summary.iloc[late].reset_index(drop=True)
+    out["overdue_days"] = since[late] - usual[late]
+    return out
 
 
 # ----------------------------------------------------------------- CLV inputs
