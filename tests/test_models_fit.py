@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import betaln
 
 from calc.errors import FitError
 from calc.models import _fit
@@ -94,3 +95,39 @@ def test_a_likelihood_undefined_everywhere_is_a_fit_error():
 
     with pytest.raises(FitError, match="did not settle"):
         _fit.maximise(undefined, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+
+
+def _survival_12(log_params):
+    """Share still active after 12 periods under sBG (ratio of beta functions)."""
+    a, b = np.exp(log_params)
+    return np.exp(betaln(a, b + 12) - betaln(a, b))
+
+
+# An sBG fit where customers are all alike (a 3% monthly churn for everyone):
+# alpha and beta are huge, only their ratio is pinned down, and the parameter
+# uncertainty runs along the line alpha / beta = constant. Numbers from fitting
+# the subscriptions sample's 24 monthly cohorts.
+ALIKE = np.log([76113.19274322307, 2475089.413911163])
+ALIKE_COVARIANCE = np.array(
+    [[518.3691471366249, 518.3843552650477], [518.3843552650477, 518.409108152453]]
+)
+
+
+def test_gradients_stay_accurate_for_large_parameters():
+    """Scaling alpha and beta together leaves survival (nearly) unchanged: slope ~0."""
+    _, grads = _fit.log_gradients(_survival_12, ALIKE, link="logit")
+    assert grads[0] == pytest.approx(-1.1749, abs=5e-4)
+    assert grads[0] + grads[1] == pytest.approx(0.0, abs=1e-3)
+
+
+def test_range_of_a_homogeneous_cohort_is_as_narrow_as_its_churn_allows():
+    """S(12) = 0.695; the range matches the binomial precision of a 3% churn on 400 customers.
+
+    About 100 of the 400 left, so the monthly churn is known to roughly +-0.3 points and
+    S(12) = (1 - churn) ** 12 to roughly +-0.04 (90%); 2% gradient errors made it 0.47-0.85.
+    """
+    value, grads = _fit.log_gradients(_survival_12, ALIKE, link="logit")
+    variance = _fit.quadratic_form(grads[:, None], ALIKE_COVARIANCE)[0]
+    r = _fit.to_range(float(value), variance, link="logit")
+    assert r.likely == pytest.approx(0.695, abs=5e-4)
+    assert 0.64 < r.low < 0.67 and 0.72 < r.high < 0.75
