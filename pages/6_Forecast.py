@@ -1,5 +1,27 @@
 """Forecast: retention curves and per-customer value from the probabilistic models."""
 
-from ui import chrome
+import streamlit as st
 
-chrome.page("forecast")
+from calc.errors import DataError
+from ui import chrome, forecast_view, upload_view
+
+cur = chrome.page("forecast")
+picked = upload_view.source()
+if picked is None:
+    forecast_view.no_data()
+    st.stop()
+
+name, data = picked
+try:
+    loaded = upload_view.load(data, name, upload_view.overrides())
+except DataError as error:
+    upload_view.show_error(error)
+    st.stop()
+
+cur = upload_view.currency_of(loaded, cur)
+if loaded.analysis is not None:
+    forecast_view.orders_page(data, name, loaded, cur)
+elif loaded.subscriptions is not None:
+    forecast_view.subscriptions_page(data, name, loaded, cur)
+else:
+    forecast_view.customers_only()

@@ -1,0 +1,732 @@
+"""The Forecast page's parts: fitting the models once per file, and showing what they say.
+
+Every number comes from :mod:`calc.models` (and the formula CLV from
+:mod:`calc.clv`); this module picks the rows the models learn from, caches the
+fits on the file's bytes and the settings (never on a DataFrame, see
+STYLE.md), and lays out, formats and explains the results. A fit that cannot
+be made is shown as a message; the rest of the page stays.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from calc import orders
+from calc.clv import clv_report
+from calc.errors import CalcError
+from calc.models import Range, sbg
+from calc.models.clv import (
+    HoldoutCheck,
+    ModelValuation,
+    discount_rate_per_unit,
+    holdout_check,
+    value_customers,
+)
+from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
+from ui import charts, chrome, forecast_charts, state, upload_view
+from ui.format import currency_symbol, duration, money, number, pct
+from ui.i18n import t
+
+#: The order models count time in weeks; every window below is converted from days.
+UNIT = "W"
+#: Forecast windows of the per-customer table, in days.
+WINDOWS = (90, 365)
+#: Length of the holdout check, in weeks, and the history it needs at least.
+HOLDOUT_WEEKS = 13
+MIN_HISTORY_WEEKS = 3 * HOLDOUT_WEEKS
+#: Expected subscriber lifetime is counted up to this many months (10 years).
+LIFETIME_CAP_MONTHS = 120
+#: Rows of a table drawn on the page; the downloads hold every customer.
+SHOWN_ROWS = 1000
+HORIZON_YEARS = (1, 2, 3, 5, 10)
+#: alpha + beta above this: subscribers are so alike the curve barely flattens.
+ALIKE = 1000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Params = tuple[tuple[str, object], ...]
+
+
+# ----------------------------------------------------------------- no data
+
+
+def no_data() -> None:
+    """What the page does, shown before a file or sample is chosen."""
+    st.info(t("forecast.no_data"), icon=":material/query_stats:")
+
+
+def customers_only() -> None:
+    """A customer list has no dated history: nothing to fit."""
+    st.info(t("forecast.customers_only"), icon=":material/info:")
+
+
+# ---------------------------------------------------------- fitting (cached)
+
+
+@dataclass(frozen=True)
+class OrderFit:
+    """The repeat-buying models fitted to one file, or why they could not be."""
+
+    customers: int
+    valuation: ModelValuation | None = None
+    table: pd.DataFrame | None = None
+    totals: dict[int, Range] | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """The holdout check of one file, or why there is none."""
+
+    check: HoldoutCheck | None = None
+    calibration_end: pd.Timestamp | None = None
+    new_customers: int = 0
+    error: str | None = None
+
+
+def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows the models learn from: paid purchases (refunds and free orders left out)."""
+    return table[table["amount"] > 0]
+
+
+@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
+def fit_orders(
+    data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
+) -> OrderFit:
+    """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast.
+
+    Cached on the file's bytes, the reading settings, the margin, the yearly
+    discount rate and the CLV horizon in years.
+    """
+    loaded = upload_view.load(data, name, overrides)
+    log = paid_orders(loaded.upload.table)
+    try:
+        summary = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
+        valuation = value_customers(
+            summary,
+            horizon=years,
+            horizon_unit="Y",
+            annual_discount_rate=disc,
+            margin=margin,
+        )
+        rfm = (summary.frequency, summary.recency, summary.age)
+        model = valuation.purchases
+        table = valuation.values.table.copy()
+        totals = {}
+        for days in WINDOWS:
+            weeks = convert_time(days, "D", UNIT)
+            ahead = model.expected_purchases_range(weeks, *rfm)
+            table[f"next_{days}_low"] = ahead.low
+            table[f"next_{days}"] = ahead.likely
+            table[f"next_{days}_high"] = ahead.high
+            totals[days] = model.expected_total(weeks, *rfm)
+    except CalcError as error:
+        customers = loaded.analysis.headline.customers
+        return OrderFit(customers=customers, error=str(error))
+    known = loaded.analysis.customers.set_index("customer_id")
+    known.index = known.index.astype(object)
+    extra = known.reindex(table.index.astype(object))
+    for column in ("customer_name", "last_purchase", "historic_clv"):
+        if column in extra.columns:
+            table[column] = extra[column].to_numpy()
+    alive = table["p_alive"].to_numpy()
+    table["worth_if_active"] = np.divide(
+        table["clv"].to_numpy(), alive, out=np.full(alive.size, np.nan), where=alive > 0
+    )
+    return OrderFit(customers=summary.n_customers, valuation=valuation, table=table, totals=totals)
+
+
+@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
+def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
+    """Fit on all but the last 13 weeks and compare with what happened in them."""
+    log = paid_orders(upload_view.load(data, name, overrides).upload.table)
+    last = log["date"].max()
+    first = log["date"].min()
+    if (last - first).days < MIN_HISTORY_WEEKS * DAYS_PER_UNIT["W"]:
+        return Holdout(error=t("forecast.holdout_short", weeks=number(MIN_HISTORY_WEEKS)))
+    cut = last - pd.Timedelta(weeks=HOLDOUT_WEEKS)
+    try:
+        split = calibration_holdout(
+            log["customer_id"], log["date"], log["amount"], calibration_end=cut, unit=UNIT
+        )
+        check = holdout_check(split)
+    except CalcError as error:
+        return Holdout(error=str(error))
+    return Holdout(check=check, calibration_end=cut, new_customers=split.new_customers_in_holdout)
+
+
+def subscription_cohorts(table: pd.DataFrame) -> pd.DataFrame:
+    """Subscribers still active 0, 1, 2, ... months after they started, per start month.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``customer_id``, ``start`` and ``end`` (empty while running), as
+        :func:`calc.upload.read` returns a subscription table.
+
+    Returns
+    -------
+    DataFrame
+        One row per start month (index ``"2024-01"``), columns ``0 .. n``:
+        subscribers of that month still active that many months (of 30.44
+        days) after their own start; empty where the month's latest starter
+        has not reached that age by the last date in the file.
+
+    Notes
+    -----
+    A customer's rows are joined: the subscription runs from the first start
+    to the last end, and stays open if any row is open, so a plan change is
+    not a loss. A customer is active at month ``k`` when their end lies more
+    than ``k`` months after their start.
+    """
+    by = table.groupby("customer_id", observed=True, sort=False)
+    start = by["start"].min()
+    running = by["end"].count() < by.size()
+    end = by["end"].max().where(~running)
+    last = pd.concat([table["start"], table["end"]]).max()
+    month = DAYS_PER_UNIT["M"]
+    lived = ((end - start).dt.days / month).to_numpy(dtype=float)
+    leave = np.where(np.isnan(lived), np.inf, np.maximum(np.ceil(lived), 1))
+    cohort = start.dt.to_period("M")
+    rows = {}
+    for label, members in start.groupby(cohort, sort=True).groups.items():
+        where = start.index.get_indexer(members)
+        reached = int((last - start.iloc[where].max()).days // month)
+        left = np.bincount(np.minimum(leave[where], reached + 1).astype(int), minlength=reached + 2)
+        rows[str(label)] = where.size - np.cumsum(left)[: reached + 1]
+    width = max(len(r) for r in rows.values())
+    padded = [
+        np.pad(r.astype(float), (0, width - len(r)), constant_values=np.nan) for r in rows.values()
+    ]
+    return pd.DataFrame(
+        padded,
+        index=pd.Index(list(rows), name="cohort"),
+        columns=range(width),
+    )
+
+
+def observed_survival(cohorts: pd.DataFrame) -> pd.DataFrame:
+    """Share of subscribers still active after each month, all start months pooled.
+
+    Month ``k``'s renewal rate is taken over the cohorts that have reached
+    ``k`` (active at ``k`` / active at ``k - 1``); the share still active is
+    the running product, so it never rises.
+    """
+    counts = cohorts.to_numpy(dtype=float)
+    now, before = counts[:, 1:], counts[:, :-1]
+    seen = ~np.isnan(now)
+    kept = np.where(seen, now, 0).sum(axis=0)
+    base = np.where(seen, before, 0).sum(axis=0)
+    usable = base > 0
+    rate = np.divide(kept, base, out=np.zeros_like(kept), where=usable)
+    n = int(np.argmin(usable)) if not usable.all() else usable.size
+    survival = np.concatenate([[1.0], np.cumprod(rate[:n])])
+    return pd.DataFrame({"period": np.arange(survival.size), "survival": survival})
+
+
+@dataclass(frozen=True)
+class SubscriptionFit:
+    """The sBG model fitted to one file's monthly cohorts, or why it could not be."""
+
+    cohorts: pd.DataFrame
+    observed: pd.DataFrame
+    model: sbg.SBGModel | None = None
+    error: str | None = None
+
+
+@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
+def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
+    """sBG on the monthly start cohorts of a subscription file."""
+    table = upload_view.load(data, name, overrides).upload.table
+    cohorts = subscription_cohorts(table)
+    observed = observed_survival(cohorts)
+    try:
+        model = sbg.fit(cohorts)
+    except CalcError as error:
+        return SubscriptionFit(cohorts, observed, error=str(error))
+    return SubscriptionFit(cohorts, observed, model=model)
+
+
+# ------------------------------------------------------------------ orders
+
+
+def _settings() -> tuple[float, float]:
+    return state.calc_value("margin"), state.calc_value("disc")
+
+
+def _range(r: Range, fmt) -> str:
+    return t("forecast.range", low=fmt(r.low), high=fmt(r.high))
+
+
+def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
+    """Everything the models say about an order log, and the formula CLV beside it."""
+    margin, disc = _settings()
+    years = st.select_slider(
+        t("forecast.years"),
+        HORIZON_YEARS,
+        value=3,
+        format_func=lambda y: duration(y, "years"),
+        key="fc_years",
+        help=t("forecast.years_help"),
+        persist_state="session",
+    )
+    overrides = upload_view.overrides()
+    with st.status(t("forecast.fitting"), expanded=False) as status:
+        st.write(t("forecast.step_orders"))
+        result = fit_orders(data, name, overrides, margin, disc, years)
+        st.write(t("forecast.step_holdout", weeks=number(HOLDOUT_WEEKS)))
+        holdout = check_orders(data, name, overrides)
+        if result.error:
+            status.update(label=t("forecast.fit_failed_label"), state="error")
+        else:
+            status.update(
+                label=t("forecast.fitted_orders", customers=number(result.customers)),
+                state="complete",
+            )
+    st.caption(t("forecast.orders_basis"))
+    if result.error:
+        st.warning(t("forecast.fit_failed", reason=result.error), icon=":material/warning:")
+    else:
+        _order_headline(result, currency, years)
+        _customer_table(result, currency, years)
+        _at_risk(result, currency, years)
+    _compare_clv(loaded, result, currency, years, margin, disc)
+    if result.error is None:
+        _holdout(holdout)
+        _order_explain(result, currency)
+
+
+def _order_headline(result: OrderFit, currency: str, years: int) -> None:
+    values = result.valuation.values
+    alive = float(result.table["p_alive"].sum())
+    cells = st.columns(4)
+    cells[0].metric(
+        t("forecast.active_now"),
+        number(alive),
+        help=t("forecast.active_now_help"),
+    )
+    cells[0].caption(t("forecast.of_customers", customers=number(result.customers)))
+    for cell, days in zip(cells[1:3], WINDOWS, strict=True):
+        total = result.totals[days]
+        cell.metric(t("forecast.purchases_next", days=number(days)), number(total.likely))
+        cell.caption(_range(total, number))
+    cells[3].metric(
+        t("forecast.book_value", years=duration(years, "years")),
+        money(values.total_clv.likely, currency),
+        help=t("forecast.book_value_help"),
+    )
+    cells[3].caption(_range(values.total_clv, lambda v: money(v, currency)))
+
+
+def _money_column(label: str, currency: str, help_text: str | None = None):
+    return st.column_config.NumberColumn(
+        t("forecast.in_currency", label=label, symbol=currency_symbol(currency)),
+        format="accounting",
+        help=help_text,
+    )
+
+
+def _columns(currency: str, years: int) -> dict[str, object]:
+    """Display settings of the per-customer columns, in display order."""
+    span = duration(years, "years")
+    config = {
+        "customer_name": st.column_config.TextColumn(t("forecast.col_name")),
+        "p_alive": st.column_config.ProgressColumn(
+            t("forecast.col_alive"),
+            help=t("forecast.col_alive_help"),
+            format="percent",
+            min_value=0.0,
+            max_value=1.0,
+        ),
+        "last_purchase": st.column_config.DateColumn(t("forecast.col_last"), format="YYYY-MM-DD"),
+    }
+    for days in WINDOWS:
+        config[f"next_{days}"] = st.column_config.NumberColumn(
+            t("forecast.col_next", days=number(days)), format="%.2f"
+        )
+    config["order_value"] = _money_column(
+        t("forecast.col_order_value"), currency, t("forecast.col_order_value_help")
+    )
+    config["clv_low"] = _money_column(t("forecast.col_clv_low"), currency)
+    config["clv"] = _money_column(
+        t("forecast.col_clv", years=span), currency, t("forecast.col_clv_help")
+    )
+    config["clv_high"] = _money_column(t("forecast.col_clv_high"), currency)
+    config["historic_clv"] = _money_column(t("forecast.col_spent"), currency)
+    config["worth_if_active"] = _money_column(
+        t("forecast.col_at_stake", years=span), currency, t("forecast.col_at_stake_help")
+    )
+    return config
+
+
+def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> None:
+    shown = [c for c in keep if c in frame.columns]
+    st.dataframe(
+        frame[shown].head(SHOWN_ROWS),
+        column_config={k: v for k, v in config.items() if k in shown},
+        column_order=shown,
+    )
+    if len(frame) > SHOWN_ROWS:
+        st.caption(t("forecast.rows_shown", rows=number(SHOWN_ROWS), total=number(len(frame))))
+
+
+def _export(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> pd.DataFrame:
+    """The table as downloaded: readable headers, customer id first, sensible rounding."""
+    shown = [c for c in keep if c in frame.columns]
+    out = frame[shown].reset_index()
+    rounding = {c: 3 if c == "p_alive" else 2 for c in shown if out[c].dtype.kind == "f"}
+    out = out.round(rounding)
+    labels = {"customer_id": t("forecast.col_customer")}
+    labels.update({c: config[c]["label"] for c in shown if c in config})
+    return out.rename(columns=labels)
+
+
+def _downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
+    left, right = st.columns(2)
+    left.download_button(
+        t("forecast.download_csv"),
+        lambda: orders.to_csv(frame),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    right.download_button(
+        t("forecast.download_xlsx"),
+        lambda: orders.to_xlsx({stem: frame}),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+    )
+
+
+TABLE_COLUMNS = [
+    "customer_name",
+    "p_alive",
+    "next_90",
+    "next_365",
+    "order_value",
+    "clv_low",
+    "clv",
+    "clv_high",
+]
+RISK_COLUMNS = [
+    "customer_name",
+    "p_alive",
+    "last_purchase",
+    "historic_clv",
+    "worth_if_active",
+]
+
+
+def _customer_table(result: OrderFit, currency: str, years: int) -> None:
+    st.subheader(t("forecast.customers_title"))
+    st.caption(t("forecast.customers_note", years=duration(years, "years")))
+    config = _columns(currency, years)
+    ranked = result.table.sort_values("clv", ascending=False)
+    _show(ranked, config, TABLE_COLUMNS)
+    _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", "fc_all")
+
+
+def at_risk(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Customers whose chance of still being active is below ``threshold``, most at stake first."""
+    slipping = table[table["p_alive"] < threshold]
+    return slipping.sort_values("worth_if_active", ascending=False, na_position="last")
+
+
+def _at_risk(result: OrderFit, currency: str, years: int) -> None:
+    st.subheader(t("forecast.risk_title"))
+    threshold = st.slider(
+        t("forecast.risk_threshold"),
+        min_value=5,
+        max_value=95,
+        value=50,
+        step=5,
+        format="%d%%",
+        key="fc_risk",
+        help=t("forecast.risk_threshold_help"),
+        persist_state="session",
+    )
+    slipping = at_risk(result.table, threshold / 100)
+    st.markdown(
+        t(
+            "forecast.risk_count",
+            count=number(len(slipping)),
+            customers=number(result.customers),
+            threshold=pct(threshold / 100, 0),
+        )
+    )
+    st.caption(t("forecast.risk_note", years=duration(years, "years")))
+    if slipping.empty:
+        return
+    config = _columns(currency, years)
+    _show(slipping, config, RISK_COLUMNS)
+    _downloads(_export(slipping, config, RISK_COLUMNS), "customers_at_risk", "fc_risk")
+
+
+def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):
+    """The formula CLV with the order value, frequency and churn measured in the file.
+
+    Same inputs as the "Your data" page; raises ``CalcError`` when they cannot be used.
+    """
+    c = loaded.analysis.clv
+    churn = c.annual_churn if not math.isnan(c.annual_churn) else c.annual_churn_from_monthly
+    return clv_report(
+        c.aov, c.purchases_per_year, margin, disc, state.calc_value("cac"), churn_rate=churn
+    )
+
+
+def _compare_clv(
+    loaded: upload_view.Loaded,
+    result: OrderFit,
+    currency: str,
+    years: int,
+    margin: float,
+    disc: float,
+) -> None:
+    st.subheader(t("forecast.compare_title"))
+    c = loaded.analysis.clv
+    left, right = st.columns(2)
+    formula = None
+    with left, st.container(border=True):
+        st.markdown(f"**{t('forecast.formula_title')}**")
+        try:
+            formula = formula_clv(loaded, margin, disc)
+        except CalcError as error:
+            st.warning(t("forecast.formula_failed", reason=str(error)), icon=":material/info:")
+        else:
+            st.metric(t("forecast.formula_clv"), money(formula.discounted_margin_clv, currency))
+            st.caption(
+                t(
+                    "forecast.formula_note",
+                    aov=money(c.aov, currency),
+                    freq=number(c.purchases_per_year, 2),
+                    churn=pct(formula.annual_churn),
+                    margin=pct(margin, 0),
+                    disc=pct(disc, 0),
+                )
+            )
+    model = None
+    with right, st.container(border=True):
+        st.markdown(f"**{t('forecast.model_title')}**")
+        if result.error:
+            st.caption(t("forecast.model_missing"))
+        else:
+            total = result.valuation.values.total_clv
+            n = result.customers
+            model = Range(total.low / n, total.likely / n, total.high / n)
+            st.metric(
+                t("forecast.model_clv", years=duration(years, "years")),
+                money(model.likely, currency),
+            )
+            st.caption(_range(model, lambda v: money(v, currency)))
+            st.caption(t("forecast.model_note", margin=pct(margin, 0), disc=pct(disc, 0)))
+    if formula is None or model is None:
+        return
+    st.markdown(
+        t(
+            "forecast.why",
+            years=duration(years, "years"),
+            freq=number(c.purchases_per_year, 2),
+            churn=pct(formula.annual_churn),
+        )
+    )
+    if model.likely < formula.discounted_margin_clv:
+        st.markdown(t("forecast.why_lower"))
+    else:
+        st.markdown(t("forecast.why_higher"))
+
+
+def _holdout(holdout: Holdout) -> None:
+    st.subheader(t("forecast.holdout_title"))
+    if holdout.error:
+        st.info(t("forecast.holdout_none", reason=holdout.error), icon=":material/info:")
+        return
+    check = holdout.check
+    expected = check.expected
+    st.markdown(
+        t(
+            "forecast.holdout_sentence",
+            end=f"{holdout.calibration_end:%Y-%m-%d}",
+            customers=number(check.customers),
+            expected=number(expected.likely),
+            low=number(expected.low),
+            high=number(expected.high),
+            weeks=number(check.length),
+            actual=number(check.actual),
+        )
+    )
+    if check.actual < expected.low:
+        verdict = "below"
+    elif check.actual > expected.high:
+        verdict = "above"
+    else:
+        verdict = "within"
+    st.markdown(t(f"forecast.holdout_{verdict}"))
+    if holdout.new_customers:
+        st.caption(t("forecast.holdout_new", customers=number(holdout.new_customers)))
+    actual, expected_text = t("forecast.track_actual"), t("forecast.track_expected")
+    track = check.tracking
+    weeks = pd.concat(
+        [
+            pd.DataFrame(
+                {"period_end": track["period_end"], "series": label, "purchases": track[column]}
+            )
+            for column, label in (("actual", actual), ("expected", expected_text))
+        ],
+        ignore_index=True,
+    )
+    split = pd.DataFrame(
+        {"period_end": [holdout.calibration_end], "label": [t("forecast.track_split")]}
+    )
+    charts.draw(
+        forecast_charts.tracking,
+        {"weeks": weeks, "split": split},
+        x_title=t("forecast.track_x"),
+        y_title=t("forecast.track_y"),
+        actual=actual,
+        expected=expected_text,
+    )
+    st.caption(t("forecast.track_note"))
+
+
+def _order_explain(result: OrderFit, currency: str) -> None:
+    purchases, spend = result.valuation.purchases, result.valuation.spend
+    chrome.explain(
+        "app.how_calculated",
+        [
+            t(
+                "forecast.explain_bgnbd",
+                r=number(purchases.r, 3),
+                alpha=number(purchases.alpha, 3),
+                a=number(purchases.a, 3),
+                b=number(purchases.b, 3),
+            ),
+            t(
+                "forecast.explain_gg",
+                p=number(spend.p, 3),
+                q=number(spend.q, 3),
+                gamma=number(spend.gamma, 3),
+                mean=money(spend.population_mean_value, currency),
+                buyers=number(spend.n_customers),
+            ),
+            t("forecast.explain_ranges"),
+        ],
+    )
+
+
+# ----------------------------------------------------------- subscriptions
+
+
+def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
+    """The retention curve of a subscription table and what a subscriber is worth."""
+    with st.status(t("forecast.fitting"), expanded=False) as status:
+        st.write(t("forecast.step_cohorts"))
+        result = fit_subscriptions(data, name, upload_view.overrides())
+        if result.error:
+            status.update(label=t("forecast.fit_failed_label"), state="error")
+        else:
+            status.update(
+                label=t(
+                    "forecast.fitted_subscriptions",
+                    customers=number(result.model.n_customers),
+                    cohorts=number(len(result.cohorts)),
+                ),
+                state="complete",
+            )
+    if result.error:
+        st.warning(t("forecast.fit_failed", reason=result.error), icon=":material/warning:")
+        return
+    model = result.model
+    margin, disc = _settings()
+    monthly = discount_rate_per_unit(disc, "M")
+    s = loaded.subscriptions
+    per_month = s.mrr / s.customers * margin if s.customers else math.nan
+    lifetime = model.expected_lifetime_range(LIFETIME_CAP_MONTHS)
+    try:
+        derl = model.derl_range(monthly, renewals=0)
+    except CalcError as error:
+        st.warning(t("forecast.fit_failed", reason=str(error)), icon=":material/warning:")
+        return
+    year = model.project(12).iloc[12]
+    cells = st.columns(4)
+    cells[0].metric(t("forecast.sub_customers"), number(model.n_customers))
+    cells[0].caption(t("forecast.sub_cohorts", cohorts=number(len(result.cohorts))))
+    cells[1].metric(
+        t("forecast.sub_after_year"), pct(year["survival"]), help=t("forecast.sub_after_year_help")
+    )
+    cells[1].caption(
+        t("forecast.range", low=pct(year["survival_low"]), high=pct(year["survival_high"]))
+    )
+    cells[2].metric(
+        t("forecast.sub_lifetime"),
+        duration(lifetime.likely, "months"),
+        help=t("forecast.sub_lifetime_help", cap=duration(LIFETIME_CAP_MONTHS / 12, "years")),
+    )
+    cells[2].caption(_range(lifetime, lambda v: duration(v, "months")))
+    cells[3].metric(
+        t("forecast.sub_clv"),
+        money(per_month * derl.likely, currency),
+        help=t("forecast.sub_clv_help"),
+    )
+    cells[3].caption(_range(derl, lambda v: money(per_month * v, currency)))
+    st.caption(
+        t(
+            "forecast.sub_clv_note",
+            mrr=money(per_month / margin if margin else math.nan, currency),
+            margin=pct(margin, 0),
+            disc=pct(disc, 0),
+            months=number(derl.likely, 1),
+        )
+    )
+    _curve(result)
+    lines = [
+        t("forecast.explain_cohorts"),
+        t(
+            "forecast.explain_sbg",
+            alpha=number(model.alpha, 3),
+            beta=number(model.beta, 3),
+            churn=pct(model.alpha / (model.alpha + model.beta)),
+        ),
+    ]
+    if model.alpha + model.beta > ALIKE:
+        lines.append(t("forecast.explain_alike"))
+    chrome.explain("app.how_calculated", [*lines, t("forecast.explain_ranges")])
+    with st.expander(t("forecast.cohort_table")):
+        st.dataframe(result.cohorts, column_config={"cohort": t("forecast.cohort_label")})
+
+
+def _curve(result: SubscriptionFit) -> None:
+    st.subheader(t("forecast.curve_title"))
+    observed_until = int(result.observed["period"].iloc[-1])
+    ahead = st.slider(
+        t("forecast.months_ahead"),
+        min_value=6,
+        max_value=60,
+        value=24,
+        step=6,
+        key="fc_months",
+        help=t("forecast.months_ahead_help"),
+        persist_state="session",
+    )
+    projection = result.model.project(observed_until + ahead)
+    charts.draw(
+        forecast_charts.retention_curve,
+        {
+            "fitted": projection[["period", "survival_low", "survival", "survival_high"]],
+            "observed": result.observed,
+            "today": pd.DataFrame(
+                {"period": [observed_until], "label": [t("forecast.curve_today")]}
+            ),
+        },
+        x_title=t("forecast.curve_x"),
+        y_title=t("forecast.curve_y"),
+        observed=t("forecast.curve_observed"),
+        fitted=t("forecast.curve_fitted"),
+        low=t("forecast.curve_low"),
+        high=t("forecast.curve_high"),
+    )
+    st.caption(t("forecast.curve_note"))
