@@ -539,3 +539,14 @@ def test_sample_files_read_cleanly():
         up = read(path.read_bytes(), path.name)
         assert up.report.rows_skipped == 0, path.name
         assert up.report.unused_columns == (), path.name
+
+
+def test_large_file_that_is_not_utf8_after_all():
+    """Large files skip the full decode in Python; a Windows-1252 letter deep inside still works."""
+    rows = ["kunde;dato;beløp"] + [f"K{i};01.02.2026;{i},50" for i in range(200_000)]
+    data = "\n".join([*rows, "Jørgen Kjær;02.02.2026;1,00"]).encode("cp1252")
+    assert len(data) > 4_000_000
+    up = read(data, "stor.csv")
+    assert up.report.encoding == "cp1252"
+    assert up.table["customer_id"].astype(str).iloc[-1] == "Jørgen Kjær"
+    assert up.mapping["amount"] == "beløp" and up.report.rows_used == 200_001

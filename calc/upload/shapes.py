@@ -8,6 +8,7 @@ canonical table, the rows it skipped with the reason, and what it detected.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -296,24 +297,28 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     n = len(raw.rows)
     skips = _Skips(raw)
     excel = opts.get("format") in ("xlsx", "xls", "ods")
-    dates = parse_dates(
-        _column(raw, mapping["date"]),
-        order=opts.get("date_order"),
-        column=mapping["date"],
-        serials=excel,
-    )
+    # Hashing the customer ids is the longest step; Arrow releases the GIL, so it runs
+    # in a second thread while the dates and amounts are parsed here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        customers = pool.submit(encode_text, _column(raw, mapping["customer_id"]))
+        dates = parse_dates(
+            _column(raw, mapping["date"]),
+            order=opts.get("date_order"),
+            column=mapping["date"],
+            serials=excel,
+        )
+        amounts = parse_amounts(
+            _column(raw, mapping["amount"]),
+            decimal=opts.get("decimal"),
+            hint=opts.get("hint", "."),
+            excel=_excel(opts),
+        )
+        cust, cust_values = customers.result()
     skips.add(
         _total_rows(raw, mapping, np.isnat(dates.values)), "total or summary row", raw.names[0]
     )
-    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "customer is missing", mapping["customer_id"])
     _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
-    amounts = parse_amounts(
-        _column(raw, mapping["amount"]),
-        decimal=opts.get("decimal"),
-        hint=opts.get("hint", "."),
-        excel=_excel(opts),
-    )
     _bad(
         amounts.invalid,
         np.isnan(amounts.values) & ~amounts.invalid,

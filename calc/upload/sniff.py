@@ -241,7 +241,29 @@ def unique_names(names: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = None) -> RawTable:
+def _utf8_head(data: bytes) -> str | None:
+    """The first 200 kB of a large file that looks like BOM-less UTF-8 text, else None.
+
+    For such files the whole text is not decoded in Python: Arrow validates
+    UTF-8 while reading, and a failure sends the file through :func:`decode`.
+    """
+    if len(data) < 4_000_000 or data.startswith((codecs.BOM_UTF8, b"\xff\xfe", b"\xfe\xff")):
+        return None
+    chunk = data[:200_000]
+    try:
+        head = chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(chunk) - 4:
+            return None
+        head = chunk[: exc.start].decode("utf-8")  # a character cut at the end of the chunk
+    if "\n" not in head or "\x00" in head or _looks_binary(head) or not _NON_SPACE.search(head):
+        return None
+    return head
+
+
+def read_text(
+    data: bytes, *, encoding: str | None = None, sep: str | None = None, _full: bool = False
+) -> RawTable:
     """Split a delimited text file into string columns.
 
     The sample (first lines) decides the separator and the header row; the
@@ -249,16 +271,23 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
     text, so no number or date rule is applied before we know the column's
     meaning.
     """
-    text, enc = decode(data, encoding)
-    if not _NON_SPACE.search(text):
-        raise DataError("The file is empty. Export your data again and upload the new file.")
-    if "\n" not in text[:200_000] and "\r" in text:
-        text = text.replace("\r", "\n")
-        data = text.encode(enc if enc != "utf-8-sig" else "utf-8")
-    head = text[:200_000]
+    head = None if encoding or _full else _utf8_head(data)
+    if head is None:
+        text, enc = decode(data, encoding)
+        if not _NON_SPACE.search(text):
+            raise DataError("The file is empty. Export your data again and upload the new file.")
+        if "\n" not in text[:200_000] and "\r" in text:
+            text = text.replace("\r", "\n")
+            data = text.encode(enc if enc != "utf-8-sig" else "utf-8")
+        head = text[:200_000]
+        cut = len(head) < len(text)
+        body = text.encode("utf-8") if enc != "utf-8" else data
+        del text
+    else:  # a large UTF-8 file: Arrow checks the rest while it splits the columns
+        enc, body, cut = "utf-8", data, True
     lines = head.split("\n")[:400]
     physical = [line.rstrip("\r") for line in lines]
-    if len(head) < len(text) or len(lines) >= 400:
+    if cut or len(lines) >= 400:
         physical = physical[:-1] or physical  # the last piece may be cut mid-line
     sample = [line for line in physical if line.strip()][:_SAMPLE_LINES]
     if sep is None:
@@ -280,7 +309,6 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
         header_line = nonblank[found]
         first_data = header_line + 1
         names = unique_names(parsed[header_line])
-    body = text.encode("utf-8") if enc != "utf-8" else data
     if body.startswith(codecs.BOM_UTF8):
         body = body[3:]
     skip = first_data
@@ -312,7 +340,9 @@ def read_text(data: bytes, *, encoding: str | None = None, sep: str | None = Non
         if problems:
             problems.clear()
             table = parse(False)  # row numbers of bad lines are only known single-threaded
-    except pa.ArrowInvalid as exc:  # pragma: no cover - the handler skips bad rows
+    except pa.ArrowInvalid as exc:
+        if enc == "utf-8" and "UTF8" in str(exc) and not _full:
+            return read_text(data, sep=sep, _full=True)  # not UTF-8 after all: decode it all
         raise DataError(
             "The file could not be split into columns. Check that it is a CSV export and "
             "choose the separator by hand."
