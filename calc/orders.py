@@ -71,26 +71,27 @@ class _Prep:
 
 
 def _customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Customer ids as dense integer codes (int32: 4 bytes a row), and the id of each code."""
     if isinstance(ids.dtype, pd.CategoricalDtype):
-        codes = ids.cat.codes.to_numpy().astype(np.int64)
+        codes = ids.cat.codes.to_numpy().astype(np.int32, copy=False)
         cats = ids.cat.categories
         used = np.bincount(codes, minlength=len(cats)) > 0
         if not used.all():
-            remap = np.cumsum(used) - 1
+            remap = (np.cumsum(used) - 1).astype(np.int32)
             codes = remap[codes]
             cats = cats[used]
         return codes, pd.Index(cats)
     codes, uniques = pd.factorize(ids, sort=False)
-    return codes.astype(np.int64), pd.Index(uniques)
+    return codes.astype(np.int32), pd.Index(uniques)
 
 
 def _months(day: np.ndarray) -> np.ndarray:
     """Months since 1970-01 for days since 1970-01-01 (through a small lookup table)."""
     if len(day) == 0:
-        return day.astype(np.int64)
+        return day.astype(np.int32)
     d0 = int(day.min())
     span = np.arange(d0, int(day.max()) + 1, dtype=np.int64)
-    table = span.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    table = span.astype("datetime64[D]").astype("datetime64[M]").astype(np.int32)
     return table[day - d0]
 
 
@@ -117,7 +118,9 @@ def _prepare(table: pd.DataFrame) -> _Prep:
             "which leaves such rows out and lists them."
         )
     code, ids = _customer_codes(table["customer_id"])
-    day = table["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64) // _NS_PER_DAY
+    day = (table["date"].to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY).astype(
+        np.int32
+    )
     amount = table["amount"].to_numpy(dtype=np.float64)
     if np.isnan(amount).any():
         raise DataError("Some orders have no amount. Fill them in, or leave those rows out.")
@@ -147,7 +150,7 @@ def _prepare(table: pd.DataFrame) -> _Prep:
         dp = day[rows]
         d0 = int(dp.min())
         span = int(dp.max()) - d0 + 1
-        kp = np.sort(code[rows] * span + (dp - d0))
+        kp = np.sort(code[rows].astype(np.int64) * span + (dp - d0))
         edge = np.ones(len(kp), dtype=bool)
         edge[1:] = kp[1:] != kp[:-1]
         kp = kp[edge]
@@ -1060,7 +1063,7 @@ def _monthly_mrr(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
         return (np.zeros(0, np.int64),) * 2 + (np.zeros(0),) + (ids,)
     m0 = int(reps_month.min())
     span = int(reps_month.max()) - m0 + 1
-    key = reps_code * span + (reps_month - m0)
+    key = reps_code.astype(np.int64) * span + (reps_month - m0)
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = _starts(key)
