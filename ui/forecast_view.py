@@ -312,7 +312,11 @@ def _order_headline(result: OrderFit, currency: str, years: int) -> None:
     cells[0].caption(t("forecast.of_customers", customers=number(result.customers)))
     for cell, days in zip(cells[1:3], WINDOWS, strict=True):
         total = result.totals[days]
-        cell.metric(t("forecast.purchases_next", days=number(days)), number(total.likely))
+        cell.metric(
+            t("forecast.purchases_next", days=number(days)),
+            number(total.likely),
+            help=t("forecast.purchases_next_help"),
+        )
         cell.caption(_range(total, number))
     cells[3].metric(
         t("forecast.book_value", years=duration(years, "years")),
@@ -334,6 +338,7 @@ def _columns(currency: str, years: int) -> dict[str, object]:
     """Display settings of the per-customer columns, in display order."""
     span = duration(years, "years")
     config = {
+        "_index": st.column_config.TextColumn(t("forecast.col_customer")),
         "customer_name": st.column_config.TextColumn(t("forecast.col_name")),
         "p_alive": st.column_config.ProgressColumn(
             t("forecast.col_alive"),
@@ -367,7 +372,7 @@ def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> No
     shown = [c for c in keep if c in frame.columns]
     st.dataframe(
         frame[shown].head(SHOWN_ROWS),
-        column_config={k: v for k, v in config.items() if k in shown},
+        column_config={k: v for k, v in config.items() if k in shown or k == "_index"},
         column_order=shown,
     )
     if len(frame) > SHOWN_ROWS:
@@ -692,8 +697,6 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
             churn=pct(model.alpha / (model.alpha + model.beta)),
         ),
     ]
-    if model.alpha + model.beta > ALIKE:
-        lines.append(t("forecast.explain_alike"))
     chrome.explain("app.how_calculated", [*lines, t("forecast.explain_ranges")])
     with st.expander(t("forecast.cohort_table")):
         st.dataframe(result.cohorts, column_config={"cohort": t("forecast.cohort_label")})
@@ -729,4 +732,6 @@ def _curve(result: SubscriptionFit) -> None:
         low=t("forecast.curve_low"),
         high=t("forecast.curve_high"),
     )
-    st.caption(t("forecast.curve_note"))
+    alike = result.model.alpha + result.model.beta > ALIKE
+    shape = t("forecast.explain_alike") if alike else t("forecast.curve_flattens")
+    st.caption(t("forecast.curve_note") + " " + shape)
