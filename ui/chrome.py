@@ -8,7 +8,7 @@ import streamlit as st
 
 from ui import state
 from ui.format import CURRENCIES, duration, number, pct
-from ui.i18n import t
+from ui.i18n import LANGUAGES, start_language, t
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ PAGES = (
 def page(key: str) -> str:
     """Set up a page: config, shared state, menu and currency. Returns the currency."""
     info = next(p for p in PAGES if p.key == key)
+    start_language()
     st.set_page_config(
         page_title=f"{t(f'{key}.title')} · {t('app.name')}",
         page_icon=info.icon,
@@ -43,6 +44,15 @@ def page(key: str) -> str:
         for p in PAGES:
             st.page_link(p.path, label=t(f"{p.key}.menu"), icon=p.icon)
         st.divider()
+        st.selectbox(
+            t("app.language"),
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            key="lang",
+            help=t("app.language_help"),
+            bind="query-params",
+            persist_state="session",
+        )
         st.selectbox(
             t("app.currency"),
             CURRENCIES,

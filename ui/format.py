@@ -2,17 +2,21 @@
 
 The one place that turns ``calc``'s fractions into percent text and numbers
 into locale-formatted strings (Babel, CLDR data), so every page reads alike.
+The locale follows the current language (:func:`ui.i18n.babel_locale`):
+``1 234,50 kr`` and ``12,5 %`` in Norwegian, ``€1,234.50`` and ``12.5%`` in English.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 
+from babel import Locale
+from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from ui.i18n import t
+from ui.i18n import babel_locale, t
 
-LOCALE = "en"
 CURRENCIES = ("EUR", "USD", "GBP", "NOK", "DKK", "SEK", "PLN", "ALL")
 
 
@@ -26,18 +30,26 @@ def money(value: float | None, currency: str, *, cents: bool | None = None) -> s
         return t("fmt.not_available")
     if cents is None:
         cents = abs(value) < 100
-    pattern = None if cents else "¤#,##0"
+    locale = babel_locale()
+    pattern = None if cents else _whole_units(locale)
     return format_currency(
-        value, currency, format=pattern, locale=LOCALE, currency_digits=cents is not False
+        value, currency, format=pattern, locale=locale, currency_digits=cents is not False
     )
 
 
+def _whole_units(locale: str) -> str:
+    """The locale's currency pattern without decimals: ``#,##0.00 ¤ -> #,##0 ¤``."""
+    return Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+
+
 def pct(fraction: float | None, digits: int = 1) -> str:
-    """A fraction as a percentage: ``0.8215 -> 82.2%``."""
+    """A fraction as a percentage: ``0.8215 -> 82.2%`` (``82,2 %`` in Norwegian)."""
     if not _finite(fraction):
         return t("fmt.not_available")
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(fraction, format=pattern, locale=LOCALE)
+    locale = babel_locale()
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    decimals = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_percent(fraction, format=pattern.replace("#,##0", decimals), locale=locale)
 
 
 def points(fraction: float) -> str:
@@ -50,7 +62,7 @@ def number(value: float | None, digits: int = 0) -> str:
     if not _finite(value):
         return t("fmt.not_available")
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return format_decimal(value, format=pattern, locale=babel_locale())
 
 
 def signed_pct(fraction: float | None, digits: int = 0) -> str:
@@ -70,6 +82,17 @@ def duration(value: float | None, unit: str) -> str:
     return t(f"fmt.{unit}", value=number(value, 1))
 
 
+def day(value: date) -> str:
+    """A date in the locale's medium form: ``Nov 23, 2026``, ``23. nov. 2026``."""
+    return format_date(value, format="medium", locale=babel_locale())
+
+
 def currency_symbol(currency: str) -> str:
     """``EUR -> €``, for slider labels (``%`` doubled so printf formats keep it)."""
-    return get_currency_symbol(currency, locale=LOCALE).replace("%", "%%")
+    return get_currency_symbol(currency, locale=babel_locale()).replace("%", "%%")
+
+
+def money_printf(currency: str) -> str:
+    """Printf format for whole amounts, symbol where the locale puts it: ``€%.0f``, ``%.0f kr``."""
+    pattern = _whole_units(babel_locale()).split(";")[0]
+    return pattern.replace("#,##0", "%.0f").replace("¤", currency_symbol(currency))

@@ -1,20 +1,53 @@
-"""One translation function for every user-facing text.
+"""One translation function for every user-facing text, in the user's language.
 
 Texts live as data in ``ui/locales/<language>/*.toml``: TOML tables whose
 dotted paths are the keys (``[clv] title = ...`` is ``clv.title``), one file
 per part of the app so that parts can be written and translated separately.
-English is the only language so far; a language is added by adding a folder
-with the same keys.
+Every language has the same files and keys as English (``tests/test_i18n.py``
+checks this); ``ui/locales/<language>/GLOSSARY.md`` lists the metric terms
+chosen for each language.
+
+The current language lives in one place: ``st.session_state["lang"]``, the
+key of the language selector in the sidebar (bound to the URL as ``?lang=``).
+A new session starts in the browser's language (``st.context.locale``).
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
 LOCALES = Path(__file__).with_name("locales")
 DEFAULT_LANGUAGE = "en"
+#: Language code -> its own name, in menu order.
+LANGUAGES = {
+    "en": "English",
+}
+#: Language code -> Babel locale for numbers, money and dates.
+BABEL_LOCALES = {
+    "en": "en",
+    "nb": "nb_NO",
+    "da": "da_DK",
+    "pl": "pl_PL",
+    "fi": "fi_FI",
+    "sq": "sq_AL",
+}
+#: Browser language tags that mean one of ours: Norwegian without a written
+#: standard, and Nynorsk, read bokmål.
+ALIASES = {"no": "nb", "nn": "nb"}
+#: Only while developing (``RETENTION_DEV=1``) does a language folder that
+#: lacks a whole file borrow that file from English; the tests never do.
+DEVELOPMENT = os.environ.get("RETENTION_DEV") == "1"
+
+_speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -28,18 +61,77 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def _load(path: Path) -> dict[str, str]:
+    with path.open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
 @cache
-def catalogue(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
-    """All texts of one language, keyed by dotted name (``"clv.title"``)."""
+def catalogue(language: str = DEFAULT_LANGUAGE, *, fallback: bool = False) -> dict[str, str]:
+    """All texts of one language, keyed by dotted name (``"clv.title"``).
+
+    With ``fallback``, a file that English has and ``language`` lacks is read
+    from English (for development only).
+    """
     texts: dict[str, str] = {}
-    for path in sorted((LOCALES / language).glob("*.toml")):
-        with path.open("rb") as handle:
-            part = _flatten(tomllib.load(handle))
+    files = {path.name: path for path in (LOCALES / language).glob("*.toml")}
+    if fallback:
+        for path in (LOCALES / DEFAULT_LANGUAGE).glob("*.toml"):
+            files.setdefault(path.name, path)
+    for name in sorted(files):
+        part = _load(files[name])
         clash = texts.keys() & part.keys()
         if clash:
-            raise KeyError(f"{path.name} repeats text keys: {sorted(clash)}")
+            raise KeyError(f"{name} repeats text keys: {sorted(clash)}")
         texts.update(part)
     return texts
+
+
+def from_browser(tag: str | None) -> str:
+    """Our language for a browser language tag: ``"nb-NO" -> "nb"``, ``"nn" -> "nb"``."""
+    if not tag:
+        return DEFAULT_LANGUAGE
+    base = tag.replace("_", "-").split("-")[0].lower()
+    base = ALIASES.get(base, base)
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    """The current language: ``st.session_state["lang"]`` in a running app."""
+    chosen = _speaking.get()
+    if chosen is None and get_script_run_ctx(suppress_warning=True) is not None:
+        chosen = st.session_state.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def start_language() -> None:
+    """Seed ``st.session_state["lang"]`` once per session, before any text is drawn.
+
+    A link's ``?lang=`` wins (the code, ``nb``, or the selector's name,
+    ``Norsk bokmål``); otherwise the browser's language. The sidebar selector,
+    keyed ``lang`` and bound to the URL, changes it afterwards.
+    """
+    if st.session_state.get("lang") in LANGUAGES:
+        return
+    wanted = st.query_params.get("lang", "")
+    names = {name.casefold(): code for code, name in LANGUAGES.items()}
+    code = names.get(wanted.casefold()) or ALIASES.get(wanted.lower(), wanted.lower())
+    st.session_state["lang"] = code if code in LANGUAGES else from_browser(st.context.locale)
+
+
+def babel_locale() -> str:
+    """The Babel locale of the current language (``"nb_NO"``)."""
+    return BABEL_LOCALES[language()]
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Use language ``code`` inside the block, outside a running app (tests, scripts)."""
+    token = _speaking.set(code)
+    try:
+        yield
+    finally:
+        _speaking.reset(token)
 
 
 def t(key: str, /, **values: object) -> str:
@@ -48,5 +140,5 @@ def t(key: str, /, **values: object) -> str:
     A missing key is a programming error and raises ``KeyError``; the test
     suite checks that every key used in the code is in every catalogue.
     """
-    text = catalogue(DEFAULT_LANGUAGE)[key]
+    text = catalogue(language(), fallback=DEVELOPMENT)[key]
     return text.format(**values) if values else text
