@@ -28,6 +28,7 @@ with inputs:
         horizontal=True,
         on_change=state.clv_churn_changed,
         persist_state="session",
+        bind="query-params",
     )
     if st.session_state.clv_mode == "churn":
         form.number("churn", "churn_rate", on_change=state.clv_churn_changed)

@@ -25,6 +25,7 @@ with inputs, st.container(border=True):
         required=True,
         on_change=state.churn_check_changed,
         persist_state="session",
+        bind="query-params",
     )
     form.number("ch_customers", "customers", step=100.0, fmt="%.0f")
     form.number("ch_margin", "margin_per_customer", step=5.0)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import state
+from ui import share, state
 from ui.format import CURRENCIES, duration, number, pct
 from ui.i18n import LANGUAGES, start_language, t
 
@@ -58,11 +58,13 @@ def page(key: str) -> str:
             CURRENCIES,
             key="cur",
             help=t("app.currency_help"),
+            bind="query-params",
             persist_state="session",
         )
         st.caption(t("app.sidebar_note"))
     st.title(t(f"{key}.title"))
     st.caption(t(f"{key}.intro"))
+    share.bar(key)
     return st.session_state.cur
 
 

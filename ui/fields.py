@@ -43,6 +43,7 @@ class Form:
             help=t(f"help.{key}"),
             on_change=on_change,
             persist_state="session",
+            bind="query-params",
         )
         self._register(key, feeds)
 
@@ -68,12 +69,19 @@ class Form:
             help=t(f"help.{key}"),
             on_change=on_change,
             persist_state="session",
+            bind="query-params",
         )
         self._register(key, feeds)
 
     def text(self, key: str, feeds: str | None = None) -> None:
         """A text area labelled with the text ``field.<key>``."""
-        st.text_area(t(f"field.{key}"), key=key, help=t(f"help.{key}"), persist_state="session")
+        st.text_area(
+            t(f"field.{key}"),
+            key=key,
+            help=t(f"help.{key}"),
+            persist_state="session",
+            bind="query-params",
+        )
         self._register(key, feeds)
 
     def _register(self, key: str, feeds: str | None) -> None:

@@ -10,9 +10,12 @@ the same quantity (churn, margin per customer, CAC, discount rate).
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from calc.clv import convert_rate
+from calc.clv import PERIODS, convert_rate
+from ui.format import CURRENCIES
 
 # The worked example: an online shop with a 45 EUR basket bought 4 times a
 # year, 30% of customers lost a year, 40% gross margin.
@@ -77,6 +80,33 @@ EXAMPLE: dict[str, object] = {
 
 RETENTION_SLIDER = (50.0, 99.0)
 
+#: The inputs of each page that its URL carries (``bind="query-params"``).
+PAGE_INPUTS: dict[str, tuple[str, ...]] = {
+    "clv": ("aov", "freq", "clv_mode", "churn", "life", "margin", "disc", "cac"),
+    "metrics": tuple(key for key in EXAMPLE if key.startswith("m_")),
+    "whatif": tuple(key for key in EXAMPLE if key.startswith("wi_")),
+    "churn": tuple(key for key in EXAMPLE if key.startswith("ch_")),
+}
+URL_KEYS = frozenset({"cur"}.union(*PAGE_INPUTS.values()))
+
+#: Allowed options of the choice inputs, and the ranges of the what-if sliders
+#: (pages/3_What_if.py draws them with the same bounds; a test checks).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "clv_mode": ("churn", "life"),
+    "m_period": PERIODS,
+    "ch_period": PERIODS,
+    "cur": CURRENCIES,
+}
+SLIDERS: dict[str, tuple[float, float]] = {
+    "wi_ret": RETENTION_SLIDER,
+    "wi_up": (0.0, 20.0),
+    "wi_margin": (0.0, 1000.0),
+    "wi_growth": (0.0, 30.0),
+    "wi_cac": (0.0, 1000.0),
+    "wi_disc": (0.0, 30.0),
+    "wi_years": (1, 30),
+}
+
 #: Inputs typed as percentages (30 means 30%); ``calc`` takes them as fractions.
 PERCENT_KEYS = frozenset(
     {"churn", "margin", "disc", "wi_ret", "wi_up", "wi_growth", "wi_disc", "ch_churn"}
@@ -91,11 +121,48 @@ def calc_value(key: str):
     return raw / 100
 
 
+def from_url(key: str, text: str):
+    """The value of input ``key`` read from a URL parameter; ``ValueError`` if unusable."""
+    example = EXAMPLE[key]
+    if key in CHOICES:
+        if text not in CHOICES[key]:
+            raise ValueError(text)
+        return text
+    if key not in URL_KEYS:
+        raise ValueError(key)  # e.g. upload settings: they do not travel in links
+    if isinstance(example, str):
+        return text
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    if isinstance(example, int):
+        value = int(value)  # as Streamlit reads an integer slider: 3.5 is 3
+    lo, hi = SLIDERS.get(key, (-math.inf, math.inf))
+    if not lo <= value <= hi:
+        raise ValueError(text)
+    return value
+
+
 def init() -> None:
-    """Seed the worked example into a new session (keeps anything already set)."""
+    """Seed a new session from the page URL, else from the worked example.
+
+    Keeps anything already set. A URL parameter that cannot be read is
+    ignored: the input keeps its example value and its key is listed in
+    ``url_ignored`` so that the page can say so.
+    """
+    s = st.session_state
+    if "url_ignored" not in s:
+        s.url_ignored = []
+    url = st.query_params
     for key, value in EXAMPLE.items():
-        if key not in st.session_state:
-            st.session_state[key] = value
+        if key in s:
+            continue
+        s[key] = value
+        if key in URL_KEYS and key in url:
+            try:
+                s[key] = from_url(key, url[key])
+            except ValueError:
+                s.url_ignored.append(key)
 
 
 def _annual_churn_from_clv() -> float | None:

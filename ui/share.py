@@ -1,0 +1,47 @@
+"""Links that reopen a page with the same inputs.
+
+Inputs are bound to the URL (``bind="query-params"``), so the address bar
+follows every change. Streamlit leaves out values equal to a widget's own
+default (0 for a number), which a new session would replace with the worked
+example; the link shown here therefore lists every input that differs from
+the example, and :func:`ui.state.init` reads them back.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+
+
+def _text(value: object) -> str:
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def link(page_key: str) -> str:
+    """The URL of this page with its inputs: those the URL holds plus any not at the example."""
+    s = st.session_state
+    params = {key: value for key, value in st.query_params.to_dict().items()}
+    for key in (*state.PAGE_INPUTS.get(page_key, ()), "cur"):
+        if s[key] != state.EXAMPLE[key]:
+            params[key] = _text(s[key])
+        elif key in params:
+            del params[key]
+    query = urlencode(params)
+    base = st.context.url or ""
+    return f"{base}?{query}" if query else base
+
+
+def bar(page_key: str) -> None:
+    """Say which link parameters were ignored, and offer the link to this page."""
+    ignored = st.session_state.get("url_ignored")
+    if ignored:
+        st.warning(t("share.ignored", keys=", ".join(ignored)), icon=":material/link_off:")
+        st.session_state.url_ignored = []
+    if page_key in state.PAGE_INPUTS:
+        with st.expander(t("share.title"), icon=":material/link:"):
+            st.caption(t("share.how"))
+            st.code(link(page_key), language=None, wrap_lines=True)
