@@ -1,0 +1,275 @@
+"""Named scenarios of the CLV inputs: headline results, comparison, JSON file.
+
+A consultant saves the inputs of the customer-value calculator under a name
+(A, B, C ... at most six), pins one as the baseline and compares the others
+against it. Scenarios travel as a small JSON document whose every value is
+checked on the way in, so a hand-edited file fails with a message that names
+the scenario and the input at fault.
+
+Units are those of :func:`calc.clv.clv_report`: money per customer, rates as
+fractions per *year*.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import pandas as pd
+
+from calc.clv import clv_report
+from calc.errors import InputError
+
+MAX_SCENARIOS = 6
+MAX_NAME_LENGTH = 40
+FORMAT = "retention-calculator/scenarios"
+VERSION = 1
+
+#: Inputs every scenario has, as :func:`calc.clv.clv_report` names them.
+COMMON_INPUTS = (
+    "avg_order_value",
+    "purchases_per_year",
+    "gross_margin",
+    "discount_rate",
+    "acquisition_cost",
+)
+#: Exactly one of these says how long customers stay.
+LIFETIME_INPUTS = ("churn_rate", "lifespan_years")
+INPUTS = (*COMMON_INPUTS, *LIFETIME_INPUTS)
+
+#: Headline results of one scenario, in the order they are compared.
+RESULTS = (
+    "revenue_clv",
+    "discounted_margin_clv",
+    "net_clv",
+    "clv_cac",
+    "payback_months",
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One named set of CLV inputs (fractions per year, money per customer).
+
+    Build it with :func:`scenario`, which checks the name and the inputs.
+    """
+
+    name: str
+    inputs: Mapping[str, float]
+
+
+def scenario(name: object, inputs: Mapping[str, object]) -> Scenario:
+    """A checked scenario: a non-empty name and inputs :func:`clv_report` accepts.
+
+    Parameters
+    ----------
+    name : str
+        1 to 40 characters after trimming spaces.
+    inputs : mapping
+        Every name in :data:`COMMON_INPUTS` and exactly one of
+        :data:`LIFETIME_INPUTS` (a ``None`` value counts as absent); other
+        keys are refused.
+
+    Raises
+    ------
+    InputError
+        Field ``"name"`` for a bad name, otherwise the input at fault with a
+        message that starts with the scenario's name.
+
+    Examples
+    --------
+    >>> s = scenario(" A ", {"avg_order_value": 45, "purchases_per_year": 4,
+    ...     "gross_margin": 0.4, "discount_rate": 0.08, "acquisition_cost": 60,
+    ...     "churn_rate": 0.3, "lifespan_years": None})
+    >>> s.name, s.inputs["churn_rate"], "lifespan_years" in s.inputs
+    ('A', 0.3, False)
+    """
+    clean_name = check_name(name)
+    if not isinstance(inputs, Mapping):
+        raise InputError("inputs", f"Scenario {clean_name}: the inputs must be a table of numbers.")
+    given = {key: value for key, value in inputs.items() if value is not None}
+    unknown = sorted(set(given) - set(INPUTS), key=str)
+    if unknown:
+        raise InputError(
+            str(unknown[0]),
+            f"Scenario {clean_name}: unknown input {unknown[0]!r}. Use only {', '.join(INPUTS)}.",
+        )
+    for key in COMMON_INPUTS:
+        if key not in given:
+            raise InputError(key, f"Scenario {clean_name}: the input {key!r} is missing.")
+    lifetime = [key for key in LIFETIME_INPUTS if key in given]
+    if len(lifetime) != 1:
+        raise InputError(
+            "churn_rate",
+            f"Scenario {clean_name}: give exactly one of 'churn_rate' and 'lifespan_years'.",
+        )
+    try:
+        clv_report(**given)
+    except InputError as error:
+        raise InputError(error.field, f"Scenario {clean_name}: {error.message}") from error
+    values = {key: float(given[key]) for key in (*COMMON_INPUTS, lifetime[0])}
+    return Scenario(clean_name, MappingProxyType(values))
+
+
+def check_name(name: object) -> str:
+    """A scenario name trimmed of spaces; ``InputError`` (field ``"name"``) if unusable.
+
+    >>> check_name("  Lower CAC ")
+    'Lower CAC'
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("name", "Give the scenario a name (for example A, or Lower CAC).")
+    clean = name.strip()
+    if len(clean) > MAX_NAME_LENGTH:
+        raise InputError(
+            "name", f"Scenario names are at most {MAX_NAME_LENGTH} characters; shorten it."
+        )
+    return clean
+
+
+def next_name(taken: Sequence[str]) -> str:
+    """The first free letter A, B, C ... for a new scenario ("" when none is free).
+
+    >>> next_name(["A", "C"])
+    'B'
+    """
+    return next((letter for letter in string.ascii_uppercase if letter not in taken), "")
+
+
+def headline(item: Scenario) -> dict[str, float]:
+    """The headline results of one scenario (money per customer; payback in months).
+
+    ``clv_cac`` and ``payback_months`` may be ``math.inf`` (no acquisition
+    cost; never paid back).
+
+    >>> s = scenario("A", {"avg_order_value": 50, "purchases_per_year": 4,
+    ...     "gross_margin": 0.4, "discount_rate": 0.1, "acquisition_cost": 120,
+    ...     "churn_rate": 0.25})
+    >>> {k: round(v, 2) for k, v in headline(s).items()}
+    {'revenue_clv': 800.0, 'discounted_margin_clv': 251.43, 'net_clv': 131.43, \
+'clv_cac': 2.1, 'payback_months': 20.0}
+    """
+    report = clv_report(**item.inputs)
+    return {key: getattr(report, key) for key in RESULTS}
+
+
+def compare(scenarios: Sequence[Scenario], baseline: str | None = None) -> pd.DataFrame:
+    """Inputs and headline results of every scenario, with the change against a baseline.
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        In the order to show them; names must be unique.
+    baseline : str, optional
+        Name of the pinned scenario; the first one when omitted or unknown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy, one row per scenario and measure: ``scenario``, ``measure``
+        (an input or result name), ``kind`` (``"input"`` or ``"result"``),
+        ``value`` (NaN for the lifetime input a scenario does not use) and
+        ``delta`` (value minus the baseline's; NaN where either is missing or
+        infinite, 0 for the baseline itself).
+
+    Examples
+    --------
+    >>> base = {"avg_order_value": 50, "purchases_per_year": 4, "gross_margin": 0.4,
+    ...     "discount_rate": 0.1, "acquisition_cost": 120, "churn_rate": 0.25}
+    >>> table = compare([scenario("A", base), scenario("B", {**base, "churn_rate": 0.2})])
+    >>> row = table.query("scenario == 'B' and measure == 'revenue_clv'")
+    >>> float(row["value"].iloc[0]), float(row["delta"].iloc[0])
+    (1000.0, 200.0)
+    """
+    if not scenarios:
+        return pd.DataFrame(columns=["scenario", "measure", "kind", "value", "delta"])
+    names = [s.name for s in scenarios]
+    base_name = baseline if baseline in names else names[0]
+    rows = []
+    for item in scenarios:
+        results = headline(item)
+        for key in INPUTS:
+            rows.append((item.name, key, "input", item.inputs.get(key, math.nan)))
+        for key in RESULTS:
+            rows.append((item.name, key, "result", results[key]))
+    table = pd.DataFrame(rows, columns=["scenario", "measure", "kind", "value"])
+    base = table[table["scenario"] == base_name].set_index("measure")["value"]
+    delta = table["value"] - table["measure"].map(base)
+    finite = table["value"].map(math.isfinite) & table["measure"].map(base).map(math.isfinite)
+    table["delta"] = delta.where(finite)
+    return table
+
+
+def to_json(scenarios: Sequence[Scenario], baseline: str | None = None) -> bytes:
+    """The scenarios as a UTF-8 JSON document that :func:`from_json` reads back.
+
+    >>> s = scenario("A", {"avg_order_value": 45, "purchases_per_year": 4,
+    ...     "gross_margin": 0.4, "discount_rate": 0.08, "acquisition_cost": 60,
+    ...     "lifespan_years": 3})
+    >>> from_json(to_json([s], "A")) == ([s], "A")
+    True
+    """
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "units": "money per customer; rates as fractions per year (0.3 is 30%)",
+        "baseline": baseline,
+        "scenarios": [{"name": s.name, "inputs": dict(s.inputs)} for s in scenarios],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
+
+
+def from_json(data: bytes) -> tuple[list[Scenario], str | None]:
+    """Scenarios and the baseline's name from a document made by :func:`to_json`.
+
+    Raises
+    ------
+    InputError
+        Field ``"file"`` when the bytes are not UTF-8 JSON of the expected
+        shape (the message gives the line and column of a syntax error), or
+        the field of the first bad scenario input (see :func:`scenario`).
+    """
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise InputError("file", "This file is not text (UTF-8). Choose a .json file.") from error
+    except json.JSONDecodeError as error:
+        raise InputError(
+            "file",
+            f"This file is not valid JSON: {error.msg} at line {error.lineno}, "
+            f"column {error.colno}. Export the scenarios again, or fix the file there.",
+        ) from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InputError(
+            "file", f"This JSON is not a scenarios file (its 'format' must be {FORMAT!r})."
+        )
+    if document.get("version") != VERSION:
+        raise InputError(
+            "file",
+            f"This scenarios file has version {document.get('version')!r}; "
+            f"this calculator reads version {VERSION}.",
+        )
+    items = document.get("scenarios")
+    if not isinstance(items, list):
+        raise InputError("file", "The file has no list of 'scenarios'.")
+    if len(items) > MAX_SCENARIOS:
+        raise InputError(
+            "file",
+            f"The file holds {len(items)} scenarios; at most {MAX_SCENARIOS} can be compared.",
+        )
+    scenarios: list[Scenario] = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise InputError("file", f"Scenario number {number} is not a table of name and inputs.")
+        made = scenario(item.get("name"), item.get("inputs"))
+        if made.name in (s.name for s in scenarios):
+            raise InputError("name", f"Two scenarios are called {made.name}; rename one.")
+        scenarios.append(made)
+    baseline = document.get("baseline")
+    if baseline is not None and baseline not in (s.name for s in scenarios):
+        raise InputError("baseline", f"The baseline {baseline!r} is not one of the scenarios.")
+    return scenarios, baseline
