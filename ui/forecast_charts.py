@@ -58,7 +58,7 @@ def retention_curve(
 def tracking(*, x_title: str, y_title: str, actual: str, expected: str) -> alt.LayerChart:
     """Repeat purchases per week: what happened against what the model expected.
 
-    Datasets: ``weeks`` (``period_end`` as ISO date text, ``series`` (the
+    Datasets: ``weeks`` (``period_end``, the last day of the week, ``series`` (the
     ``actual`` or ``expected`` text) and ``purchases``) and ``split`` (one
     row: ``period_end`` where the check period starts, and ``label``).
     """
