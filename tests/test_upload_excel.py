@@ -165,34 +165,99 @@ def test_zip_that_is_no_workbook():
 ENDOFCHAIN, FREESECT, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 
 
-def _entry(name: str, kind: int, child=NOSTREAM, right=NOSTREAM) -> bytes:
+def _entry(name: str, kind: int, child=NOSTREAM, right=NOSTREAM, start=ENDOFCHAIN, size=0):
     raw = (name + "\0").encode("utf-16-le")
     return (
         raw.ljust(64, b"\0")
         + struct.pack("<HBB", len(raw), kind, 1)  # name length, type, colour black
         + struct.pack("<III", NOSTREAM, right, child)  # left, right sibling, child
         + bytes(16 + 4 + 16)  # class id, state bits, times
-        + struct.pack("<IQ", ENDOFCHAIN, 0)  # start sector, size
+        + struct.pack("<IQ", start, size)
     )
 
 
-def ole_file(*streams: str) -> bytes:
+def ole_file(*streams: str, payload: bytes = b"") -> bytes:
     """A minimal compound file (the container of XLS and of encrypted Office files).
 
-    One FAT sector, one directory sector; streams are listed but empty.
+    Sector 0 holds the FAT, sector 1 the directory; ``payload`` (padded to
+    4096 bytes, so no mini stream is needed) is the content of the first
+    stream, the others are empty.
     """
+    body = payload.ljust(max(4096, -(-len(payload) // 512) * 512), b"\0") if payload else b""
+    sectors = len(body) // 512
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
-    struct.pack_into("<IIIIIIII", header, 40, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
+    struct.pack_into("<9I", header, 40, 0, 1, 1, 0, 4096, ENDOFCHAIN, 0, ENDOFCHAIN, 0)
     struct.pack_into("<I", header, 76, 0)  # the FAT is sector 0
     header[80:512] = b"\xff" * 432
-    fat = struct.pack("<II", FATSECT, ENDOFCHAIN) + b"\xff" * 504
+    chain = [3 + i if i < sectors - 1 else ENDOFCHAIN for i in range(sectors)]
+    fat = struct.pack(f"<{2 + sectors}I", FATSECT, ENDOFCHAIN, *chain).ljust(512, b"\xff")
     entries = [_entry("Root Entry", 5, child=1 if streams else NOSTREAM)]
     for i, name in enumerate(streams, start=1):
-        entries.append(_entry(name, 2, right=i + 1 if i < len(streams) else NOSTREAM))
-    directory = b"".join(entries).ljust(512, b"\0")
-    return bytes(header) + fat + directory
+        first = i == 1 and sectors > 0
+        entries.append(
+            _entry(
+                name,
+                2,
+                right=i + 1 if i < len(streams) else NOSTREAM,
+                start=2 if first else ENDOFCHAIN,
+                size=len(body) if first else 0,
+            )
+        )
+    return bytes(header) + fat + b"".join(entries).ljust(512, b"\0") + body
+
+
+def _record(kind: int, data: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def xls_file(rows: list[list[object]], *, password: bool = False) -> bytes:
+    """A BIFF8 workbook (Excel 97-2003) with one sheet of text (LABEL) and NUMBER cells."""
+
+    def bof(kind: int) -> bytes:
+        return _record(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6))
+
+    def text(value: str) -> bytes:
+        return struct.pack("<HB", len(value), 1) + value.encode("utf-16-le")
+
+    sheet = bof(0x0010) + _record(
+        0x0200, struct.pack("<IIHHH", 0, len(rows), 0, max(map(len, rows)), 0)
+    )
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, (int, float)):
+                sheet += _record(0x0203, struct.pack("<HHHd", r, c, 0, float(value)))
+            else:
+                sheet += _record(0x0204, struct.pack("<HHH", r, c, 0) + text(str(value)))
+    sheet += _record(0x000A, b"")
+    head = bof(0x0005) + _record(0x0042, struct.pack("<H", 1200))  # code page: UTF-16
+    if password:
+        head += _record(0x002F, struct.pack("<HHH", 1, 1, 1))  # FilePass: RC4 encrypted
+    name = "Ordrer"
+    bound = struct.pack("<BB", len(name), 1) + name.encode("utf-16-le")
+    offset = len(head) + 4 + 6 + len(bound) + 4  # head, BoundSheet8, EOF
+    glob = head + _record(0x0085, struct.pack("<IBB", offset, 0, 0) + bound)
+    return ole_file("Workbook", payload=glob + _record(0x000A, b"") + sheet)
+
+
+def test_xls():
+    rows = [
+        ["Kunde", "Dato", "Beløp"],
+        ["Ola Sørensen", "05.01.2026", 12.5],
+        ["Łukasz Wójcik", "06.01.2026", 99],
+        ["Ola Sørensen", "01.02.2026", -3],
+    ]
+    up = read(xls_file(rows), "ordrer.xls")
+    assert up.report.file_format == "xls" and up.report.sheet == "Ordrer"
+    assert up.table["customer_id"].astype(str).tolist()[1] == "Łukasz Wójcik"
+    assert up.table["amount"].tolist() == [12.5, 99.0, -3.0]
+    assert up.table["date"].dt.month.tolist() == [1, 1, 2]
+
+
+def test_password_protected_xls():
+    with pytest.raises(DataError, match="protected with a password"):
+        read(xls_file([["a", "b"], [1, 2]], password=True), "locked.xls")
 
 
 def test_password_protected_xlsx():

@@ -42,6 +42,10 @@ _MAGIC = (
 )
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_PASSWORD = (
+    "The workbook is protected with a password, so it cannot be read. Open it in Excel, "
+    "remove the password (File > Info > Protect Workbook), save, and upload it again."
+)
 
 
 @dataclass(frozen=True)
@@ -85,11 +89,9 @@ def container(data: bytes, filename: str) -> str:
         return "zip"
     if data.startswith(_OLE):
         if _ENCRYPTED in data[:1_000_000] or _ENCRYPTED in data[-1_000_000:]:
-            raise DataError(
-                f"'{filename}' is protected with a password, so it cannot be read. "
-                "Open it in Excel, remove the password (File > Info > Protect Workbook), "
-                "save, and upload it again."
-            )
+            raise DataError(_PASSWORD)
+        if _biff_file_pass(data):
+            raise DataError(_PASSWORD)
         return "xls"
     for magic, what in _MAGIC:
         if what and data.startswith(magic):
@@ -98,6 +100,27 @@ def container(data: bytes, filename: str) -> str:
                 "ODS file exported from your shop, bookkeeping or billing system."
             )
     return "text"
+
+
+def _biff_file_pass(data: bytes) -> bool:
+    """True when an Excel 97-2003 workbook starts with a FilePass record (it is encrypted).
+
+    Walks the records after the workbook's BOF (BIFF8, version 0x0600, globals).
+    """
+    at = data.find(b"\x09\x08\x10\x00\x00\x06\x05\x00", 512, 1 << 20)
+    if at < 0:
+        return False
+    for _ in range(64):
+        kind, size = (
+            int.from_bytes(data[at : at + 2], "little"),
+            int.from_bytes(data[at + 2 : at + 4], "little"),
+        )
+        if kind == 0x002F:
+            return True
+        if kind in (0x000A, 0x0085) or size > 8224 or at + 4 + size > len(data):
+            return False
+        at += 4 + size
+    return False
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -468,6 +491,8 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
         reader = fastexcel.read_excel(data)
         sheet_names = tuple(reader.sheet_names)
     except Exception as exc:  # fastexcel raises its own and Rust panics as several types
+        if "password" in str(exc).lower():
+            raise DataError(_PASSWORD) from exc
         raise DataError(
             "The workbook could not be opened; it may be damaged or not really an Excel "
             "file. Open it in Excel or LibreOffice, save it again, and upload the new file."
@@ -476,7 +501,10 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
     if fmt == "zip":
         fmt = "xlsx"
     if not sheet_names:
-        raise DataError("The workbook has no sheets. Upload a workbook with your data.")
+        raise DataError(
+            "No sheet of the workbook can be read; it may be damaged. Open it in Excel or "
+            "LibreOffice, save it again, and upload the new file."
+        )
     if sheet is None:
         candidates = range(len(sheet_names))
     elif isinstance(sheet, int) and 0 <= sheet < len(sheet_names):
