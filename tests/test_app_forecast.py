@@ -15,6 +15,7 @@ from calc import orders, upload
 from calc.clv import clv_report
 from calc.models import sbg
 from calc.models.clv import discount_rate_per_unit, holdout_check, value_customers
+from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.summary import calibration_holdout, convert_time, summarize
 from ui import forecast_view
 from ui.format import duration, money, number, pct
@@ -155,7 +156,7 @@ def test_horizon_changes_the_customer_value(european):
 
 def test_subscription_sample_shows_the_retention_model():
     read_file = read("subscriptions.csv")
-    cohorts = forecast_view.subscription_cohorts(read_file.table)
+    cohorts = subscription_cohorts(read_file.table)
     model = sbg.fit(cohorts)
     at = forecast_page("subscriptions.csv")
     assert not at.error and not at.warning
@@ -215,10 +216,10 @@ def test_cohorts_count_subscribers_still_active_by_start_month():
             "end": pd.to_datetime(["2024-02-01", "2024-02-15", "2024-04-20", None]),
         }
     )
-    cohorts = forecast_view.subscription_cohorts(table)
+    cohorts = subscription_cohorts(table)
     assert cohorts.index.tolist() == ["2024-01", "2024-03"]
     assert cohorts.loc["2024-01"].tolist() == [2, 2, 1, 1]
     assert cohorts.loc["2024-03"].tolist()[:2] == [1, 1]
     assert np.isnan(cohorts.loc["2024-03"].tolist()[2:]).all()
-    observed = forecast_view.observed_survival(cohorts)
+    observed = observed_survival(cohorts)
     assert observed["survival"].tolist() == pytest.approx([1.0, 1.0, 0.5, 0.5])

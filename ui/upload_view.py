@@ -81,6 +81,7 @@ def source() -> tuple[str, bytes] | None:
         format_func=lambda name: t(SAMPLES[name]),
         key="up_sample",
         help=t("upload.samples_help"),
+        persist_state="session",
     )
     st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_BYTES / 2**20)))
     uploaded = st.session_state.up_file
