@@ -26,6 +26,7 @@ PAGES = (
     PageInfo("pages/4_Churn_check.py", "churn", ":material/traffic:"),
     PageInfo("pages/5_Your_data.py", "upload", ":material/upload_file:"),
     PageInfo("pages/6_Forecast.py", "forecast", ":material/query_stats:"),
+    PageInfo("pages/7_Scenarios.py", "scenarios", ":material/compare:"),
 )
 
 

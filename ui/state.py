@@ -78,6 +78,17 @@ EXAMPLE: dict[str, object] = {
     "up_cohort_pct": True,
 }
 
+#: Session values that are not widgets: the saved scenarios (a tuple of
+#: ``calc.scenarios.Scenario``), the pinned baseline's name, and a message or
+#: name left by a scenarios callback for the next run to show. Changed only in
+#: the callbacks of ``ui.scenarios_view``.
+SESSION: dict[str, object] = {
+    "scenarios": (),
+    "sc_base": None,
+    "sc_error": None,
+    "sc_loaded": None,
+}
+
 RETENTION_SLIDER = (50.0, 99.0)
 
 #: The inputs of each page that its URL carries (``bind="query-params"``).
@@ -163,6 +174,9 @@ def init() -> None:
                 s[key] = from_url(key, url[key])
             except ValueError:
                 s.url_ignored.append(key)
+    for key, value in SESSION.items():
+        if key not in s:
+            s[key] = value
 
 
 def _annual_churn_from_clv() -> float | None:

@@ -1,0 +1,280 @@
+"""The scenarios page: save the CLV inputs under a name, compare, rename, delete, export.
+
+Saved scenarios are :class:`calc.scenarios.Scenario` objects in session state
+(``scenarios``, a tuple) with the pinned baseline's name in ``sc_base``; both
+change only in the callbacks below. ``sc_error`` holds the message of the last
+refused action until the next run shows it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from calc import scenarios as sc
+from calc.errors import InputError
+from ui import charts, state
+from ui.format import duration, money, number, pct
+from ui.i18n import t
+
+#: How each measure of calc.scenarios is shown: money, percent, count or duration.
+_MONEY = {"avg_order_value", "acquisition_cost", "revenue_clv", "discounted_margin_clv", "net_clv"}
+_PERCENT = {"gross_margin", "discount_rate", "churn_rate"}
+
+
+def _saved() -> tuple[sc.Scenario, ...]:
+    return st.session_state.scenarios
+
+
+def current_inputs() -> dict[str, float | None]:
+    """The CLV page's inputs as :mod:`calc.scenarios` takes them (fractions per year)."""
+    v = state.calc_value
+    by_churn = st.session_state.clv_mode == "churn"
+    return {
+        "avg_order_value": v("aov"),
+        "purchases_per_year": v("freq"),
+        "gross_margin": v("margin"),
+        "discount_rate": v("disc"),
+        "acquisition_cost": v("cac"),
+        "churn_rate": v("churn") if by_churn else None,
+        "lifespan_years": None if by_churn else v("life"),
+    }
+
+
+def _refuse(error: InputError) -> None:
+    st.session_state.sc_error = error.message
+
+
+def save_current() -> None:
+    s = st.session_state
+    try:
+        name = sc.check_name(s.sc_name)
+        if name in (item.name for item in _saved()):
+            raise InputError("name", t("scenarios.name_taken", name=name))
+        s.scenarios = (*_saved(), sc.scenario(name, current_inputs()))
+    except InputError as error:
+        _refuse(error)
+        return
+    if s.sc_base is None:
+        s.sc_base = name
+    s.sc_name = sc.next_name([item.name for item in s.scenarios])
+
+
+def rename() -> None:
+    s = st.session_state
+    old = s.sc_pick
+    try:
+        new = sc.check_name(s.sc_new_name)
+        if new != old and new in (item.name for item in _saved()):
+            raise InputError("name", t("scenarios.name_taken", name=new))
+    except InputError as error:
+        _refuse(error)
+        return
+    s.scenarios = tuple(
+        sc.Scenario(new, item.inputs) if item.name == old else item for item in _saved()
+    )
+    if s.sc_base == old:
+        s.sc_base = new
+    s.sc_pick = new
+
+
+def delete() -> None:
+    s = st.session_state
+    s.scenarios = tuple(item for item in _saved() if item.name != s.sc_pick)
+    if s.sc_base == s.sc_pick:
+        s.sc_base = s.scenarios[0].name if s.scenarios else None
+
+
+def pin() -> None:
+    st.session_state.sc_base = st.session_state.sc_pick
+
+
+def load() -> None:
+    """Put the chosen scenario's inputs back into the calculator (and the pages sharing them)."""
+    s = st.session_state
+    item = next(item for item in _saved() if item.name == s.sc_pick)
+    inputs = item.inputs
+    s.aov = inputs["avg_order_value"]
+    s.freq = inputs["purchases_per_year"]
+    s.margin = round(inputs["gross_margin"] * 100, 4)
+    s.disc = round(inputs["discount_rate"] * 100, 4)
+    s.cac = inputs["acquisition_cost"]
+    if "churn_rate" in inputs:
+        s.clv_mode = "churn"
+        s.churn = round(inputs["churn_rate"] * 100, 4)
+    else:
+        s.clv_mode = "life"
+        s.life = inputs["lifespan_years"]
+    state.clv_margin_changed()
+    state.clv_churn_changed()
+    state.cac_changed()
+    state.discount_changed()
+    s.sc_loaded = item.name
+
+
+def import_file() -> None:
+    s = st.session_state
+    upload = s.sc_file
+    if upload is None:
+        return
+    try:
+        items, baseline = sc.from_json(upload.getvalue())
+    except InputError as error:
+        _refuse(error)
+        return
+    s.scenarios = tuple(items)
+    s.sc_base = baseline or (items[0].name if items else None)
+    s.sc_name = sc.next_name([item.name for item in items])
+
+
+def show(measure: str, value: float, currency: str) -> str:
+    """One input or result of a scenario as text."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if measure in _MONEY:
+        return money(value, currency)
+    if measure in _PERCENT:
+        return pct(value)
+    if measure == "clv_cac":
+        return t("fmt.ratio", value=number(value, 1)) if math.isfinite(value) else ""
+    if measure == "payback_months":
+        return duration(value, "months")
+    if measure == "lifespan_years":
+        return duration(value, "years")
+    return number(value, 2)
+
+
+def _signed(measure: str, delta: float, currency: str) -> str:
+    if delta is None or math.isnan(delta) or delta == 0:
+        return ""
+    sign = "+" if delta > 0 else "-"
+    if measure in _PERCENT:
+        return sign + t("fmt.points", value=number(abs(delta) * 100, 1))
+    return sign + show(measure, abs(delta), currency)
+
+
+def comparison(table: pd.DataFrame, baseline: str, currency: str) -> pd.DataFrame:
+    """Measures down, scenarios across; each cell the value and its change against the baseline."""
+    cells = table.assign(
+        text=[
+            show(m, v, currency)
+            + (f" ({d})" if (d := _signed(m, delta, currency)) and name != baseline else "")
+            for name, m, v, delta in zip(
+                table["scenario"], table["measure"], table["value"], table["delta"], strict=True
+            )
+        ]
+    )
+    wide = cells.pivot(index="measure", columns="scenario", values="text")
+    wide = wide.loc[[*sc.INPUTS, *sc.RESULTS], list(dict.fromkeys(table["scenario"]))]
+    wide.index = [t(f"scenarios.measure_{m}") for m in wide.index]
+    wide.columns = [
+        t("scenarios.baseline_column", name=name) if name == baseline else name
+        for name in wide.columns
+    ]
+    return wide
+
+
+def clv_bars(*, x_title: str, y_title: str) -> alt.Chart:
+    """CLV per scenario, the baseline grey. Dataset ``clv``: ``scenario``, ``clv``, ``role``."""
+    return (
+        alt.Chart(alt.NamedData("clv"))
+        .mark_bar()
+        .encode(
+            x=alt.X("scenario:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("clv:Q", title=y_title),
+            color=alt.Color(
+                "role:N",
+                scale=alt.Scale(
+                    domain=["baseline", "scenario"], range=[charts.BASELINE, charts.SCENARIO]
+                ),
+                legend=None,
+            ),
+            tooltip=[alt.Tooltip("scenario:N"), alt.Tooltip("clv:Q", format=",.0f")],
+        )
+        .properties(height=280)
+    )
+
+
+def main(currency: str) -> None:
+    """Draw the page."""
+    s = st.session_state
+    if s.get("sc_error"):
+        st.error(s.sc_error, icon=":material/error:")
+        s.sc_error = None
+    if s.get("sc_loaded"):
+        st.success(t("scenarios.loaded", name=s.sc_loaded), icon=":material/check:")
+        s.sc_loaded = None
+    if "sc_name" not in s:
+        s.sc_name = sc.next_name([item.name for item in _saved()])
+
+    full = len(_saved()) >= sc.MAX_SCENARIOS
+    with st.container(border=True):
+        st.markdown(f"**{t('scenarios.save_title')}**")
+        st.caption(t("scenarios.save_help", most=sc.MAX_SCENARIOS))
+        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        name_col.text_input(t("scenarios.name"), key="sc_name", max_chars=sc.MAX_NAME_LENGTH)
+        button_col.button(
+            t("scenarios.save"),
+            key="sc_save",
+            on_click=save_current,
+            disabled=full,
+            icon=":material/add:",
+        )
+        if full:
+            st.caption(t("scenarios.full", most=sc.MAX_SCENARIOS))
+
+    items = _saved()
+    if not items:
+        st.info(t("scenarios.none"), icon=":material/info:")
+    else:
+        names = [item.name for item in items]
+        baseline = s.sc_base if s.sc_base in names else names[0]
+        table = sc.compare(items, baseline)
+        st.subheader(t("scenarios.compare_title"))
+        st.caption(t("scenarios.compare_help", name=baseline))
+        st.dataframe(comparison(table, baseline, currency))
+        clv = table[table["measure"] == "discounted_margin_clv"]
+        charts.draw(
+            clv_bars,
+            {
+                "clv": pd.DataFrame(
+                    {
+                        "scenario": clv["scenario"],
+                        "clv": clv["value"],
+                        "role": [
+                            "baseline" if n == baseline else "scenario" for n in clv["scenario"]
+                        ],
+                    }
+                )
+            },
+            x_title=t("scenarios.chart_x"),
+            y_title=t("scenarios.chart_y", currency=currency),
+        )
+
+        with st.container(border=True):
+            st.markdown(f"**{t('scenarios.manage_title')}**")
+            if s.get("sc_pick") not in names:
+                s.sc_pick = names[0]
+            st.selectbox(t("scenarios.pick"), names, key="sc_pick")
+            st.text_input(t("scenarios.new_name"), key="sc_new_name", max_chars=sc.MAX_NAME_LENGTH)
+            a, b, c, d = st.columns(4)
+            a.button(t("scenarios.rename"), key="sc_rename", on_click=rename)
+            b.button(t("scenarios.pin"), key="sc_pin", on_click=pin)
+            c.button(t("scenarios.load"), key="sc_load", on_click=load)
+            d.button(t("scenarios.delete"), key="sc_delete", on_click=delete)
+
+    with st.container(border=True):
+        st.markdown(f"**{t('scenarios.file_title')}**")
+        st.caption(t("scenarios.file_help"))
+        if items:
+            st.download_button(
+                t("scenarios.export"),
+                sc.to_json(items, s.sc_base),
+                file_name="scenarios.json",
+                mime="application/json",
+                icon=":material/download:",
+            )
+        st.file_uploader(t("scenarios.import"), type=["json"], key="sc_file", on_change=import_file)
