@@ -543,10 +543,52 @@ def test_sample_files_read_cleanly():
 
 def test_large_file_that_is_not_utf8_after_all():
     """Large files skip the full decode in Python; a Windows-1252 letter deep inside still works."""
-    rows = ["kunde;dato;beløp"] + [f"K{i};01.02.2026;{i},50" for i in range(200_000)]
+    rows = ["kunde;dato;sum"] + [f"K{i};01.02.2026;{i},50" for i in range(200_000)]
     data = "\n".join([*rows, "Jørgen Kjær;02.02.2026;1,00"]).encode("cp1252")
-    assert len(data) > 4_000_000
+    assert len(data) > 4_000_000 and data[:200_000].isascii()
     up = read(data, "stor.csv")
     assert up.report.encoding == "cp1252"
     assert up.table["customer_id"].astype(str).iloc[-1] == "Jørgen Kjær"
-    assert up.mapping["amount"] == "beløp" and up.report.rows_used == 200_001
+    assert up.mapping["amount"] == "sum" and up.report.rows_used == 200_001
+
+
+def test_large_utf8_file_read_without_a_full_decode():
+    """Over 4 MB, only the head is decoded in Python; a character cut at its end is fine."""
+    first = "kunde;dato;beløp\n"
+    pad = "x" * (200_000 - len(first.encode()) - len("K;01.02.2026;1,00\n") - 1)
+    lines = [first.rstrip("\n"), f"K{pad};01.02.2026;1,00", "Åse;01.02.2026;2,00"]
+    data = ("\n".join(lines) + "\n").encode() + b"".join(
+        f"K{i};02.02.2026;{i},50\n".encode() for i in range(250_000)
+    )
+    assert data[199_999:200_001] == "Å".encode()  # the head ends inside Å
+    up = read(data, "big.csv")
+    assert up.report.encoding == "utf-8" and up.report.rows_used == 250_002
+    assert up.table["customer_id"].astype(str).iloc[1] == "Åse"
+
+
+def test_old_mac_line_endings_and_utf16_big_endian():
+    text = "customer,date,amount\rÅse,2026-01-01,1.5\rÇela,2026-01-02,2\r"
+    assert read(text.encode(), "mac.csv").table["amount"].tolist() == [1.5, 2.0]
+    up = read(names_file("\t").encode("utf-16-be"), "be.txt")
+    assert up.report.encoding == "utf-16-be"
+    assert up.table["customer_id"].astype(str).tolist() == NAMES
+
+
+def test_utf8_override_on_a_file_with_bom():
+    up = read(b"\xef\xbb\xbf" + ENGLISH.encode(), "x.csv", encoding="utf-8")
+    assert up.report.columns[0] == "order_id"
+
+
+def test_control_characters_are_not_text():
+    with pytest.raises(DataError, match="does not contain readable text"):
+        read(bytes(range(1, 32)) * 50, "x.csv")
+
+
+def test_only_no_break_spaces_is_empty():
+    with pytest.raises(DataError, match="is empty"):
+        read(b"\xa0\xa0\xa0", "x.csv")
+
+
+def test_a_list_without_columns():
+    with pytest.raises(DataError, match="only one column"):
+        read(b"a\nb\nc\n", "x.csv")

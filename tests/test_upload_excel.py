@@ -11,6 +11,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+import fastexcel
 import pandas as pd
 import pytest
 import xlsxwriter
@@ -339,3 +340,27 @@ def test_ods():
     assert up.table["customer_id"].astype(str).tolist() == ["Päivi Mäkinen", "Arbër Çela"]
     assert up.table["amount"].tolist() == [12.5, 7.25]
     assert up.table["date"].tolist() == [pd.Timestamp("2026-03-01"), pd.Timestamp("2026-03-02")]
+
+
+def test_reader_failures_become_plain_messages(monkeypatch):
+    from calc.upload import sniff
+
+    class Broken:
+        def load_sheet(self, *args, **kwargs):
+            raise RuntimeError("calamine: unexpected end of file")
+
+    with pytest.raises(DataError, match="could not be read; it may be damaged"):
+        sniff._load(Broken(), 0)
+
+    def locked(data):
+        raise RuntimeError("Workbook is password protected")
+
+    monkeypatch.setattr(fastexcel, "read_excel", locked)
+    with pytest.raises(DataError, match="protected with a password"):
+        read(workbook(orders_sheet), "locked.xlsx")
+
+
+def test_peek_at_something_that_is_no_workbook():
+    from calc.upload import sniff
+
+    assert sniff._xlsx_peek(b"PK\x03\x04 not really a zip", 0) == (None, 0)
