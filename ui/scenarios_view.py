@@ -16,6 +16,7 @@ import streamlit as st
 
 from calc import scenarios as sc
 from calc.errors import InputError
+from calc.export_excel import workbook
 from ui import charts, state
 from ui.format import duration, money, number, pct
 from ui.i18n import t
@@ -276,5 +277,12 @@ def main(currency: str) -> None:
                 file_name="scenarios.json",
                 mime="application/json",
                 icon=":material/download:",
+            )
+            st.download_button(
+                t("scenarios.export_excel"),
+                workbook(items, s.sc_base, currency),
+                file_name="scenarios.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                icon=":material/table_view:",
             )
         st.file_uploader(t("scenarios.import"), type=["json"], key="sc_file", on_change=import_file)

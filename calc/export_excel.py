@@ -1,0 +1,265 @@
+"""An Excel workbook of the scenarios whose results are live formulas.
+
+Each scenario gets a sheet: its inputs are plain cells, and the CLV, CLV:CAC
+and payback below them are Excel formulas that refer to those cells, so a
+client can change a number in Excel and see every result follow. A
+"Comparison" sheet lists every scenario side by side, again as formulas that
+point at the scenario sheets, with the change against the pinned baseline.
+
+The formulas are those of :func:`calc.clv.clv_report` (a test recomputes the
+workbook with a formula engine and compares with it). Pure: bytes out, no file
+system.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname
+
+from calc.scenarios import Scenario
+
+#: Rows of a scenario sheet (1-based, column B): inputs first, then results.
+ROW = {
+    "avg_order_value": 4,
+    "purchases_per_year": 5,
+    "gross_margin": 6,
+    "discount_rate": 7,
+    "acquisition_cost": 8,
+    "churn_rate": 9,
+    "lifespan_years": 10,
+    "annual_revenue": 13,
+    "annual_margin": 14,
+    "revenue_clv": 15,
+    "discounted_margin_clv": 16,
+    "net_clv": 17,
+    "clv_cac": 18,
+    "payback_months": 19,
+    "payback_years": 20,
+    "whole_years": 21,
+}
+
+LABELS = {
+    "avg_order_value": "Average order value",
+    "purchases_per_year": "Purchases per customer per year",
+    "gross_margin": "Gross margin",
+    "discount_rate": "Discount rate per year",
+    "acquisition_cost": "Acquisition cost (CAC)",
+    "churn_rate": "Churn per year",
+    "lifespan_years": "Customer lifespan (years)",
+    "annual_revenue": "Revenue per customer per year",
+    "annual_margin": "Gross margin per customer per year",
+    "revenue_clv": "Lifetime revenue per customer",
+    "discounted_margin_clv": "Customer lifetime value (CLV)",
+    "net_clv": "CLV after acquisition cost",
+    "clv_cac": "CLV : CAC",
+    "payback_months": "Months to earn back CAC",
+    "payback_years": "Years to earn back CAC",
+    "whole_years": "Helper: year in which CAC is earned back",
+}
+
+#: What the comparison sheet shows of each scenario, in order.
+COMPARED = (
+    "avg_order_value",
+    "purchases_per_year",
+    "gross_margin",
+    "discount_rate",
+    "acquisition_cost",
+    "churn_rate",
+    "lifespan_years",
+    "revenue_clv",
+    "discounted_margin_clv",
+    "net_clv",
+    "clv_cac",
+    "payback_months",
+)
+
+_MONEY = {
+    "avg_order_value",
+    "acquisition_cost",
+    "annual_revenue",
+    "annual_margin",
+    "revenue_clv",
+    "discounted_margin_clv",
+    "net_clv",
+}
+_PERCENT = {"gross_margin", "discount_rate", "churn_rate"}
+NEVER = "never"
+
+
+def _cell(key: str) -> str:
+    return f"B{ROW[key]}"
+
+
+def formulas() -> dict[str, str]:
+    """The Excel formula of each result on a scenario sheet (without the sheet name).
+
+    Notes
+    -----
+    Yearly model, margin m at the start of each year, churn c, discount d:
+    CLV = m (1 + d) / (d + c); payback follows :func:`calc.clv.cac_payback_periods`:
+    with k the first year whose cumulative expected margin m (1 - (1 - c)^k) / c
+    reaches the CAC, payback = (k - 1) + (CAC - cumulative(k - 1)) / (m (1 - c)^(k - 1))
+    years; never when m = 0 or CAC x c >= m.
+    """
+    aov, freq, gm, d, cac, c, life = (
+        _cell(k)
+        for k in (
+            "avg_order_value",
+            "purchases_per_year",
+            "gross_margin",
+            "discount_rate",
+            "acquisition_cost",
+            "churn_rate",
+            "lifespan_years",
+        )
+    )
+    rev, m, clv = _cell("annual_revenue"), _cell("annual_margin"), _cell("discounted_margin_clv")
+    k, years = _cell("whole_years"), _cell("payback_years")
+    return {
+        "annual_revenue": f"={aov}*{freq}",
+        "annual_margin": f"={rev}*{gm}",
+        "revenue_clv": f"={rev}*{life}",
+        "discounted_margin_clv": f"={m}*(1+{d})/({d}+{c})",
+        "net_clv": f"={clv}-{cac}",
+        "clv_cac": f'=IF({cac}=0,"n/a",{clv}/{cac})',
+        "whole_years": (
+            f"=IF(OR({cac}=0,{m}=0,{c}>=1,{cac}*{c}>={m}),0,"
+            f"MAX(1,ROUNDUP(LN(1-{cac}*{c}/{m})/LN(1-{c}),0)))"
+        ),
+        "payback_years": (
+            f'=IF({cac}=0,0,IF({m}=0,"{NEVER}",IF({c}>=1,'
+            f'IF({cac}<={m},{cac}/{m},"{NEVER}"),IF({cac}*{c}>={m},"{NEVER}",'
+            f"({k}-1)+({cac}-{m}*(1-(1-{c})^({k}-1))/{c})/({m}*(1-{c})^({k}-1))))))"
+        ),
+        "payback_months": f'=IF(ISNUMBER({years}),{years}*12,"{NEVER}")',
+    }
+
+
+def sheet_names(scenarios: Sequence[Scenario]) -> list[str]:
+    """Excel-safe, unique sheet names for the scenarios (at most 31 characters).
+
+    >>> sheet_names([Scenario("A/B: test?", {}), Scenario("A-B- test-", {})])
+    ['A-B- test-', 'A-B- test- (2)']
+    """
+    names: list[str] = []
+    for item in scenarios:
+        base = re.sub(r"[\[\]:*?/\\]", "-", item.name).strip("'")[:26] or "Scenario"
+        name, n = base, 2
+        while name.lower() in (x.lower() for x in names) or name.lower() == "comparison":
+            name, n = f"{base} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def workbook(scenarios: Sequence[Scenario], baseline: str | None, currency: str) -> bytes:
+    """The XLSX file: a sheet per scenario and a comparison sheet, results as formulas.
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        At least one; checked scenarios from :func:`calc.scenarios.scenario`.
+    baseline : str, optional
+        Name of the pinned scenario; the first one when omitted or unknown.
+    currency : str
+        ISO code shown with money cells (``"EUR"``).
+
+    Returns
+    -------
+    bytes
+        An ``.xlsx`` file. Values are cached by formula only when Excel or
+        LibreOffice recalculates on opening (they do by default).
+    """
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    title = book.add_format({"bold": True, "font_size": 14})
+    money = book.add_format({"num_format": f'#,##0.00 "{currency}"'})
+    percent = book.add_format({"num_format": "0.0%"})
+    plain = book.add_format({"num_format": "#,##0.00"})
+    entry = {
+        "money": book.add_format({"num_format": f'#,##0.00 "{currency}"', "bg_color": "#FFF5CC"}),
+        "percent": book.add_format({"num_format": "0.0%", "bg_color": "#FFF5CC"}),
+        "plain": book.add_format({"num_format": "#,##0.00", "bg_color": "#FFF5CC"}),
+    }
+
+    def style(key: str, *, typed: bool = False):
+        kind = "money" if key in _MONEY else "percent" if key in _PERCENT else "plain"
+        if typed:
+            return entry[kind]
+        return {"money": money, "percent": percent, "plain": plain}[kind]
+
+    names = sheet_names(scenarios)
+    compare = book.add_worksheet("Comparison")
+    sheet_formulas = formulas()
+    for item, name in zip(scenarios, names, strict=True):
+        sheet = book.add_worksheet(name)
+        sheet.set_column(0, 0, 42)
+        sheet.set_column(1, 1, 18)
+        sheet.write(0, 0, f"Scenario {item.name}", title)
+        sheet.write(1, 0, "Yellow cells are inputs: change them and every result follows.")
+        sheet.write(2, 0, "Inputs", bold)
+        by_churn = "churn_rate" in item.inputs
+        for key in ("avg_order_value", "purchases_per_year", "gross_margin", "discount_rate"):
+            sheet.write_number(ROW[key] - 1, 1, item.inputs[key], style(key, typed=True))
+        sheet.write_number(
+            ROW["acquisition_cost"] - 1,
+            1,
+            item.inputs["acquisition_cost"],
+            style("acquisition_cost", typed=True),
+        )
+        if by_churn:
+            sheet.write_number(
+                ROW["churn_rate"] - 1, 1, item.inputs["churn_rate"], style("churn_rate", typed=True)
+            )
+            sheet.write_formula(ROW["lifespan_years"] - 1, 1, f"=1/{_cell('churn_rate')}", plain)
+        else:
+            sheet.write_number(
+                ROW["lifespan_years"] - 1,
+                1,
+                item.inputs["lifespan_years"],
+                style("lifespan_years", typed=True),
+            )
+            sheet.write_formula(ROW["churn_rate"] - 1, 1, f"=1/{_cell('lifespan_years')}", percent)
+        sheet.write(11, 0, "Results (formulas)", bold)
+        for key, row in ROW.items():
+            sheet.write(row - 1, 0, LABELS[key])
+            if key in sheet_formulas:
+                sheet.write_formula(row - 1, 1, sheet_formulas[key], style(key))
+        sheet.write(
+            ROW["whole_years"] + 1,
+            0,
+            "Method: yearly margin at the start of each year, kept with probability "
+            "1 - churn and discounted; CLV = margin x (1 + d) / (d + churn) "
+            "(Gupta & Lehmann 2003, first year's margin included).",
+        )
+
+    base = baseline if baseline in [s.name for s in scenarios] else scenarios[0].name
+    base_sheet = quote_sheetname(names[[s.name for s in scenarios].index(base)])
+    compare.set_column(0, 0, 36)
+    compare.set_column(1, 2 * len(scenarios), 16)
+    compare.write(0, 0, "Scenarios side by side", title)
+    compare.write(1, 0, f"Change columns compare with the baseline, {base}.")
+    compare.write(3, 0, "Measure", bold)
+    for index, (item, name) in enumerate(zip(scenarios, names, strict=True)):
+        value_col, change_col = 1 + 2 * index, 2 + 2 * index
+        label = f"{item.name} (baseline)" if item.name == base else item.name
+        compare.write(3, value_col, label, bold)
+        compare.write(3, change_col, f"Change {item.name}", bold)
+        ref = quote_sheetname(name)
+        for offset, key in enumerate(COMPARED):
+            row = 4 + offset
+            compare.write(row, 0, LABELS[key])
+            compare.write_formula(row, value_col, f"={ref}!{_cell(key)}", style(key))
+            mine, theirs = f"{ref}!{_cell(key)}", f"{base_sheet}!{_cell(key)}"
+            compare.write_formula(
+                row,
+                change_col,
+                f'=IF(AND(ISNUMBER({mine}),ISNUMBER({theirs})),{mine}-{theirs},"")',
+                style(key),
+            )
+    book.close()
+    return buffer.getvalue()

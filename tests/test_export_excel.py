@@ -1,0 +1,115 @@
+"""calc.export_excel: the workbook's formulas, recomputed by a formula engine, equal calc.
+
+The oracle is calc.clv.clv_report (via calc.scenarios.headline); the workbook
+is recalculated by ``formulas`` (a pure-Python Excel formula engine), as Excel
+would on opening it.
+"""
+
+import io
+import math
+import zipfile
+
+import formulas
+import pytest
+
+from calc.export_excel import NEVER, ROW, sheet_names, workbook
+from calc.scenarios import Scenario, headline, scenario
+
+SHOP = {
+    "avg_order_value": 45.0,
+    "purchases_per_year": 4.0,
+    "gross_margin": 0.40,
+    "discount_rate": 0.08,
+    "acquisition_cost": 60.0,
+    "churn_rate": 0.30,
+}
+CASES = [
+    scenario("A", SHOP),
+    scenario("Long life", {**SHOP, "churn_rate": None, "lifespan_years": 5}),
+    scenario("No CAC", {**SHOP, "acquisition_cost": 0}),
+    scenario("Never back", {**SHOP, "acquisition_cost": 500}),
+    scenario("One year", {**SHOP, "churn_rate": 1.0, "acquisition_cost": 50}),
+    scenario("Slow", {**SHOP, "churn_rate": 0.05, "acquisition_cost": 900, "discount_rate": 0}),
+]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    path = tmp_path_factory.mktemp("xlsx") / "book.xlsx"
+    path.write_bytes(workbook(CASES, "A", "EUR"))
+    return formulas.ExcelModel().loads(str(path)).finish()
+
+
+def read(solution, sheet: str, cell: str):
+    ref = f"'[book.xlsx]{sheet.upper()}'!{cell}"
+    value = solution[ref].value[0][0]
+    return value.item() if hasattr(value, "item") else value
+
+
+def expected(item: Scenario, key: str):
+    value = headline(item)[key]
+    if key == "clv_cac" and math.isinf(value):
+        return "n/a"
+    if key == "payback_months" and math.isinf(value):
+        return NEVER
+    return value
+
+
+@pytest.fixture(scope="module")
+def solution(model):
+    return model.calculate()
+
+
+@pytest.mark.parametrize("item", CASES, ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "key", ["revenue_clv", "discounted_margin_clv", "net_clv", "clv_cac", "payback_months"]
+)
+def test_every_result_formula_equals_calc(solution, item, key):
+    name = sheet_names(CASES)[CASES.index(item)]
+    got, want = read(solution, name, f"B{ROW[key]}"), expected(item, key)
+    if isinstance(want, str):
+        assert got == want
+    else:
+        assert got == pytest.approx(want, rel=1e-9, abs=1e-9)
+
+
+def test_a_changed_input_cell_changes_the_results_like_calc(model):
+    """The results are live: a new order value in Excel gives calc's CLV for it."""
+    solution = model.calculate(inputs={"'[book.xlsx]A'!B4": 90, "'[book.xlsx]A'!B9": 0.2})
+    moved = scenario("A", {**SHOP, "avg_order_value": 90, "churn_rate": 0.2})
+    for key in ("discounted_margin_clv", "payback_months", "clv_cac"):
+        assert read(solution, "A", f"B{ROW[key]}") == pytest.approx(headline(moved)[key])
+
+
+def test_comparison_sheet_points_at_scenarios_and_changes_against_the_baseline(solution):
+    a, slow = headline(CASES[0]), headline(CASES[5])
+    # Scenario n has its value in column 1 + 2n and its change next to it; CLV is row 13.
+    assert read(solution, "Comparison", "B13") == pytest.approx(a["discounted_margin_clv"])
+    assert read(solution, "Comparison", "C13") == pytest.approx(0)
+    assert read(solution, "Comparison", "L13") == pytest.approx(slow["discounted_margin_clv"])
+    assert read(solution, "Comparison", "M13") == pytest.approx(
+        slow["discounted_margin_clv"] - a["discounted_margin_clv"]
+    )
+    assert read(solution, "Comparison", "D4") == "Long life"
+    assert read(solution, "Comparison", "B4") == "A (baseline)"
+
+
+def test_results_are_formulas_not_numbers():
+    data = workbook(CASES[:1], None, "USD")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml").decode()
+    assert f'<c r="B{ROW["discounted_margin_clv"]}"' in sheet
+    assert "<f>B14*(1+B7)/(B7+B9)</f>" in sheet
+    assert "&quot;USD&quot;" in archive_styles(data)
+
+
+def archive_styles(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("xl/styles.xml").decode()
+
+
+def test_sheet_names_are_safe_and_unique():
+    items = [Scenario(n, {}) for n in ("Comparison", "x" * 40, "a?", "A*", "'q'")]
+    names = sheet_names(items)
+    assert names == ["Comparison (2)", "x" * 26, "a-", "A- (2)", "q"]
+    assert all(len(n) <= 31 for n in names)
