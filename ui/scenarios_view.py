@@ -9,6 +9,8 @@ refused action until the next run shows it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -17,8 +19,10 @@ import streamlit as st
 from calc import scenarios as sc
 from calc.errors import InputError
 from calc.export_excel import workbook
+from calc.thresholds import rule
 from ui import charts, state
-from ui.format import duration, money, number, pct
+from ui.export_pdf import OnePager, one_pager
+from ui.format import day, duration, money, number, pct
 from ui.i18n import t
 
 #: How each measure of calc.scenarios is shown: money, percent, count or duration.
@@ -178,6 +182,40 @@ def comparison(table: pd.DataFrame, baseline: str, currency: str) -> pd.DataFram
     return wide
 
 
+def pdf_texts(items: Sequence[sc.Scenario], baseline: str, currency: str) -> OnePager:
+    """The one-pager's texts: the baseline's headline, every scenario side by side, method."""
+    base = next(item for item in items if item.name == baseline)
+    report = sc.headline(base)
+    wide = comparison(sc.compare(items, baseline), baseline, currency)
+    return OnePager(
+        title=t("pdf.title"),
+        subtitle=t("pdf.subtitle", date=day(date.today()), currency=currency, n=len(items)),
+        headline_title=t("pdf.headline_title", name=baseline),
+        headline=[
+            (
+                t(f"scenarios.measure_{key}"),
+                show(key, report[key], currency) or t("fmt.not_available"),
+            )
+            for key in ("discounted_margin_clv", "clv_cac", "payback_months", "revenue_clv")
+        ],
+        table_title=t("scenarios.compare_title"),
+        table=[
+            [t("pdf.measure"), *wide.columns],
+            *(
+                [label, *row]
+                for label, row in zip(wide.index, wide.to_numpy().tolist(), strict=True)
+            ),
+        ],
+        notes_title=t("pdf.notes_title"),
+        notes=[
+            t("pdf.note_clv"),
+            t("pdf.note_payback"),
+            t("pdf.note_rules", ratio=rule("clv_cac").source, payback=rule("payback").source),
+        ],
+        footer=t("pdf.footer"),
+    )
+
+
 def clv_bars(*, x_title: str, y_title: str) -> alt.Chart:
     """CLV per scenario, the baseline grey. Dataset ``clv``: ``scenario``, ``clv``, ``role``."""
     return (
@@ -284,5 +322,12 @@ def main(currency: str) -> None:
                 file_name="scenarios.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/table_view:",
+            )
+            st.download_button(
+                t("scenarios.export_pdf"),
+                one_pager(pdf_texts(items, baseline, currency)),
+                file_name="scenarios.pdf",
+                mime="application/pdf",
+                icon=":material/picture_as_pdf:",
             )
         st.file_uploader(t("scenarios.import"), type=["json"], key="sc_file", on_change=import_file)

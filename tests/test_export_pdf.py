@@ -1,0 +1,83 @@
+"""The PDF one-pager: its text, extracted again, carries the inputs, headline and sources."""
+
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from calc.scenarios import headline, scenario
+from calc.thresholds import rule
+from ui.export_pdf import OnePager, one_pager
+from ui.format import money
+from ui.scenarios_view import pdf_texts
+
+SHOP = {
+    "avg_order_value": 45.0,
+    "purchases_per_year": 4.0,
+    "gross_margin": 0.40,
+    "discount_rate": 0.08,
+    "acquisition_cost": 60.0,
+    "churn_rate": 0.30,
+}
+
+
+def text_of(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+@pytest.fixture(scope="module")
+def pdf_text():
+    items = [
+        scenario("A", SHOP),
+        scenario("Lower churn", {**SHOP, "churn_rate": 0.2}),
+        scenario("Łódź shop", {**SHOP, "churn_rate": None, "lifespan_years": 6}),
+    ]
+    return text_of(one_pager(pdf_texts(items, "A", "EUR"))), items
+
+
+def test_headline_numbers_of_the_baseline_are_printed(pdf_text):
+    text, items = pdf_text
+    result = headline(items[0])
+    assert money(result["discounted_margin_clv"], "EUR") in text
+    assert "10 months" in text  # payback of the worked example
+    assert "3.4 : 1" in text
+    assert "Headline numbers of the baseline, A" in text
+
+
+def test_every_scenario_and_input_is_in_the_table(pdf_text):
+    text, items = pdf_text
+    for name in ("A (baseline)", "Lower churn", "Łódź shop"):
+        assert name in text
+    assert "€45.00" in text
+    assert "Gross margin" in text and "40.0%" in text
+    lower = headline(items[1])["discounted_margin_clv"]
+    assert money(lower, "EUR") in text
+
+
+def test_method_notes_cite_their_sources(pdf_text):
+    text, _ = pdf_text
+    assert "Gupta & Lehmann (2003)" in text
+    assert " ".join(rule("clv_cac").source.split())[:40] in text
+
+
+def test_a_bare_page_with_charts_and_six_columns_still_fits_one_page():
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 40), "white").save(buffer, "PNG")
+    png = buffer.getvalue()
+    page = OnePager(
+        title="T",
+        subtitle="S",
+        headline_title="H",
+        headline=[],
+        table_title="Table",
+        table=[["m", *"ABCDEF"], ["x", *"123456"]],
+        notes_title="N",
+        notes=["note"],
+        footer="F",
+        charts=[png],
+    )
+    text = text_of(one_pager(page))
+    assert "Table" in text and "note" in text

@@ -1,0 +1,122 @@
+"""A one-page PDF a consultant leaves with the client: inputs, headline numbers, method.
+
+The page is laid out from texts the caller has already translated and
+formatted (:class:`OnePager`), so this module computes nothing. It lives in
+``ui`` rather than ``calc`` because it reads the bundled font: DejaVu Sans,
+subset to Latin, Latin Extended and common symbols (licence in
+``ui/fonts/LICENSE-DejaVu.txt``), so that "€", "ł" or "ø" print without a
+system font and without fetching anything.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+FONTS = Path(__file__).with_name("fonts")
+INK = (27, 42, 51)
+ACCENT = (31, 111, 139)
+MUTED = (90, 105, 115)
+
+
+@dataclass(frozen=True)
+class OnePager:
+    """The texts of the one-pager, in reading order.
+
+    ``headline`` holds (label, value) pairs drawn large; ``table`` is a header
+    row followed by rows of equal length; ``charts`` are PNG images.
+    """
+
+    title: str
+    subtitle: str
+    headline_title: str
+    headline: Sequence[tuple[str, str]]
+    table_title: str
+    table: Sequence[Sequence[str]]
+    notes_title: str
+    notes: Sequence[str]
+    footer: str
+    charts: Sequence[bytes] = field(default_factory=tuple)
+
+
+def one_pager(page: OnePager) -> bytes:
+    """The PDF file (A4 portrait) of ``page``."""
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=14)
+    pdf.set_margins(16, 14, 16)
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.set_title(page.title)
+    pdf.add_page()
+    width = pdf.epw
+
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font("DejaVu", "B", 17)
+    pdf.multi_cell(width, 8, page.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*MUTED)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(width, 5, page.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    _heading(pdf, page.headline_title)
+    if page.headline:
+        box = width / len(page.headline)
+        top = pdf.get_y()
+        for index, (label, value) in enumerate(page.headline):
+            pdf.set_xy(pdf.l_margin + index * box, top)
+            pdf.set_text_color(*INK)
+            pdf.set_font("DejaVu", "B", 15)
+            pdf.cell(box, 8, value, new_x="LEFT", new_y="NEXT")
+            pdf.set_text_color(*MUTED)
+            pdf.set_font("DejaVu", "", 8)
+            pdf.multi_cell(box - 2, 4, label)
+        pdf.set_y(top + 18)
+
+    _heading(pdf, page.table_title)
+    pdf.set_text_color(*INK)
+    columns = max(1, len(page.table[0]) - 1) if page.table else 1
+    size = 8 if columns <= 3 else 7
+    pdf.set_font("DejaVu", "", size)
+    label_width = width * (0.34 if columns <= 3 else 0.26)
+    widths = [label_width] + [(width - label_width) / columns] * columns
+    with pdf.table(
+        col_widths=widths,
+        text_align=["LEFT"] + ["RIGHT"] * columns,
+        headings_style=FontFace(emphasis="BOLD", color=INK, fill_color=(241, 245, 248)),
+        line_height=size * 0.55,
+        borders_layout="HORIZONTAL_LINES",
+        first_row_as_headings=True,
+        width=width,
+    ) as table:
+        for row in page.table:
+            cells = table.row()
+            for text in row:
+                cells.cell(text)
+    pdf.ln(3)
+
+    for image in page.charts:
+        pdf.image(io.BytesIO(image), w=width * 0.8, x=pdf.l_margin + width * 0.1)
+        pdf.ln(2)
+
+    _heading(pdf, page.notes_title)
+    pdf.set_text_color(*INK)
+    pdf.set_font("DejaVu", "", 8)
+    for note in page.notes:
+        pdf.multi_cell(width, 4, f"• {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    pdf.ln(2)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.multi_cell(width, 3.5, page.footer, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.cell(pdf.epw, 7, text, new_x="LMARGIN", new_y="NEXT")
