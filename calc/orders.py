@@ -8,8 +8,9 @@ Definitions used throughout
 ---------------------------
 - A *purchase* is a row with an amount of 0 or more; a row with a negative
   amount is a *refund* (a return). Revenue is net: purchases plus refunds.
-- An *order* is a distinct ``order_id`` among purchases when the file has
-  order ids (several rows per order are order lines), otherwise a purchase row.
+- An *order* is a purchase row; when the table has ``order_id``, consecutive
+  rows with the same order id, customer and day are the lines of one order
+  (exports list an order's lines together).
 - A customer is *active* in a calendar period (month, quarter, year) when they
   made at least one purchase in it. A customer active in period p and not
   active in p + 1 has *churned* at the end of p; churn rate of p = churned /
