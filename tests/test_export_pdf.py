@@ -81,3 +81,33 @@ def test_a_bare_page_with_charts_and_six_columns_still_fits_one_page():
     )
     text = text_of(one_pager(page))
     assert "Table" in text and "note" in text
+
+
+def test_chart_images_are_png_and_svg_of_the_scenarios():
+    from calc.scenarios import compare
+    from ui import chart_images
+    from ui.scenarios_view import clv_bars, clv_data, pdf_file
+
+    items = [scenario("A", SHOP), scenario("B", {**SHOP, "churn_rate": 0.2})]
+    data = clv_data(compare(items, "A"), "A")
+    spec = clv_bars(x_title="Scenario", y_title="CLV (EUR)").to_dict()
+    assert chart_images.png(spec, data).startswith(b"\x89PNG")
+    svg = chart_images.svg(spec, data).decode()
+    assert svg.startswith("<svg") and "CLV (EUR)" in svg
+    with_chart = pdf_file(pdf_texts(items, "A", "EUR"), spec, data)
+    assert len(PdfReader(io.BytesIO(with_chart)).pages[0].images) == 1
+    assert "Headline numbers" in text_of(with_chart)
+
+
+def test_six_scenarios_with_long_names_and_the_chart_fit_one_page():
+    from calc.scenarios import compare
+    from ui.scenarios_view import clv_bars, clv_data, pdf_file
+
+    items = [
+        scenario(f"Scenario number {c}", {**SHOP, "churn_rate": 0.1 + 0.05 * i})
+        for i, c in enumerate("ABCDEF")
+    ]
+    data = clv_data(compare(items, items[0].name), items[0].name)
+    spec = clv_bars(x_title="Scenario", y_title="CLV").to_dict()
+    text = text_of(pdf_file(pdf_texts(items, items[0].name, "EUR"), spec, data))
+    assert "Scenario number F" in text

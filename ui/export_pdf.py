@@ -22,6 +22,7 @@ FONTS = Path(__file__).with_name("fonts")
 INK = (27, 42, 51)
 ACCENT = (31, 111, 139)
 MUTED = (90, 105, 115)
+CHART_HEIGHT = 55  # mm: room for the table of six scenarios and the notes
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def one_pager(page: OnePager) -> bytes:
     pdf.ln(3)
 
     for image in page.charts:
-        pdf.image(io.BytesIO(image), w=width * 0.8, x=pdf.l_margin + width * 0.1)
+        pdf.image(io.BytesIO(image), h=CHART_HEIGHT, x=pdf.l_margin)
         pdf.ln(2)
 
     _heading(pdf, page.notes_title)

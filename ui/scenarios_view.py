@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -20,7 +22,7 @@ from calc import scenarios as sc
 from calc.errors import InputError
 from calc.export_excel import workbook
 from calc.thresholds import rule
-from ui import charts, state
+from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
 from ui.format import day, duration, money, number, pct
 from ui.i18n import t
@@ -216,6 +218,22 @@ def pdf_texts(items: Sequence[sc.Scenario], baseline: str, currency: str) -> One
     )
 
 
+def clv_data(table: pd.DataFrame, baseline: str) -> dict[str, pd.DataFrame]:
+    """The dataset of :func:`clv_bars` from a :func:`calc.scenarios.compare` table."""
+    clv = table[table["measure"] == "discounted_margin_clv"]
+    role = ["baseline" if name == baseline else "scenario" for name in clv["scenario"]]
+    return {
+        "clv": pd.DataFrame(
+            {"scenario": clv["scenario"].tolist(), "clv": clv["value"].tolist(), "role": role}
+        )
+    }
+
+
+def pdf_file(texts: OnePager, spec: dict, data: dict[str, pd.DataFrame]) -> bytes:
+    """The one-pager with the CLV chart, rendered when downloaded."""
+    return one_pager(replace(texts, charts=(chart_images.png(spec, data),)))
+
+
 def clv_bars(*, x_title: str, y_title: str) -> alt.Chart:
     """CLV per scenario, the baseline grey. Dataset ``clv``: ``scenario``, ``clv``, ``role``."""
     return (
@@ -275,22 +293,27 @@ def main(currency: str) -> None:
         st.subheader(t("scenarios.compare_title"))
         st.caption(t("scenarios.compare_help", name=baseline))
         st.dataframe(comparison(table, baseline, currency))
-        clv = table[table["measure"] == "discounted_margin_clv"]
-        charts.draw(
-            clv_bars,
-            {
-                "clv": pd.DataFrame(
-                    {
-                        "scenario": clv["scenario"],
-                        "clv": clv["value"],
-                        "role": [
-                            "baseline" if n == baseline else "scenario" for n in clv["scenario"]
-                        ],
-                    }
-                )
-            },
-            x_title=t("scenarios.chart_x"),
-            y_title=t("scenarios.chart_y", currency=currency),
+        chart_data = clv_data(table, baseline)
+        chart_texts = {
+            "x_title": t("scenarios.chart_x"),
+            "y_title": t("scenarios.chart_y", currency=currency),
+        }
+        charts.draw(clv_bars, chart_data, **chart_texts)
+        spec = clv_bars(**chart_texts).to_dict()
+        png, svg = st.columns(2)
+        png.download_button(
+            t("scenarios.chart_png"),
+            partial(chart_images.png, spec, chart_data),
+            file_name="scenarios-clv.png",
+            mime="image/png",
+            icon=":material/image:",
+        )
+        svg.download_button(
+            t("scenarios.chart_svg"),
+            partial(chart_images.svg, spec, chart_data),
+            file_name="scenarios-clv.svg",
+            mime="image/svg+xml",
+            icon=":material/image:",
         )
 
         with st.container(border=True):
@@ -318,14 +341,14 @@ def main(currency: str) -> None:
             )
             st.download_button(
                 t("scenarios.export_excel"),
-                workbook(items, s.sc_base, currency),
+                partial(workbook, items, s.sc_base, currency),
                 file_name="scenarios.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/table_view:",
             )
             st.download_button(
                 t("scenarios.export_pdf"),
-                one_pager(pdf_texts(items, baseline, currency)),
+                partial(pdf_file, pdf_texts(items, baseline, currency), spec, chart_data),
                 file_name="scenarios.pdf",
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
