@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from calc.clv import convert_rate
 from calc.errors import DataError
 
 PERIODS = {"M": "month", "Q": "quarter", "Y": "year"}
@@ -769,7 +770,7 @@ class ClvInputs:
     annual_churn : float
         The same for calendar years (per year). NaN with fewer than two years.
     annual_churn_from_monthly : float
-        ``1 - (1 - monthly_churn) ** 12``, for comparison.
+        ``1 - (1 - monthly_churn) ** 12`` (:func:`calc.clv.convert_rate`), for comparison.
     customers : int
     days : int
         Days covered by the data.
@@ -798,7 +799,9 @@ def _clv_inputs(h: Headline, monthly: pd.DataFrame, yearly: pd.DataFrame) -> Clv
         purchases_per_year=h.orders / h.customers / years if h.days >= 28 else float("nan"),
         monthly_churn=m,
         annual_churn=_pooled_churn(yearly),
-        annual_churn_from_monthly=1 - (1 - m) ** 12 if not np.isnan(m) else float("nan"),
+        annual_churn_from_monthly=convert_rate(m, "month", "year")
+        if not np.isnan(m)
+        else float("nan"),
         customers=h.customers,
         days=h.days,
     )
