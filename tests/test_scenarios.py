@@ -158,3 +158,22 @@ def test_the_limit_is_six():
     assert MAX_SCENARIOS == 6
     six = [{"name": c, "inputs": SHOP} for c in "ABCDEF"]
     assert len(from_json(document(*six))[0]) == 6
+
+
+def test_every_preset_is_a_valid_illustrative_scenario():
+    from calc.presets import PRESETS
+
+    assert len(PRESETS) == 6
+    for item in PRESETS:
+        assert item.illustrative and item.source is None
+        result = headline(item.as_scenario(item.key))
+        assert result["discounted_margin_clv"] > 0
+
+
+def test_monthly_preset_churn_is_converted_to_a_year():
+    """1 - (1 - 0.10)**12 = 0.7176: a 10% monthly churn loses 72% of a cohort in a year."""
+    from calc.presets import preset
+
+    assert preset("subscription_box").inputs["churn_rate"] == pytest.approx(0.7176, abs=5e-5)
+    with pytest.raises(KeyError):
+        preset("bakery")

@@ -175,3 +175,21 @@ def test_the_saved_inputs_are_those_of_the_calculator():
     save(at)
     saved = at.session_state["scenarios"]
     assert from_json(to_json(saved))[0] == [scenario("A", SHOP)]
+
+
+def test_a_preset_opens_in_the_calculator_and_saves_as_a_scenario():
+    from calc.presets import preset
+
+    at = open_page()
+    at.selectbox(key="sc_preset").set_value("cafe")
+    at.button(key="sc_preset_save").click().run()
+    assert list(table(at).columns) == ["Café (baseline)"]
+    at.button(key="sc_preset_save").click().run()
+    assert any("already exists" in e.value for e in at.error)
+    at.button(key="sc_preset_load").click().run()
+    at.switch_page("pages/1_Customer_value.py").run()
+    cafe = preset("cafe").inputs
+    assert at.number_input(key="aov").value == cafe["avg_order_value"]
+    expected = clv_report(**cafe)
+    value = next(m.value for m in at.metric if m.label == "Customer lifetime value (CLV)")
+    assert value == money(expected.discounted_margin_clv, "EUR")

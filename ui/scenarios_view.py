@@ -21,6 +21,7 @@ import streamlit as st
 from calc import scenarios as sc
 from calc.errors import InputError
 from calc.export_excel import workbook
+from calc.presets import PRESETS, preset
 from calc.thresholds import rule
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
@@ -103,7 +104,31 @@ def load() -> None:
     """Put the chosen scenario's inputs back into the calculator (and the pages sharing them)."""
     s = st.session_state
     item = next(item for item in _saved() if item.name == s.sc_pick)
-    inputs = item.inputs
+    _into_calculator(item.inputs)
+    s.sc_loaded = item.name
+
+
+def load_preset() -> None:
+    """Put the chosen preset's inputs into the calculator."""
+    _into_calculator(preset(st.session_state.sc_preset).inputs)
+    st.session_state.sc_loaded = t(f"presets.{st.session_state.sc_preset}")
+
+
+def save_preset() -> None:
+    """Save the chosen preset as the next scenario, named after the business type."""
+    s = st.session_state
+    chosen = preset(s.sc_preset)
+    name = t(f"presets.{chosen.key}")
+    if name in (item.name for item in _saved()):
+        _refuse(InputError("name", t("scenarios.name_taken", name=name)))
+        return
+    s.scenarios = (*_saved(), chosen.as_scenario(name))
+    if s.sc_base is None:
+        s.sc_base = name
+
+
+def _into_calculator(inputs) -> None:
+    s = st.session_state
     s.aov = inputs["avg_order_value"]
     s.freq = inputs["purchases_per_year"]
     s.margin = round(inputs["gross_margin"] * 100, 4)
@@ -119,7 +144,6 @@ def load() -> None:
     state.clv_churn_changed()
     state.cac_changed()
     state.discount_changed()
-    s.sc_loaded = item.name
 
 
 def import_file() -> None:
@@ -268,6 +292,20 @@ def main(currency: str) -> None:
         s.sc_name = sc.next_name([item.name for item in _saved()])
 
     full = len(_saved()) >= sc.MAX_SCENARIOS
+    with st.container(border=True):
+        st.markdown(f"**{t('presets.title')}**")
+        st.caption(t("presets.illustrative"))
+        pick_col, load_col, save_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+        pick_col.selectbox(
+            t("presets.pick"),
+            [item.key for item in PRESETS],
+            format_func=lambda key: t(f"presets.{key}"),
+            key="sc_preset",
+        )
+        load_col.button(t("scenarios.load"), key="sc_preset_load", on_click=load_preset)
+        save_col.button(
+            t("scenarios.save"), key="sc_preset_save", on_click=save_preset, disabled=full
+        )
     with st.container(border=True):
         st.markdown(f"**{t('scenarios.save_title')}**")
         st.caption(t("scenarios.save_help", most=sc.MAX_SCENARIOS))
