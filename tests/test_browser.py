@@ -252,3 +252,15 @@ def test_your_data_european_csv_upload(server, page, tmp_path):
     expect(page.locator('[data-testid="stMetricValue"]').filter(has_text="623")).to_have_count(1)
     settle(page)
     screenshot(page, "your_data")
+
+
+def test_forecast_on_the_sample_orders(server, page):
+    """One click on a sample fits the models; the page shows them without an error."""
+    open_page(page, f"{server}/Forecast")
+    expect_clean(page, t("forecast.title"))
+    page.get_by_text(t("upload.sample_european")).click()
+    expect(page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first).to_be_visible()
+    settle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(charts(page)).not_to_have_count(0)
+    screenshot(page, "forecast")
