@@ -30,6 +30,11 @@ DEFAULT_LANGUAGE = "en"
 #: Language code -> its own name, in menu order.
 LANGUAGES = {
     "en": "English",
+    "nb": "Norsk bokmål",
+    "da": "Dansk",
+    "pl": "Polski",
+    "fi": "Suomi",
+    "sq": "Shqip",
 }
 #: Language code -> Babel locale for numbers, money and dates.
 BABEL_LOCALES = {
@@ -48,6 +53,7 @@ ALIASES = {"no": "nb", "nn": "nb"}
 DEVELOPMENT = os.environ.get("RETENTION_DEV") == "1"
 
 _speaking: ContextVar[str | None] = ContextVar("speaking", default=None)
+_last_run = DEFAULT_LANGUAGE
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
@@ -97,10 +103,20 @@ def from_browser(tag: str | None) -> str:
 
 
 def language() -> str:
-    """The current language: ``st.session_state["lang"]`` in a running app."""
+    """The current language: ``st.session_state["lang"]`` in a running app.
+
+    Outside a script run, the language of :func:`speaking`, else that of the
+    last script run in this process: ``AppTest`` calls a widget's
+    ``format_func`` from the test's own thread. A server only calls it inside
+    the session's own run.
+    """
+    global _last_run
     chosen = _speaking.get()
-    if chosen is None and get_script_run_ctx(suppress_warning=True) is not None:
+    if chosen is None:
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return _last_run
         chosen = st.session_state.get("lang")
+        _last_run = chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 

@@ -1,0 +1,201 @@
+"""Every language: complete catalogues, same fields, local formats, and every page in it.
+
+The catalogues are read without the development fallback, so a missing file,
+a missing key or an extra key fails here.
+"""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import i18n
+from ui.chrome import PAGES
+from ui.format import money, number, pct, signed_pct
+from ui.i18n import (
+    BABEL_LOCALES,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    LOCALES,
+    catalogue,
+    from_browser,
+    speaking,
+    t,
+)
+
+ROOT = Path(__file__).parents[1]
+APP = str(ROOT / "app.py")
+OTHERS = [code for code in LANGUAGES if code != DEFAULT_LANGUAGE]
+#: Words that give away an English text among the other five languages.
+ENGLISH = re.compile(
+    r"\b(the|your|of|and|with|what|how|customer|customers|revenue|retention|value|worth|"
+    r"rate|year|years|month|months|per year|lost|kept)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """AppTest runs leave their language for widget labels; later tests expect English."""
+    yield
+    i18n._last_run = DEFAULT_LANGUAGE
+
+
+def fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def bare(text: str) -> str:
+    """``text`` without its ``{fields}``."""
+    return re.sub(r"\{\w*\}", "", text)
+
+
+def test_the_six_languages_are_offered():
+    assert list(LANGUAGES) == ["en", "nb", "da", "pl", "fi", "sq"]
+    assert LANGUAGES.keys() == BABEL_LOCALES.keys()
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_catalogue_has_the_files_of_english(code):
+    english = sorted(p.name for p in (LOCALES / DEFAULT_LANGUAGE).glob("*.toml"))
+    assert sorted(p.name for p in (LOCALES / code).glob("*.toml")) == english
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_catalogue_has_exactly_the_keys_of_english(code):
+    english, other = catalogue(DEFAULT_LANGUAGE).keys(), catalogue(code).keys()
+    assert sorted(english - other) == [], "missing"
+    assert sorted(other - english) == [], "not in English"
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_every_text_has_the_fields_of_english(code):
+    english, other = catalogue(DEFAULT_LANGUAGE), catalogue(code)
+    differ = {k: (fields(v), fields(other[k])) for k, v in english.items() if k in other}
+    assert {k: f for k, f in differ.items() if f[0] != f[1]} == {}
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_every_text_is_translated(code):
+    """A text equal to English is allowed only without English words (``CLV : CAC``)."""
+    english, other = catalogue(DEFAULT_LANGUAGE), catalogue(code)
+    same = [k for k, v in english.items() if other.get(k) == v and ENGLISH.search(bare(v))]
+    assert same == []
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_t_fills_fields_in_every_language(code):
+    with speaking(code):
+        for key, text in catalogue(code).items():
+            filled = t(key, **{name: "§" for name in fields(text)})
+            assert "{" not in filled.replace("{{", ""), key
+        assert "3" in t("fmt.days", value="3")
+    if code != DEFAULT_LANGUAGE:
+        with speaking(code):
+            assert t("clv.title") != catalogue(DEFAULT_LANGUAGE)["clv.title"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "code"),
+    [
+        ("nb-NO", "nb"),
+        ("no", "nb"),
+        ("nn-NO", "nb"),
+        ("da-DK", "da"),
+        ("pl", "pl"),
+        ("fi-FI", "fi"),
+        ("sq-AL", "sq"),
+        ("en-GB", "en"),
+        ("de-DE", "en"),
+        (None, "en"),
+    ],
+)
+def test_browser_language_picks_ours(tag, code):
+    assert from_browser(tag) == code
+
+
+NBSP = "\xa0"
+
+
+@pytest.mark.parametrize(
+    ("code", "currency", "expected"),
+    [
+        ("nb", "NOK", "1 234,50 kr"),
+        ("pl", "PLN", "1 234,50 zł"),
+        ("da", "DKK", "1.234,50 kr."),
+        ("fi", "EUR", "1 234,50 €"),
+        ("en", "EUR", "€1,234.50"),
+    ],
+)
+def test_money_in_the_locale(code, currency, expected):
+    with speaking(code):
+        assert money(1234.5, currency, cents=True).replace(NBSP, " ") == expected
+
+
+def test_whole_amounts_percent_and_numbers_in_norwegian_and_polish():
+    with speaking("nb"):
+        assert money(1234.5, "NOK").replace(NBSP, " ") == "1 234 kr"
+        assert pct(0.125).replace(NBSP, " ") == "12,5 %"
+        assert number(1234567.891, 2).replace(NBSP, " ") == "1 234 567,89"
+        assert signed_pct(0.2, 0).replace(NBSP, " ") == "+20 %"
+    with speaking("pl"):
+        assert pct(0.125) == "12,5%"
+        assert money(1234.5, "EUR").replace(NBSP, " ") == "1 234 €"
+
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Our texts on the page: title, headings, metric, widget, tab and expander labels.
+
+    Captions and markdown are left out: they quote ``calc``'s rules of thumb
+    (metric name, source, next step), which are English so far.
+    """
+    texts = [e.value for e in (*at.title, *at.header, *at.subheader)]
+    for elements in (
+        at.metric,
+        at.number_input,
+        at.slider,
+        at.selectbox,
+        at.radio,
+        at.text_area,
+        at.button,
+        at.tabs,
+        at.expander,
+    ):
+        texts += [e.label for e in elements]
+    return texts
+
+
+@pytest.mark.parametrize("code", list(LANGUAGES))
+def test_every_page_runs_in_every_language_without_english_leftovers(code):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = code
+    at.run()
+    for info in PAGES:
+        if info.path != "app.py":
+            at.switch_page(info.path).run()
+        assert not at.exception, info.path
+        assert at.title[0].value == catalogue(code)[f"{info.key}.title"]
+        texts = visible_texts(at)
+        assert len(texts) > 2, info.path
+        if code != DEFAULT_LANGUAGE:
+            assert [s for s in texts if ENGLISH.search(s)] == [], info.path
+
+
+def test_language_comes_from_the_link():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = "pl"
+    at.run()
+    assert at.session_state["lang"] == "pl"
+    assert at.title[0].value == catalogue("pl")["overview.title"]
+
+
+def test_selector_overrides_and_currency_stays():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "nb"
+    at.run()
+    at.selectbox(key="cur").set_value("PLN").run()
+    at.selectbox(key="lang").set_value("fi").run()
+    assert at.title[0].value == catalogue("fi")["overview.title"]
+    assert at.selectbox(key="cur").value == "PLN"
