@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import share, state
+from ui import present, share, state
 from ui.format import CURRENCIES, duration, number, pct
 from ui.i18n import LANGUAGES, start_language, t
 
@@ -62,6 +62,7 @@ def page(key: str) -> str:
             bind="query-params",
             persist_state="session",
         )
+        present.toggle()
         st.caption(t("app.sidebar_note"))
     st.title(t(f"{key}.title"))
     st.caption(t(f"{key}.intro"))

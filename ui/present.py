@@ -1,0 +1,46 @@
+"""Present mode: one sidebar toggle that hides the inputs and enlarges the headline numbers.
+
+For a projector: the pages keep drawing everything, and a style sheet hides
+input widgets and the share box and makes metric values large. The toggle is
+bound to the URL (``?present=true``), so a shared link can open in present mode.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import t
+
+#: Input widgets (by Streamlit's test ids) hidden while presenting.
+HIDDEN = (
+    "stNumberInput",
+    "stSlider",
+    "stRadio",
+    "stButtonGroup",
+    "stTextArea",
+    "stTextInput",
+    "stFileUploader",
+    "stExpander",
+)
+STYLE = (
+    "<style>"
+    + ", ".join(f'[data-testid="stMain"] [data-testid="{name}"]' for name in HIDDEN)
+    + " {display: none;}"
+    ' [data-testid="stMetricValue"] {font-size: 3.2rem;}'
+    ' [data-testid="stMetricLabel"] p {font-size: 1.2rem;}'
+    "</style>"
+)
+
+
+def toggle() -> bool:
+    """The present-mode switch (in the sidebar); applies the style when on."""
+    on = st.toggle(
+        t("present.toggle"),
+        key="present",
+        help=t("present.help"),
+        bind="query-params",
+        persist_state="session",
+    )
+    if on:
+        st.html(STYLE)
+    return on
