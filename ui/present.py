@@ -26,6 +26,9 @@ STYLE = (
     "<style>"
     + ", ".join(f'[data-testid="stMain"] [data-testid="{name}"]' for name in HIDDEN)
     + " {display: none;}"
+    # A column of inputs only (no metric or chart in it) goes too, not just its widgets.
+    ' [data-testid="stColumn"]:has([data-testid="stNumberInput"], [data-testid="stSlider"])'
+    ':not(:has([data-testid="stMetric"], [data-testid="stVegaLiteChart"])) {display: none;}'
     ' [data-testid="stMetricValue"] {font-size: 3.2rem;}'
     ' [data-testid="stMetricLabel"] p {font-size: 1.2rem;}'
     "</style>"

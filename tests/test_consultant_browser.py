@@ -1,0 +1,124 @@
+"""A shared link in a real browser: `streamlit run app.py` driven by Playwright, headless Chromium.
+
+Opens links the way a client would, checks that the inputs and the numbers follow
+the link and that the address bar keeps them, and saves screenshots to
+docs/screenshots/. Skipped without Debian's Chromium at /usr/bin/chromium, like
+tests/test_browser.py (failed under CI, which installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from calc.clv import clv_report
+from ui.format import money
+
+ROOT = Path(__file__).parents[1]
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+TIMEOUT_MS = 20_000
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium", pytrace=False)
+    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "streamlit", "run", "app.py"),
+                *("--server.headless", "true", "--server.port", str(port)),
+                *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail(log.read_text()[-2000:])
+                time.sleep(0.05)  # poll interval of a bounded wait
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_page(viewport={"width": 1400, "height": 1100})
+        tab.set_default_timeout(TIMEOUT_MS)
+        yield tab
+        browser.close()
+
+
+def open_link(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(RUN_DONE)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_a_shared_link_opens_the_same_inputs_and_numbers(server, page):
+    open_link(page, f"{server}/Customer_value?aov=90&churn=20&cac=0&cur=USD")
+    expect(page.get_by_role("spinbutton", name="Average order value")).to_have_value("90.00")
+    report = clv_report(90, 4, 0.40, 0.08, 0, churn_rate=0.20)
+    expect(page.get_by_text(money(report.discounted_margin_clv, "USD")).first).to_be_visible()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["aov"] == ["90.0"] or query["aov"] == ["90"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "shared_link.png", full_page=True)
+
+
+def test_the_offered_link_carries_a_value_the_address_bar_leaves_out(server, page):
+    open_link(page, f"{server}/Customer_value?cac=0")
+    page.get_by_text("Share a link to these numbers").click()
+    code = page.locator('[data-testid="stCode"]').first.inner_text()
+    assert "cac=0.0" in code
+    assert "/Customer_value?" in code
+
+
+def test_scenarios_page_and_present_mode_render(server, page):
+    open_link(page, f"{server}/Scenarios")
+    page.get_by_role("button", name="Save as scenario").first.click()
+    page.wait_for_selector(RUN_DONE)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    page.screenshot(path=SHOTS / "scenarios.png", full_page=True)
+    open_link(page, f"{server}/What_if?present=true&wi_ret=80")
+    expect(page.get_by_text("Profit over 10 years", exact=True)).to_be_visible()
+    value = page.locator('[data-testid="stMetricValue"]').first
+    expect(value).to_have_css("font-size", "51.2px")  # 3.2rem: large for a projector
+    expect(page.get_by_role("spinbutton", name="Customers today")).to_be_hidden()
+    expect(page.locator('[data-testid="stMain"] [data-testid="stSlider"]').first).to_be_hidden()
+    page.screenshot(path=SHOTS / "present_mode.png", full_page=True)
