@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import t
+from ui.format import number
+from ui.i18n import speaking, t
 
 ROOT = Path(__file__).parents[1]
 SHOTS = ROOT / "docs" / "screenshots"
@@ -264,3 +265,17 @@ def test_forecast_on_the_sample_orders(server, page):
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     expect(charts(page)).not_to_have_count(0)
     screenshot(page, "forecast")
+
+
+@pytest.mark.parametrize("code", ["nb", "pl"])
+def test_customer_value_in_norwegian_and_polish(server, page, code):
+    """A link with ``?lang=`` opens the CLV page in that language with its number formats."""
+    open_page(page, f"{server}/Customer_value?lang={code}")
+    with speaking(code):
+        expect_clean(page, t("clv.title"))
+        expect_metrics(page, t("clv.revenue_clv"), t("clv.margin_clv"), t("clv.clv_cac"))
+        ratio = t("fmt.ratio", value=number(3.4, 1))
+    values = page.locator('[data-testid="stMetricValue"]')
+    expect(values.filter(has_text=ratio)).to_have_count(1)
+    expect(charts(page)).to_have_count(1)
+    screenshot(page, f"customer_value_{code}")
