@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
@@ -87,14 +87,34 @@ _MONEY = {
     "net_clv",
 }
 _PERCENT = {"gross_margin", "discount_rate", "churn_rate"}
-NEVER = "never"
+#: Every text the workbook shows, in English; :func:`workbook` takes translations.
+TEXTS = {
+    **LABELS,
+    "comparison": "Comparison",
+    "title": "Scenario {name}",
+    "inputs_note": "Yellow cells are inputs: change them and every result follows.",
+    "inputs": "Inputs",
+    "results": "Results (formulas)",
+    "method": (
+        "Method: yearly margin at the start of each year, kept with probability "
+        "1 - churn and discounted; CLV = margin x (1 + d) / (d + churn) "
+        "(Gupta & Lehmann 2003, first year's margin included)."
+    ),
+    "compare_title": "Scenarios side by side",
+    "compare_note": "Change columns compare with the baseline, {name}.",
+    "measure": "Measure",
+    "baseline": "{name} (baseline)",
+    "change": "Change {name}",
+    "never": "never",
+    "not_available": "n/a",
+}
 
 
 def _cell(key: str) -> str:
     return f"B{ROW[key]}"
 
 
-def formulas() -> dict[str, str]:
+def formulas(texts: dict[str, str] = TEXTS) -> dict[str, str]:
     """The Excel formula of each result on a scenario sheet (without the sheet name).
 
     Notes
@@ -119,27 +139,28 @@ def formulas() -> dict[str, str]:
     )
     rev, m, clv = _cell("annual_revenue"), _cell("annual_margin"), _cell("discounted_margin_clv")
     k, years = _cell("whole_years"), _cell("payback_years")
+    never, na = (texts[key].replace('"', "'") for key in ("never", "not_available"))
     return {
         "annual_revenue": f"={aov}*{freq}",
         "annual_margin": f"={rev}*{gm}",
         "revenue_clv": f"={rev}*{life}",
         "discounted_margin_clv": f"={m}*(1+{d})/({d}+{c})",
         "net_clv": f"={clv}-{cac}",
-        "clv_cac": f'=IF({cac}=0,"n/a",{clv}/{cac})',
+        "clv_cac": f'=IF({cac}=0,"{na}",{clv}/{cac})',
         "whole_years": (
             f"=IF(OR({cac}=0,{m}=0,{c}>=1,{cac}*{c}>={m}),0,"
             f"MAX(1,ROUNDUP(LN(1-{cac}*{c}/{m})/LN(1-{c}),0)))"
         ),
         "payback_years": (
-            f'=IF({cac}=0,0,IF({m}=0,"{NEVER}",IF({c}>=1,'
-            f'IF({cac}<={m},{cac}/{m},"{NEVER}"),IF({cac}*{c}>={m},"{NEVER}",'
+            f'=IF({cac}=0,0,IF({m}=0,"{never}",IF({c}>=1,'
+            f'IF({cac}<={m},{cac}/{m},"{never}"),IF({cac}*{c}>={m},"{never}",'
             f"({k}-1)+({cac}-{m}*(1-(1-{c})^({k}-1))/{c})/({m}*(1-{c})^({k}-1))))))"
         ),
-        "payback_months": f'=IF(ISNUMBER({years}),{years}*12,"{NEVER}")',
+        "payback_months": f'=IF(ISNUMBER({years}),{years}*12,"{never}")',
     }
 
 
-def sheet_names(scenarios: Sequence[Scenario]) -> list[str]:
+def sheet_names(scenarios: Sequence[Scenario], reserved: str = "Comparison") -> list[str]:
     """Excel-safe, unique sheet names for the scenarios (at most 31 characters).
 
     >>> sheet_names([Scenario("A/B: test?", {}), Scenario("A-B- test-", {})])
@@ -149,13 +170,18 @@ def sheet_names(scenarios: Sequence[Scenario]) -> list[str]:
     for item in scenarios:
         base = re.sub(r"[\[\]:*?/\\]", "-", item.name).strip("'")[:26] or "Scenario"
         name, n = base, 2
-        while name.lower() in (x.lower() for x in names) or name.lower() == "comparison":
+        while name.lower() in (x.lower() for x in names) or name.lower() == reserved.lower():
             name, n = f"{base} ({n})", n + 1
         names.append(name)
     return names
 
 
-def workbook(scenarios: Sequence[Scenario], baseline: str | None, currency: str) -> bytes:
+def workbook(
+    scenarios: Sequence[Scenario],
+    baseline: str | None,
+    currency: str,
+    texts: Mapping[str, str] | None = None,
+) -> bytes:
     """The XLSX file: a sheet per scenario and a comparison sheet, results as formulas.
 
     Parameters
@@ -166,6 +192,8 @@ def workbook(scenarios: Sequence[Scenario], baseline: str | None, currency: str)
         Name of the pinned scenario; the first one when omitted or unknown.
     currency : str
         ISO code shown with money cells (``"EUR"``).
+    texts : mapping, optional
+        Translations of any of :data:`TEXTS` (same keys and ``{name}`` fields).
 
     Returns
     -------
@@ -192,16 +220,17 @@ def workbook(scenarios: Sequence[Scenario], baseline: str | None, currency: str)
             return entry[kind]
         return {"money": money, "percent": percent, "plain": plain}[kind]
 
-    names = sheet_names(scenarios)
-    compare = book.add_worksheet("Comparison")
-    sheet_formulas = formulas()
+    text = {**TEXTS, **(texts or {})}
+    names = sheet_names(scenarios, text["comparison"][:31])
+    compare = book.add_worksheet(sheet_names([Scenario(text["comparison"], {})], "")[0])
+    sheet_formulas = formulas(text)
     for item, name in zip(scenarios, names, strict=True):
         sheet = book.add_worksheet(name)
         sheet.set_column(0, 0, 42)
         sheet.set_column(1, 1, 18)
-        sheet.write(0, 0, f"Scenario {item.name}", title)
-        sheet.write(1, 0, "Yellow cells are inputs: change them and every result follows.")
-        sheet.write(2, 0, "Inputs", bold)
+        sheet.write(0, 0, text["title"].format(name=item.name), title)
+        sheet.write(1, 0, text["inputs_note"])
+        sheet.write(2, 0, text["inputs"], bold)
         by_churn = "churn_rate" in item.inputs
         for key in ("avg_order_value", "purchases_per_year", "gross_margin", "discount_rate"):
             sheet.write_number(ROW[key] - 1, 1, item.inputs[key], style(key, typed=True))
@@ -224,35 +253,29 @@ def workbook(scenarios: Sequence[Scenario], baseline: str | None, currency: str)
                 style("lifespan_years", typed=True),
             )
             sheet.write_formula(ROW["churn_rate"] - 1, 1, f"=1/{_cell('lifespan_years')}", percent)
-        sheet.write(11, 0, "Results (formulas)", bold)
+        sheet.write(11, 0, text["results"], bold)
         for key, row in ROW.items():
-            sheet.write(row - 1, 0, LABELS[key])
+            sheet.write(row - 1, 0, text[key])
             if key in sheet_formulas:
                 sheet.write_formula(row - 1, 1, sheet_formulas[key], style(key))
-        sheet.write(
-            ROW["whole_years"] + 1,
-            0,
-            "Method: yearly margin at the start of each year, kept with probability "
-            "1 - churn and discounted; CLV = margin x (1 + d) / (d + churn) "
-            "(Gupta & Lehmann 2003, first year's margin included).",
-        )
+        sheet.write(ROW["whole_years"] + 1, 0, text["method"])
 
     base = baseline if baseline in [s.name for s in scenarios] else scenarios[0].name
     base_sheet = quote_sheetname(names[[s.name for s in scenarios].index(base)])
     compare.set_column(0, 0, 36)
     compare.set_column(1, 2 * len(scenarios), 16)
-    compare.write(0, 0, "Scenarios side by side", title)
-    compare.write(1, 0, f"Change columns compare with the baseline, {base}.")
-    compare.write(3, 0, "Measure", bold)
+    compare.write(0, 0, text["compare_title"], title)
+    compare.write(1, 0, text["compare_note"].format(name=base))
+    compare.write(3, 0, text["measure"], bold)
     for index, (item, name) in enumerate(zip(scenarios, names, strict=True)):
         value_col, change_col = 1 + 2 * index, 2 + 2 * index
-        label = f"{item.name} (baseline)" if item.name == base else item.name
+        label = text["baseline"].format(name=item.name) if item.name == base else item.name
         compare.write(3, value_col, label, bold)
-        compare.write(3, change_col, f"Change {item.name}", bold)
+        compare.write(3, change_col, text["change"].format(name=item.name), bold)
         ref = quote_sheetname(name)
         for offset, key in enumerate(COMPARED):
             row = 4 + offset
-            compare.write(row, 0, LABELS[key])
+            compare.write(row, 0, text[key])
             compare.write_formula(row, value_col, f"={ref}!{_cell(key)}", style(key))
             mine, theirs = f"{ref}!{_cell(key)}", f"{base_sheet}!{_cell(key)}"
             compare.write_formula(

@@ -12,7 +12,7 @@ import zipfile
 import formulas
 import pytest
 
-from calc.export_excel import NEVER, ROW, sheet_names, workbook
+from calc.export_excel import ROW, TEXTS, sheet_names, workbook
 from calc.scenarios import Scenario, headline, scenario
 
 SHOP = {
@@ -49,9 +49,9 @@ def read(solution, sheet: str, cell: str):
 def expected(item: Scenario, key: str):
     value = headline(item)[key]
     if key == "clv_cac" and math.isinf(value):
-        return "n/a"
+        return TEXTS["not_available"]
     if key == "payback_months" and math.isinf(value):
-        return NEVER
+        return TEXTS["never"]
     return value
 
 
@@ -113,3 +113,18 @@ def test_sheet_names_are_safe_and_unique():
     names = sheet_names(items)
     assert names == ["Comparison (2)", "x" * 26, "a-", "A- (2)", "q"]
     assert all(len(n) <= 31 for n in names)
+
+
+def test_texts_are_translatable_and_formulas_stay_live(tmp_path):
+    texts = {
+        "comparison": "Sammenligning",
+        "never": 'aldri "x"',
+        "discounted_margin_clv": "Kundeverdi",
+        "baseline": "{name} (grunnlag)",
+    }
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(workbook([CASES[0], CASES[3]], "A", "NOK", texts))
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    assert read(solution, "Never back", f"B{ROW['payback_months']}") == "aldri 'x'"
+    assert read(solution, "A", f"A{ROW['discounted_margin_clv']}") == "Kundeverdi"
+    assert read(solution, "Sammenligning", "B4") == "A (grunnlag)"

@@ -193,3 +193,10 @@ def test_a_preset_opens_in_the_calculator_and_saves_as_a_scenario():
     expected = clv_report(**cafe)
     value = next(m.value for m in at.metric if m.label == "Customer lifetime value (CLV)")
     assert value == money(expected.discounted_margin_clv, "EUR")
+
+
+def test_the_workbook_texts_come_from_the_catalogue():
+    from calc.export_excel import TEXTS
+    from ui.scenarios_view import excel_texts
+
+    assert excel_texts() == TEXTS  # English catalogue says what calc says by default

@@ -20,6 +20,7 @@ import streamlit as st
 
 from calc import scenarios as sc
 from calc.errors import InputError
+from calc.export_excel import TEXTS as WORKBOOK_TEXTS
 from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
 from calc.thresholds import rule
@@ -253,6 +254,11 @@ def clv_data(table: pd.DataFrame, baseline: str) -> dict[str, pd.DataFrame]:
     }
 
 
+def excel_texts() -> dict[str, str]:
+    """The workbook's texts in the current language."""
+    return {key: t(f"excel.{key}") for key in WORKBOOK_TEXTS}
+
+
 def pdf_file(texts: OnePager, spec: dict, data: dict[str, pd.DataFrame]) -> bytes:
     """The one-pager with the CLV chart, rendered when downloaded."""
     return one_pager(replace(texts, charts=(chart_images.png(spec, data),)))
@@ -379,7 +385,7 @@ def main(currency: str) -> None:
             )
             st.download_button(
                 t("scenarios.export_excel"),
-                partial(workbook, items, s.sc_base, currency),
+                partial(workbook, items, s.sc_base, currency, excel_texts()),
                 file_name="scenarios.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/table_view:",
