@@ -7,7 +7,7 @@ from calc.scenario import retention_uplift
 from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW, rule
 from ui import charts, chrome, state
 from ui.fields import Form
-from ui.format import currency_symbol, money, number, pct, signed_pct
+from ui.format import money, money_printf, number, pct, signed_pct
 from ui.i18n import t
 
 
@@ -18,7 +18,7 @@ def scenario(**inputs):
 
 
 cur = chrome.page("whatif")
-symbol = currency_symbol(cur)
+money_fmt = money_printf(cur)
 form = Form()
 controls, results = st.columns([1, 2], gap="large")
 with controls, st.container(border=True):
@@ -32,9 +32,9 @@ with controls, st.container(border=True):
         on_change=state.whatif_retention_changed,
     )
     form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%.1f")
-    form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0, fmt=f"{symbol}%.0f")
+    form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0, fmt=money_fmt)
     form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt="%.0f%%")
-    form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0, fmt=f"{symbol}%.0f")
+    form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0, fmt=money_fmt)
     form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt="%.1f%%")
     form.slider("wi_years", "years", 1, 30, step=1)
     form.number("wi_start", "starting_customers", step=100.0, fmt="%.0f")

@@ -19,7 +19,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, money, number, pct
+from ui.format import CURRENCIES, day, money, number, pct
 from ui.i18n import t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -164,8 +164,8 @@ def report(loaded: Loaded) -> None:
             facts.append(
                 t(
                     "upload.fact_dates",
-                    first=f"{r.date_min:%Y-%m-%d}",
-                    last=f"{r.date_max:%Y-%m-%d}",
+                    first=day(r.date_min),
+                    last=day(r.date_max),
                 )
             )
         if r.currency:
