@@ -4,7 +4,7 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.scenario import retention_uplift
-from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW, rule
+from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW
 from ui import charts, chrome, state
 from ui.fields import Form
 from ui.format import money, money_printf, number, pct, signed_pct
@@ -144,7 +144,7 @@ with results:
                 new=number(args["new_customers_per_year"]),
             )
         )
-        st.caption(t("whatif.source", source=rule("profit_uplift_high").source))
+        st.caption(t("whatif.source", source=t("rule.profit_uplift_high.source")))
 
     chrome.explain(
         "app.how_calculated",

@@ -97,10 +97,10 @@ with results:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("churn.rules_metric"): [r.metric for r in RULES],
+                    t("churn.rules_metric"): [t(f"rule.{r.key}.metric") for r in RULES],
                     t("churn.rules_watch"): [chrome.in_unit(r, r.watch) for r in RULES],
                     t("churn.rules_act"): [chrome.in_unit(r, r.act) for r in RULES],
-                    t("churn.rules_source"): [r.source for r in RULES],
+                    t("churn.rules_source"): [t(f"rule.{r.key}.source") for r in RULES],
                 }
             ),
             hide_index=True,

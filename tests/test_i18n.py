@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
 from ui.format import money, number, pct, signed_pct
@@ -85,6 +86,15 @@ def test_every_text_is_translated(code):
     assert same == []
 
 
+def test_english_rules_of_thumb_are_calcs_own_words():
+    """``calc.thresholds`` stays the source of the rules; English repeats it word for word."""
+    english = catalogue(DEFAULT_LANGUAGE)
+    for r in RULES:
+        assert english[f"rule.{r.key}.metric"] == r.metric
+        assert english[f"rule.{r.key}.source"] == r.source
+        assert english.get(f"rule.{r.key}.next_step", r.next_step) == r.next_step
+
+
 @pytest.mark.parametrize("code", list(LANGUAGES))
 def test_t_fills_fields_in_every_language(code):
     with speaking(code):
@@ -145,13 +155,18 @@ def test_whole_amounts_percent_and_numbers_in_norwegian_and_polish():
         assert money(1234.5, "EUR").replace(NBSP, " ") == "1 234 €"
 
 
-def visible_texts(at: AppTest) -> list[str]:
-    """Our texts on the page: title, headings, metric, widget, tab and expander labels.
+def without_citations(text: str, code: str) -> str:
+    """``text`` without the cited sources, whose titles stay in their own language."""
+    for key, value in catalogue(code).items():
+        if key == "clv.sources" or (key.startswith("rule.") and key.endswith(".source")):
+            text = text.replace(value, "")
+    return text
 
-    Captions and markdown are left out: they quote ``calc``'s rules of thumb
-    (metric name, source, next step), which are English so far.
-    """
-    texts = [e.value for e in (*at.title, *at.header, *at.subheader)]
+
+def visible_texts(at: AppTest) -> list[str]:
+    """Our texts on the page: headings, captions, markdown, messages, metric and widget labels."""
+    texts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.caption, *at.markdown)]
+    texts += [e.value for e in (*at.info, *at.warning, *at.error, *at.success)]
     for elements in (
         at.metric,
         at.number_input,
@@ -180,7 +195,26 @@ def test_every_page_runs_in_every_language_without_english_leftovers(code):
         texts = visible_texts(at)
         assert len(texts) > 2, info.path
         if code != DEFAULT_LANGUAGE:
-            assert [s for s in texts if ENGLISH.search(s)] == [], info.path
+            leftovers = [s for s in texts if ENGLISH.search(without_citations(s, code))]
+            assert leftovers == [], info.path
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_your_data_and_forecast_on_samples_in_every_language(code):
+    """The pages that stay nearly empty until a file is read, on order and subscription samples."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["lang"] = code
+    at.run()
+    for path in ("pages/5_Your_data.py", "pages/6_Forecast.py"):
+        at.switch_page(path).run()
+        for sample in ("orders_european.csv", "subscriptions.csv"):
+            at.session_state["up_sample"] = sample
+            at.run()
+            assert not at.exception, (path, sample)
+            assert at.metric, (path, sample)
+            texts = visible_texts(at)
+            leftovers = [s for s in texts if ENGLISH.search(without_citations(s, code))]
+            assert leftovers == [], (path, sample)
 
 
 def test_language_comes_from_the_link():

@@ -106,11 +106,11 @@ def health(result) -> None:
     st.caption(
         t(
             "app.rule_line",
-            rule=result.rule.metric,
+            rule=t(f"rule.{result.rule.key}.metric"),
             value=in_unit(result.rule, result.value),
             threshold=in_unit(result.rule, result.threshold),
-            source=result.source,
+            source=t(f"rule.{result.rule.key}.source"),
         )
     )
     if result.level != "healthy":
-        st.markdown(f"**{t('app.next_step')}** {result.next_step}")
+        st.markdown(f"**{t('app.next_step')}** {t(f'rule.{result.rule.key}.next_step')}")

@@ -23,7 +23,6 @@ from calc.errors import InputError
 from calc.export_excel import TEXTS as WORKBOOK_TEXTS
 from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
-from calc.thresholds import rule
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
 from ui.format import day, duration, money, number, pct
@@ -237,7 +236,7 @@ def pdf_texts(items: Sequence[sc.Scenario], baseline: str, currency: str) -> One
         notes=[
             t("pdf.note_clv"),
             t("pdf.note_payback"),
-            t("pdf.note_rules", ratio=rule("clv_cac").source, payback=rule("payback").source),
+            t("pdf.note_rules", ratio=t("rule.clv_cac.source"), payback=t("rule.payback.source")),
         ],
         footer=t("pdf.footer"),
     )
