@@ -86,6 +86,20 @@ def test_every_text_is_translated(code):
     assert same == []
 
 
+def test_only_development_borrows_a_missing_file_from_english(tmp_path, monkeypatch):
+    files = {"en/a.toml": 'x = "X"', "en/b.toml": 'y = "Y"', "nb/a.toml": 'x = "Z"'}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    catalogue.cache_clear()
+    try:
+        assert catalogue("nb") == {"x": "Z"}
+        assert catalogue("nb", fallback=True) == {"x": "Z", "y": "Y"}
+    finally:
+        catalogue.cache_clear()
+
+
 def test_english_rules_of_thumb_are_calcs_own_words():
     """``calc.thresholds`` stays the source of the rules; English repeats it word for word."""
     english = catalogue(DEFAULT_LANGUAGE)
