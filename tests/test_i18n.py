@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
-from ui.format import money, number, pct, signed_pct
+from ui.format import chart_locale, money, number, pct, signed_pct
 from ui.i18n import (
     BABEL_LOCALES,
     DEFAULT_LANGUAGE,
@@ -175,6 +175,16 @@ def without_citations(text: str, code: str) -> str:
         if key == "clv.sources" or (key.startswith("rule.") and key.endswith(".source")):
             text = text.replace(value, "")
     return text
+
+
+def test_charts_group_digits_and_name_months_as_the_language_does():
+    with speaking("nb"):
+        nb = chart_locale()
+    assert (nb["number"]["decimal"], nb["number"]["thousands"]) == (",", NBSP)
+    assert nb["time"]["months"][0] == "januar"
+    english = chart_locale()
+    assert (english["number"]["decimal"], english["number"]["thousands"]) == (".", ",")
+    assert english["time"]["days"][0] == "Sunday"
 
 
 def visible_texts(at: AppTest) -> list[str]:

@@ -17,6 +17,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui.format import chart_locale
+
 BASELINE = "#8a99a6"
 SCENARIO = "#1f6f8b"
 ACT = "#c0392b"
@@ -247,4 +249,5 @@ def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, pd.DataFrame
     """
     spec = _spec(builder.__module__, builder.__name__, tuple(sorted(texts.items())))
     spec["datasets"] = data
+    spec.setdefault("config", {})["locale"] = chart_locale()
     st.vega_lite_chart(spec, width="stretch")

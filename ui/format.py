@@ -12,8 +12,16 @@ import math
 from datetime import date
 
 from babel import Locale
-from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+from babel.dates import format_date, get_day_names, get_month_names, get_period_names
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    format_percent,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    get_minus_sign_symbol,
+)
 
 from ui.i18n import babel_locale, t
 
@@ -96,3 +104,37 @@ def money_printf(currency: str) -> str:
     """Printf format for whole amounts, symbol where the locale puts it: ``€%.0f``, ``%.0f kr``."""
     pattern = _whole_units(babel_locale()).split(";")[0]
     return pattern.replace("#,##0", "%.0f").replace("¤", currency_symbol(currency))
+
+
+def chart_locale() -> dict:
+    """Vega's number and time locale for the current language (``config.locale`` of a chart).
+
+    Axes and tooltips then group and mark decimals as the text does (``20 000``, ``0,5``)
+    and name months in the language.
+    """
+    locale = babel_locale()
+    days = get_day_names("wide", locale=locale)
+    short_days = get_day_names("abbreviated", locale=locale)
+    months = get_month_names("wide", context="stand-alone", locale=locale)
+    short_months = get_month_names("abbreviated", context="stand-alone", locale=locale)
+    periods = get_period_names(locale=locale)
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # d3 counts days from Sunday, Babel from Monday
+    return {
+        "number": {
+            "decimal": get_decimal_symbol(locale),
+            "thousands": get_group_symbol(locale),
+            "grouping": [3],
+            "currency": ["", ""],
+            "minus": get_minus_sign_symbol(locale),
+        },
+        "time": {
+            "dateTime": "%x %X",
+            "date": "%Y-%m-%d",
+            "time": "%H:%M:%S",
+            "periods": [periods.get("am", "AM"), periods.get("pm", "PM")],
+            "days": [days[i] for i in sunday_first],
+            "shortDays": [short_days[i] for i in sunday_first],
+            "months": [months[i] for i in range(1, 13)],
+            "shortMonths": [short_months[i] for i in range(1, 13)],
+        },
+    }
