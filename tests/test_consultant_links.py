@@ -16,6 +16,7 @@ from calc.metrics import customer_retention_rate
 from calc.scenario import retention_uplift
 from ui import state
 from ui.format import money, number, pct, signed_pct
+from ui.share import label
 
 APP = str(Path(__file__).parents[1] / "app.py")
 CLV = "pages/1_Customer_value.py"
@@ -120,7 +121,7 @@ def test_a_hand_edited_value_falls_back_to_the_example_with_a_note(page, params,
     at = open_link(page, **params)
     widget = at.slider(key=key) if key.startswith("wi_") else at.number_input(key=key)
     assert widget.value == example
-    assert any(key in w.value for w in at.warning)
+    assert any(label(key) in w.value for w in at.warning)
     at.run()
     assert not at.warning  # said once
 
@@ -137,13 +138,13 @@ def test_an_unknown_option_falls_back_to_the_example(page, params, key, example)
     at = open_link(page, **params)
     widget = at.radio(key=key) if key == "clv_mode" else at.segmented_control(key=key)
     assert widget.value == example
-    assert any(key in w.value for w in at.warning)
+    assert any(label(key) in w.value for w in at.warning)
 
 
 def test_an_unknown_currency_or_parameter_is_harmless():
     at = open_link(CLV, cur="XYZ", utm_source="mail", up_shape="orders")
     assert at.selectbox(key="cur").value == "EUR"
-    assert any("cur" in w.value for w in at.warning)
+    assert any("Currency" in w.value for w in at.warning)
     assert at.session_state["up_shape"] == "auto"
 
 
@@ -183,3 +184,9 @@ def test_from_url_reads_each_kind_of_input(key, text, value):
 def test_from_url_refuses_what_a_link_cannot_carry(key, text):
     with pytest.raises(ValueError):
         state.from_url(key, text)
+
+
+def test_the_note_names_inputs_as_the_page_does():
+    assert label("aov") == "Average order value"
+    assert label("cur") == "Currency"
+    assert label("m_gap") == "m_gap"  # in the example, drawn by no page

@@ -35,11 +35,23 @@ def link(page_key: str) -> str:
     return f"{base}?{query}" if query else base
 
 
+def label(key: str) -> str:
+    """The name of input ``key`` as its page shows it."""
+    if key == "cur":
+        return t("app.currency")
+    try:
+        return t(f"field.{key}")
+    except KeyError:  # an example value no page draws
+        return key
+
+
 def bar(page_key: str) -> None:
     """Say which link parameters were ignored, and offer the link to this page."""
     ignored = st.session_state.get("url_ignored")
     if ignored:
-        st.warning(t("share.ignored", keys=", ".join(ignored)), icon=":material/link_off:")
+        st.warning(
+            t("share.ignored", keys=", ".join(map(label, ignored))), icon=":material/link_off:"
+        )
         st.session_state.url_ignored = []
     if page_key in state.PAGE_INPUTS:
         with st.expander(t("share.title"), icon=":material/link:"):
