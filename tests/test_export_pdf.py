@@ -86,7 +86,7 @@ def test_a_bare_page_with_charts_and_six_columns_still_fits_one_page():
 def test_chart_images_are_png_and_svg_of_the_scenarios():
     from calc.scenarios import compare
     from ui import chart_images
-    from ui.scenarios_view import clv_bars, clv_data, pdf_file
+    from ui.scenarios_view import clv_bars, clv_data, payback_chart, pdf_file
 
     items = [scenario("A", SHOP), scenario("B", {**SHOP, "churn_rate": 0.2})]
     data = clv_data(compare(items, "A"), "A")
@@ -94,14 +94,15 @@ def test_chart_images_are_png_and_svg_of_the_scenarios():
     assert chart_images.png(spec, data).startswith(b"\x89PNG")
     svg = chart_images.svg(spec, data).decode()
     assert svg.startswith("<svg") and "CLV (EUR)" in svg
-    with_chart = pdf_file(pdf_texts(items, "A", "EUR"), spec, data)
-    assert len(PdfReader(io.BytesIO(with_chart)).pages[0].images) == 1
+    figures = [(spec, data), payback_chart(items[0], "EUR")]
+    with_chart = pdf_file(pdf_texts(items, "A", "EUR"), figures)
+    assert len(PdfReader(io.BytesIO(with_chart)).pages[0].images) == 2
     assert "Headline numbers" in text_of(with_chart)
 
 
 def test_six_scenarios_with_long_names_and_the_chart_fit_one_page():
     from calc.scenarios import compare
-    from ui.scenarios_view import clv_bars, clv_data, pdf_file
+    from ui.scenarios_view import clv_bars, clv_data, payback_chart, pdf_file
 
     items = [
         scenario(f"Scenario number {c}", {**SHOP, "churn_rate": 0.1 + 0.05 * i})
@@ -109,5 +110,15 @@ def test_six_scenarios_with_long_names_and_the_chart_fit_one_page():
     ]
     data = clv_data(compare(items, items[0].name), items[0].name)
     spec = clv_bars(x_title="Scenario", y_title="CLV").to_dict()
-    text = text_of(pdf_file(pdf_texts(items, items[0].name, "EUR"), spec, data))
+    figures = [(spec, data), payback_chart(items[0], "EUR")]
+    text = text_of(pdf_file(pdf_texts(items, items[0].name, "EUR"), figures))
     assert "Scenario number F" in text
+
+
+def test_payback_chart_of_a_scenario_that_never_pays_back_has_no_marker():
+    from ui.scenarios_view import payback_chart
+
+    spec, data = payback_chart(scenario("Never", {**SHOP, "acquisition_cost": 500}), "EUR")
+    assert data["payback"].empty
+    assert len(data["curve"]) == 11  # year 0 and a ten-year horizon
+    assert spec["layer"]

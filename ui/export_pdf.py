@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
+from PIL import Image
 
 FONTS = Path(__file__).with_name("fonts")
 INK = (27, 42, 51)
@@ -100,9 +101,17 @@ def one_pager(page: OnePager) -> bytes:
                 cells.cell(text)
     pdf.ln(3)
 
-    for image in page.charts:
-        pdf.image(io.BytesIO(image), h=CHART_HEIGHT, x=pdf.l_margin)
-        pdf.ln(2)
+    if page.charts:  # side by side, each as wide as its share allows and at most CHART_HEIGHT
+        gap = 4
+        each = (width - gap * (len(page.charts) - 1)) / len(page.charts)
+        top, tallest = pdf.get_y(), 0.0
+        for index, image in enumerate(page.charts):
+            with Image.open(io.BytesIO(image)) as picture:
+                ratio = picture.height / picture.width
+            w = min(each, CHART_HEIGHT / ratio)
+            pdf.image(io.BytesIO(image), x=pdf.l_margin + index * (each + gap), y=top, w=w)
+            tallest = max(tallest, w * ratio)
+        pdf.set_y(top + tallest + 3)
 
     _heading(pdf, page.notes_title)
     pdf.set_text_color(*INK)

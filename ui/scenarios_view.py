@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from calc import scenarios as sc
+from calc.clv import clv_report, margin_curve
 from calc.errors import InputError
 from calc.export_excel import TEXTS as WORKBOOK_TEXTS
 from calc.export_excel import workbook
@@ -258,9 +259,29 @@ def excel_texts() -> dict[str, str]:
     return {key: t(f"excel.{key}") for key in WORKBOOK_TEXTS}
 
 
-def pdf_file(texts: OnePager, spec: dict, data: dict[str, pd.DataFrame]) -> bytes:
-    """The one-pager with the CLV chart, rendered when downloaded."""
-    return one_pager(replace(texts, charts=(chart_images.png(spec, data),)))
+def payback_chart(item: sc.Scenario, currency: str) -> tuple[dict, dict[str, pd.DataFrame]]:
+    """Spec and data of the CLV page's payback chart for one scenario."""
+    report = clv_report(**item.inputs)
+    years, cac = report.payback_years, item.inputs["acquisition_cost"]
+    horizon = 10 if math.isinf(years) else min(30, max(5, math.ceil(years) + 3))
+    curve = margin_curve(
+        report.annual_margin, 1 - report.annual_churn, item.inputs["discount_rate"], horizon
+    )
+    data = charts.payback_data(
+        curve,
+        cac,
+        cac_label=t("clv.chart_cac", cac=money(cac, currency, cents=False)),
+        payback_period=years if years <= horizon else None,
+        payback_label=t("clv.chart_payback", when=duration(report.payback_months, "months")),
+    )
+    spec = charts.payback(x_title=t("clv.chart_x"), y_title=t("clv.chart_y", currency=currency))
+    return spec.to_dict(), data
+
+
+def pdf_file(texts: OnePager, figures: Sequence[tuple[dict, dict[str, pd.DataFrame]]]) -> bytes:
+    """The one-pager with its charts, rendered when downloaded."""
+    images = tuple(chart_images.png(spec, data) for spec, data in figures)
+    return one_pager(replace(texts, charts=images))
 
 
 def clv_bars(*, x_title: str, y_title: str) -> alt.Chart:
@@ -391,7 +412,11 @@ def main(currency: str) -> None:
             )
             st.download_button(
                 t("scenarios.export_pdf"),
-                partial(pdf_file, pdf_texts(items, baseline, currency), spec, chart_data),
+                partial(
+                    pdf_file,
+                    pdf_texts(items, baseline, currency),
+                    [(spec, chart_data), payback_chart(items[names.index(baseline)], currency)],
+                ),
                 file_name="scenarios.pdf",
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
