@@ -21,6 +21,7 @@ from ui.i18n import (
     LANGUAGES,
     LOCALES,
     catalogue,
+    column_title,
     from_browser,
     speaking,
     t,
@@ -185,6 +186,13 @@ def test_charts_group_digits_and_name_months_as_the_language_does():
     english = chart_locale()
     assert (english["number"]["decimal"], english["number"]["thousands"]) == (".", ",")
     assert english["time"]["days"][0] == "Sunday"
+
+
+def test_table_columns_are_named_in_the_language_and_file_columns_keep_theirs():
+    with speaking("pl"):
+        assert column_title("churn_rate") == catalogue("pl")["col.churn_rate"]
+        assert column_title("Kategoria sklepu") == "Kategoria sklepu"
+    assert column_title("customers_pct") == "Customers (% of cohort)"
 
 
 def visible_texts(at: AppTest) -> list[str]:

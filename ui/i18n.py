@@ -158,3 +158,15 @@ def t(key: str, /, **values: object) -> str:
     """
     text = catalogue(language(), fallback=DEVELOPMENT)[key]
     return text.format(**values) if values else text
+
+
+def column_title(name: object) -> str:
+    """The heading of a result-table column (``col.<name>``); unknown columns keep their name.
+
+    Tables also carry columns named by the user's own file (breakdown values,
+    skipped rows), which have no text of their own.
+    """
+    try:
+        return t(f"col.{name}")
+    except KeyError:
+        return str(name)

@@ -20,7 +20,7 @@ from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
 from ui.format import CURRENCIES, day, money, number, pct
-from ui.i18n import t
+from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
 SAMPLES = {
@@ -199,12 +199,15 @@ def table(frame: pd.DataFrame, rows: int | None = None) -> None:
     """A result table with shares shown as percentages and dates without time."""
     config = {}
     for column in frame.columns:
+        label = column_title(column)
         if column.endswith(("_rate", "_pct", "share")) or column in ("grr", "nrr"):
-            config[column] = st.column_config.NumberColumn(format="percent")
+            config[column] = st.column_config.NumberColumn(label, format="percent")
         elif pd.api.types.is_datetime64_any_dtype(frame[column]):
-            config[column] = st.column_config.DateColumn(format="YYYY-MM-DD")
+            config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         elif pd.api.types.is_float_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(format="%.2f")
+            config[column] = st.column_config.NumberColumn(label, format="%.2f")
+        else:
+            config[column] = st.column_config.Column(label)
     st.dataframe(frame if rows is None else frame.head(rows), hide_index=True, column_config=config)
 
 
@@ -217,7 +220,7 @@ def currency_of(loaded: Loaded, chosen: str) -> str:
 def _download(name: str, frame: pd.DataFrame) -> None:
     st.download_button(
         t("upload.download_csv"),
-        orders.to_csv(frame),
+        orders.to_csv(frame.rename(columns=column_title)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"up_csv_{name}",
@@ -276,7 +279,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
             st.info(t("upload.no_breakdown"))
     st.download_button(
         t("upload.download_all"),
-        orders.to_xlsx(a.tables()),
+        orders.to_xlsx({name: df.rename(columns=column_title) for name, df in a.tables().items()}),
         file_name="retention_results.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="up_xlsx",
