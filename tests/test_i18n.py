@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
-from ui.format import chart_locale, money, number, pct, signed_pct
+from ui.format import chart_locale, duration, money, number, pct, signed_pct
 from ui.i18n import (
     BABEL_LOCALES,
     DEFAULT_LANGUAGE,
@@ -176,6 +176,20 @@ def without_citations(text: str, code: str) -> str:
         if key == "clv.sources" or (key.startswith("rule.") and key.endswith(".source")):
             text = text.replace(value, "")
     return text
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("en", ["1 year", "2 years", "5 years", "3.3 years", "1 month"]),
+        ("pl", ["1 rok", "2 lata", "5 lat", "3,3 roku", "1 miesiąc"]),
+        ("fi", ["1 vuosi", "2 vuotta", "5 vuotta", "3,3 vuotta", "1 kk"]),
+    ],
+)
+def test_durations_take_the_plural_form_of_the_number_shown(code, expected):
+    with speaking(code):
+        shown = [duration(v, "years") for v in (1, 2, 5, 3.3)] + [duration(1, "months")]
+    assert shown == expected
 
 
 def test_charts_group_digits_and_name_months_as_the_language_does():

@@ -81,13 +81,24 @@ def signed_pct(fraction: float | None, digits: int = 0) -> str:
     return sign + pct(fraction, digits)
 
 
-def duration(value: float | None, unit: str) -> str:
-    """``value`` in ``unit`` ("years", "months", "days"); infinite means never."""
+def duration(value: float | None, unit: str, digits: int = 1) -> str:
+    """``value`` in ``unit`` ("years", "months", "days"); infinite means never.
+
+    The unit takes the language's plural form of the number as shown (CLDR
+    rules through Babel): ``1 year``, ``2 lata``, ``5 lat``, ``3,3 roku``. The
+    text ``fmt.<unit>`` is the general form; ``fmt.<unit>_one``, ``_few`` and
+    ``_many`` exist in every language and repeat it where the language has no
+    such form.
+    """
     if value is None or math.isinf(value):
         return t("fmt.never")
     if math.isnan(value):
         return t("fmt.not_available")
-    return t(f"fmt.{unit}", value=number(value, 1))
+    shown = round(value, digits)
+    shown = int(shown) if shown == int(shown) else shown
+    form = Locale.parse(babel_locale()).plural_form(abs(shown))
+    suffix = "" if form == "other" else f"_{form}"
+    return t(f"fmt.{unit}{suffix}", value=number(value, digits))
 
 
 def day(value: date) -> str:

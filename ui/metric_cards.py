@@ -13,7 +13,7 @@ from calc import thresholds as th
 from calc.errors import InputError
 from ui import chrome
 from ui.fields import Form
-from ui.format import money, number, pct, signed_pct
+from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import t
 
 
@@ -156,7 +156,7 @@ def _show(metric: Metric, value: float, currency: str) -> str:
     if metric.show == "number":
         return number(value, 2)
     if metric.show == "days":
-        return t("fmt.days", value=number(value, 1))
+        return duration(value, "days")
     if metric.show == "signed":
         return signed_pct(value, 1)
     return pct(value)

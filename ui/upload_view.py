@@ -19,7 +19,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, day, money, number, pct
+from ui.format import CURRENCIES, day, duration, money, number, pct
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -239,9 +239,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     row2 = st.columns(4)
     row2[0].metric(t("upload.frequency"), number(h.purchase_frequency, 2))
     row2[1].metric(t("upload.repeat"), pct(h.repeat_purchase_rate))
-    row2[2].metric(
-        t("upload.median_gap"), t("fmt.days", value=number(h.median_days_between_purchases, 0))
-    )
+    row2[2].metric(t("upload.median_gap"), duration(h.median_days_between_purchases, "days", 0))
     row2[3].metric(t("upload.return_rate"), pct(h.return_rate))
     st.caption(t("upload.headline_note", days=number(h.days)))
 
