@@ -4,10 +4,11 @@ import math
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from calc.clv import margin_curve
-from ui import charts
+from ui import chart_images, charts, forecast_charts
 from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import catalogue, t
 
@@ -108,3 +109,26 @@ def test_churn_chart_colours_by_level():
     spec = charts.churn_levels(x_title="p", y_title="c", threshold_title="t").to_dict()
     color = spec["layer"][0]["encoding"]["color"]["scale"]
     assert color["range"][color["domain"].index("act")] == charts.ACT
+
+
+def test_every_chart_downloads_as_png_and_svg_with_its_data():
+    """The chart download renders the cached spec with the page's data, dates included."""
+    payback = charts.payback(x_title="Years", y_title="Margin").to_dict()
+    data = charts.payback_data(margin_curve(72, 0.7, 0.08, 5), 60, "CAC", 0.83, "Paid back")
+    assert chart_images.png(payback, data).startswith(b"\x89PNG")
+    svg = chart_images.svg(payback, data).decode()
+    assert svg.startswith("<svg") and "Paid back" in svg
+
+    tracking = forecast_charts.tracking(
+        x_title="Week", y_title="Purchases", actual="Happened", expected="Expected"
+    ).to_dict()
+    weeks = pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(["2026-01-04", "2026-01-11"] * 2),
+            "series": ["Happened", "Happened", "Expected", "Expected"],
+            "purchases": [3.0, 5.0, 4.0, 4.5],
+        }
+    )
+    split = pd.DataFrame({"period_end": pd.to_datetime(["2026-01-11"]), "label": ["Check"]})
+    svg = chart_images.svg(tracking, {"weeks": weeks, "split": split}).decode()
+    assert "Happened" in svg and "Check" in svg

@@ -7,12 +7,18 @@ the fonts of the machine and fetches nothing.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import vl_convert
 
 
 def _inline(spec: dict, data: dict[str, pd.DataFrame]) -> dict:
-    datasets = {name: frame.to_dict("records") for name, frame in data.items()}
+    """The spec with its named datasets as JSON records (dates as ISO text)."""
+    datasets = {
+        name: json.loads(frame.to_json(orient="records", date_format="iso"))
+        for name, frame in data.items()
+    }
     return {**spec, "datasets": datasets}
 
 

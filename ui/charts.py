@@ -11,13 +11,17 @@ a rerun (a slider move). Nothing here computes a business number.
 from __future__ import annotations
 
 import importlib
+import zlib
 from collections.abc import Callable
+from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import chart_images
 from ui.format import chart_locale
+from ui.i18n import t
 
 BASELINE = "#8a99a6"
 SCENARIO = "#1f6f8b"
@@ -247,7 +251,18 @@ def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, pd.DataFrame
 
     The spec is cached per builder and texts; only the data change per rerun.
     """
-    spec = _spec(builder.__module__, builder.__name__, tuple(sorted(texts.items())))
-    spec["datasets"] = data
+    key = tuple(sorted(texts.items()))
+    spec = _spec(builder.__module__, builder.__name__, key)
     spec.setdefault("config", {})["locale"] = chart_locale()
-    st.vega_lite_chart(spec, width="stretch")
+    st.vega_lite_chart({**spec, "datasets": data}, width="stretch")
+    name = f"{builder.__name__}-{zlib.crc32(repr(key).encode()):08x}"
+    with st.popover(t("app.chart_download"), icon=":material/download:"):
+        for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                t(f"app.chart_{kind}"),
+                partial(getattr(chart_images, kind), spec, data),
+                file_name=f"{builder.__name__}.{kind}",
+                mime=mime,
+                key=f"chart-{kind}-{name}",
+                on_click="ignore",
+            )
