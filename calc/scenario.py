@@ -104,12 +104,16 @@ class UpliftResult:
         >>> r.tidy().shape
         (4, 4)
         """
-        frames = []
-        for case, path in (("baseline", self.baseline), ("scenario", self.scenario)):
-            part = path.yearly[["year", "customers", "profit"]].copy()
-            part.insert(1, "case", case)
-            frames.append(part)
-        return pd.concat(frames, ignore_index=True)
+        paths = (self.baseline.yearly, self.scenario.yearly)
+        n = len(paths[0])
+        return pd.DataFrame(
+            {
+                "year": np.concatenate([p["year"].to_numpy() for p in paths]),
+                "case": np.repeat(["baseline", "scenario"], n),
+                "customers": np.concatenate([p["customers"].to_numpy() for p in paths]),
+                "profit": np.concatenate([p["profit"].to_numpy() for p in paths]),
+            }
+        )
 
 
 def retention_uplift(

@@ -1,5 +1,6 @@
 """What if? The "+5 points of retention" scenario, baseline pinned against it."""
 
+import numpy as np
 import streamlit as st
 
 from calc.errors import InputError
@@ -102,7 +103,8 @@ with results:
     )
 
     labels = {"baseline": t("whatif.baseline"), "scenario": t("whatif.scenario")}
-    cases = result.tidy().assign(case_label=lambda f: f["case"].map(labels))
+    cases = result.tidy()
+    cases["case_label"] = np.where(cases["case"] == "baseline", *labels.values())
     for value, title, y_title in (
         ("customers", t("whatif.chart_customers"), t("whatif.chart_customers_y")),
         ("profit", t("whatif.chart_profit"), t("whatif.chart_profit_y", currency=cur)),
