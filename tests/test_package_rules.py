@@ -26,3 +26,13 @@ def test_ci_runs_the_readme_test_command():
     ci = (root / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert len(block) == 2
     assert ci[-1] == block[1]
+
+
+def test_code_is_ruff_clean():
+    """Lint and format rules (pyproject.toml) hold for the whole tree."""
+    root = Path(__file__).parents[1]
+    for args in (["check", "--quiet", "."], ["format", "--check", "--quiet", "."]):
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", *args], cwd=root, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stdout + done.stderr

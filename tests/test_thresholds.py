@@ -79,7 +79,6 @@ def test_quarterly_churn_conversion_matches_convert_rate():
     assert h.level == "watch"  # 1 - 0.985**4 = 5.9% a year
 
 
-
 def test_retention_mirrors_churn():
     for churn, period in [(0.002, "month"), (0.005, "month"), (0.2, "month"), (0.5, "year")]:
         assert t.retention_health(1 - churn, period).level == t.churn_health(churn, period).level
