@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from calc import _validate as v
+from calc.clv import periods_per_year
 from calc.errors import InputError
 
 __all__ = [
@@ -901,8 +902,7 @@ def days_in_period(period: str) -> float:
     >>> days_in_period("quarter")
     91.25
     """
-    per_year = {"month": 12, "quarter": 4, "year": 1}
-    return 365 / per_year[v.period(period)]
+    return 365 / periods_per_year(period)
 
 
 def purchase_interval_days(orders: float, customers: float, period: str) -> float:
