@@ -5,8 +5,10 @@ Each helper checks one rule, returns the cleaned value as a Python ``float``
 fault, with a message a shop owner can act on. Public functions call these at
 entry; nothing else in :mod:`calc` re-checks its inputs.
 
-``label`` is the name of the input as a person would say it ("Customers at
-the start"); when omitted it is made from the field name.
+``label`` names the input as a person would say it: the key of its name in
+the ``[fields]`` table of the message catalogues (``"customers_start"`` reads
+"Customers at the start"); when omitted, the field name is the key. ``why``
+is the code of a sentence saying what a zero would break (``"why.orders"``).
 """
 
 from __future__ import annotations
@@ -15,20 +17,13 @@ import math
 import numbers
 
 from calc.errors import InputError
+from calc.messages import Message, Percent
 
 PERIOD_NAMES = ("month", "quarter", "year")
 
 
-def _label(field: str, label: str | None) -> str:
-    if label:
-        return label
-    words = field.replace("_", " ")
-    return words[:1].upper() + words[1:]
-
-
-def _pct(value: float) -> str:
-    """Format a fraction as a percentage for a message: 0.155 -> '15.5%'."""
-    return f"{value * 100:.4g}%"
+def _label(field: str, label: str | None) -> Message:
+    return Message(f"fields.{label or field}")
 
 
 def number(
@@ -41,12 +36,12 @@ def number(
     """
     name = _label(field, label)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(field, f"{name} must be a number; got {value!r}.")
+        raise InputError(field, "input.not_number", label=name, value=repr(value))
     result = float(value)
     if math.isnan(result):
-        raise InputError(field, f"{name} is empty or not a number. Enter a number.")
+        raise InputError(field, "input.empty", label=name)
     if math.isinf(result) and not allow_inf:
-        raise InputError(field, f"{name} must be a finite number; got {result}.")
+        raise InputError(field, "input.infinite", label=name, value=str(result))
     return result
 
 
@@ -54,18 +49,18 @@ def non_negative(value: object, field: str, label: str | None = None) -> float:
     """A count or an amount of money: a finite number of at least 0."""
     result = number(value, field, label)
     if result < 0:
-        raise InputError(
-            field, f"{_label(field, label)} cannot be negative; got {result:g}. Enter 0 or more."
-        )
+        raise InputError(field, "input.negative", label=_label(field, label), value=result)
     return result
 
 
 def positive(value: object, field: str, label: str | None = None, *, why: str = "") -> float:
-    """A finite number above 0; ``why`` explains what a zero would break."""
+    """A finite number above 0; ``why`` is the code of what a zero would break."""
     result = non_negative(value, field, label)
     if result == 0:
-        reason = f" {why}" if why else ""
-        raise InputError(field, f"{_label(field, label)} must be above 0.{reason}")
+        name = _label(field, label)
+        if why:
+            raise InputError(field, "input.zero_because", label=name, why=Message(why))
+        raise InputError(field, "input.zero", label=name)
     return result
 
 
@@ -74,22 +69,16 @@ def fraction(value: object, field: str, label: str | None = None) -> float:
     result = number(value, field, label)
     if not 0.0 <= result <= 1.0:
         raise InputError(
-            field,
-            f"{_label(field, label)} must be between 0% and 100%; got {_pct(result)}. "
-            "Enter rates as fractions, e.g. 0.05 for 5%.",
+            field, "input.not_fraction", label=_label(field, label), value=Percent(result)
         )
     return result
 
 
 def discount(value: object, field: str = "discount_rate", label: str | None = None) -> float:
     """A discount rate per period: any finite number above -100%."""
-    result = number(value, field, label or "Discount rate")
+    result = number(value, field, label or "discount_rate")
     if result <= -1.0:
-        raise InputError(
-            field,
-            f"A discount rate of {_pct(result)} or less would make future money worth "
-            "nothing or less. Enter a rate above -100%; typical values are 5% to 15% a year.",
-        )
+        raise InputError(field, "input.discount_too_low", value=Percent(result))
     return result
 
 
@@ -102,20 +91,17 @@ def whole(value: object, field: str, label: str | None = None, *, minimum: int =
             if math.isfinite(as_float) and as_float == int(as_float):
                 value = int(as_float)
             else:
-                raise InputError(field, f"{name} must be a whole number; got {value!r}.")
+                raise InputError(field, "input.not_whole", label=name, value=repr(value))
         else:
-            raise InputError(field, f"{name} must be a whole number; got {value!r}.")
+            raise InputError(field, "input.not_whole", label=name, value=repr(value))
     result = int(value)
     if result < minimum:
-        raise InputError(field, f"{name} must be at least {minimum}; got {result}.")
+        raise InputError(field, "input.too_small", label=name, minimum=minimum, value=result)
     return result
 
 
 def period(value: object, field: str = "period") -> str:
     """One of the period names ``"month"``, ``"quarter"``, ``"year"``."""
     if not isinstance(value, str) or value not in PERIOD_NAMES:
-        raise InputError(
-            field,
-            f"Unknown period {value!r}. Choose one of: {', '.join(PERIOD_NAMES)}.",
-        )
+        raise InputError(field, "input.unknown_period", value=repr(value), choices=PERIOD_NAMES)
     return value

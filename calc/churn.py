@@ -147,8 +147,8 @@ def churn_cost(
     (306, 22043)
     """
     verdict = churn_health(churn_rate, period)
-    count = v.non_negative(customers, "customers", "Customers")
-    margin = v.non_negative(margin_per_customer, "margin_per_customer", "Margin per customer")
+    count = v.non_negative(customers, "customers", "customers")
+    margin = v.non_negative(margin_per_customer, "margin_per_customer", "margin_per_customer")
     annual = convert_rate(churn_rate, period, "year")
     lines = rule("churn")
     watch_annual = convert_rate(lines.watch, lines.period, "year")

@@ -22,6 +22,7 @@ import pandas as pd
 
 from calc import _validate as v
 from calc.errors import InputError
+from calc.messages import Percent
 
 __all__ = [
     "MAX_PERIODS",
@@ -48,11 +49,6 @@ _PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 MAX_PERIODS = 1200
 
 _RATE_KINDS = ("churn", "retention", "ratio")
-
-_CHURN_ZERO = (
-    "Churn of 0% means no customer ever leaves, so lifetime is infinite. "
-    "Enter a churn above 0%, or set a horizon."
-)
 
 
 def periods_per_year(period: str) -> int:
@@ -125,13 +121,11 @@ def convert_rate(rate: float, from_period: str, to_period: str, kind: str = "chu
     0.974
     """
     if kind not in _RATE_KINDS:
-        raise InputError(
-            "kind", f"Unknown rate kind {kind!r}. Choose one of: churn, retention, ratio."
-        )
+        raise InputError("kind", "clv.unknown_rate_kind", value=repr(kind))
     if kind == "ratio":
-        value = v.non_negative(rate, "rate", "Rate")
+        value = v.non_negative(rate, "rate", "rate")
     else:
-        value = v.fraction(rate, "rate", "Rate")
+        value = v.fraction(rate, "rate", "rate")
     k = (
         _PER_YEAR[v.period(from_period, "from_period")]
         / _PER_YEAR[v.period(to_period, "to_period")]
@@ -178,9 +172,9 @@ def simple_clv(avg_order_value: float, purchases_per_year: float, lifespan_years
     >>> simple_clv(50, 4, 3)
     600.0
     """
-    aov = v.non_negative(avg_order_value, "avg_order_value", "Average order value")
-    freq = v.non_negative(purchases_per_year, "purchases_per_year", "Purchases per year")
-    life = v.non_negative(lifespan_years, "lifespan_years", "Lifespan in years")
+    aov = v.non_negative(avg_order_value, "avg_order_value", "avg_order_value")
+    freq = v.non_negative(purchases_per_year, "purchases_per_year", "purchases_per_year")
+    life = v.non_negative(lifespan_years, "lifespan_years", "lifespan_years")
     return aov * freq * life
 
 
@@ -293,7 +287,7 @@ def clv(
         if r >= 1.0 + d:
             _raise_unbounded(r, d)
         return m * (1.0 + d) / (1.0 + d - r) - cac
-    n = v.whole(periods, "periods", "Horizon (periods)")
+    n = v.whole(periods, "periods", "periods")
     return m * _annuity_factor(r, d, n) - cac
 
 
@@ -392,12 +386,12 @@ def clv_to_cac(clv: float, cac: float) -> float:
     >>> clv_to_cac(900, 300)
     3.0
     """
-    value = v.non_negative(clv, "clv", "CLV")
+    value = v.non_negative(clv, "clv", "clv")
     cost = v.positive(
         cac,
         "cac",
-        "Acquisition cost",
-        why="With no acquisition cost there is nothing to compare the CLV with.",
+        "acquisition_cost",
+        why="why.cac",
     )
     return value / cost
 
@@ -449,9 +443,9 @@ def cac_payback_periods(cac: float, margin_per_period: float, churn_rate: float 
     >>> cac_payback_periods(1500, 100, churn_rate=0.10)
     inf
     """
-    cost = v.non_negative(cac, "cac", "Acquisition cost")
-    m = v.non_negative(margin_per_period, "margin_per_period", "Margin per period")
-    c = v.fraction(churn_rate, "churn_rate", "Churn")
+    cost = v.non_negative(cac, "cac", "acquisition_cost")
+    m = v.non_negative(margin_per_period, "margin_per_period", "margin_per_period")
+    c = v.fraction(churn_rate, "churn_rate", "churn_rate")
     if cost == 0.0:
         return 0.0
     if m == 0.0 or (c < 1.0 and cost * c >= m):
@@ -515,8 +509,8 @@ def saas_ltv(arpa: float, gross_margin: float, churn_rate: float) -> float:
     >>> round(saas_ltv(500, 0.8, 0.02), 6)
     20000.0
     """
-    a = v.non_negative(arpa, "arpa", "ARPA")
-    gm = v.fraction(gross_margin, "gross_margin", "Gross margin")
+    a = v.non_negative(arpa, "arpa", "arpa")
+    gm = v.fraction(gross_margin, "gross_margin", "gross_margin")
     churn = _churn_above_zero(churn_rate, "churn_rate")
     return a * gm / churn
 
@@ -634,28 +628,20 @@ def clv_report(
     >>> round(r.payback_months, 1)
     20.0
     """
-    aov = v.non_negative(avg_order_value, "avg_order_value", "Average order value")
-    freq = v.non_negative(purchases_per_year, "purchases_per_year", "Purchases per year")
-    gm = v.fraction(gross_margin, "gross_margin", "Gross margin")
+    aov = v.non_negative(avg_order_value, "avg_order_value", "avg_order_value")
+    freq = v.non_negative(purchases_per_year, "purchases_per_year", "purchases_per_year")
+    gm = v.fraction(gross_margin, "gross_margin", "gross_margin")
     d = v.discount(discount_rate, "discount_rate")
-    cac = v.non_negative(acquisition_cost, "acquisition_cost", "Acquisition cost")
+    cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     if (churn_rate is None) == (lifespan_years is None):
-        raise InputError(
-            "churn_rate",
-            "Enter either a yearly churn or a customer lifespan in years (one of the two, "
-            "not both).",
-        )
+        raise InputError("churn_rate", "clv.churn_or_lifespan")
     if churn_rate is not None:
         churn = _churn_above_zero(churn_rate, "churn_rate")
         lifespan = 1.0 / churn
     else:
-        lifespan = v.number(lifespan_years, "lifespan_years", "Lifespan in years")
+        lifespan = v.number(lifespan_years, "lifespan_years", "lifespan_years")
         if lifespan < 1.0:
-            raise InputError(
-                "lifespan_years",
-                f"A lifespan of {lifespan:g} years is under 1 year, which this yearly model "
-                "cannot express. Enter at least 1 year, or enter a yearly churn instead.",
-            )
+            raise InputError("lifespan_years", "clv.lifespan_under_year", value=lifespan)
         churn = 1.0 / lifespan
     annual_revenue = aov * freq
     annual_margin = annual_revenue * gm
@@ -687,28 +673,26 @@ def _ratio(value: float, cost: float) -> float:
 
 
 def _churn_above_zero(churn_rate: object, field: str) -> float:
-    churn = v.fraction(churn_rate, field, "Churn")
+    churn = v.fraction(churn_rate, field, "churn_rate")
     if churn == 0.0:
-        raise InputError(field, _CHURN_ZERO)
+        raise InputError(field, "clv.churn_zero")
     return churn
 
 
 def _clv_inputs(
     margin: object, retention: object, discount_rate: object, acquisition_cost: object
 ) -> tuple[float, float, float, float]:
-    m = v.non_negative(margin, "margin_per_period", "Margin per period")
-    r = v.fraction(retention, "retention_rate", "Retention")
+    m = v.non_negative(margin, "margin_per_period", "margin_per_period")
+    r = v.fraction(retention, "retention_rate", "retention_rate")
     d = v.discount(discount_rate, "discount_rate")
-    cac = v.non_negative(acquisition_cost, "acquisition_cost", "Acquisition cost")
+    cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     return m, r, d, cac
 
 
 def _horizon(periods: object) -> int:
-    n = v.whole(periods, "periods", "Horizon (periods)")
+    n = v.whole(periods, "periods", "periods")
     if n > MAX_PERIODS:
-        raise InputError(
-            "periods", f"Enter a horizon of at most {MAX_PERIODS} periods (100 years of months)."
-        )
+        raise InputError("periods", "clv.horizon_too_long", maximum=MAX_PERIODS)
     return n
 
 
@@ -727,15 +711,7 @@ def _annuity_factor(r: float, d: float, n: int) -> float:
 
 def _raise_unbounded(r: float, d: float) -> None:
     if r == 1.0:
-        raise InputError(
-            "retention_rate",
-            "Retention of 100% means no customer ever leaves, so with a discount rate of "
-            f"{d * 100:g}% the lifetime value is infinite. Enter a retention below 100%, "
-            "a discount rate above 0%, or set a horizon.",
-        )
+        raise InputError("retention_rate", "clv.full_retention", discount=Percent(d))
     raise InputError(
-        "discount_rate",
-        f"With a discount rate of {d * 100:g}% and retention of {r * 100:g}%, the value of "
-        "future periods keeps growing, so the lifetime value is infinite. Enter a discount "
-        "rate above retention minus 100%, or set a horizon.",
+        "discount_rate", "clv.unbounded", discount=Percent(d), retention=Percent(r)
     )

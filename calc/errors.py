@@ -1,7 +1,10 @@
 """Exception types raised by :mod:`calc`.
 
 Every message is written for a shop owner: it says what is wrong and what to
-do about it. The user interface catches :class:`CalcError` (never a bare
+do about it. An error carries a :class:`~calc.messages.Message` (a code and
+the values it mentions) so the interface can show it in its user's language
+with :meth:`CalcError.text`; ``str(error)`` and ``error.message`` are the
+English text. The user interface catches :class:`CalcError` (never a bare
 ``Exception``) and shows the message next to the field named in ``field``.
 """
 
@@ -9,9 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from calc.messages import DEFAULT_LANGUAGE, PLAIN, Formatter, Message
+
 
 class CalcError(Exception):
-    """Base class of every error :mod:`calc` raises on purpose."""
+    """Base class of every error :mod:`calc` raises on purpose.
+
+    Parameters
+    ----------
+    code : str
+        The message's code in ``calc/locales/<language>/*.toml``.
+    **values
+        The values the message mentions, by the names its text uses.
+    """
+
+    def __init__(self, code: str, /, **values: object) -> None:
+        self.about = Message(code, **values)
+        self.message = self.about.text()
+        super().__init__(self.message)
+
+    def text(self, language: str = DEFAULT_LANGUAGE, formatter: Formatter = PLAIN) -> str:
+        """The message in ``language``, numbers written by ``formatter``."""
+        return self.about.text(language, formatter)
 
 
 class InputError(CalcError, ValueError):
@@ -23,14 +45,19 @@ class InputError(CalcError, ValueError):
         Name of the parameter at fault, exactly as the public function spells
         it (``"churn_rate"``), so the interface can show the message under the
         right input.
-    message : str
-        What is wrong and what to do, in plain words.
+    code, **values
+        The message, as for :class:`CalcError`.
+
+    Examples
+    --------
+    >>> error = InputError("churn_rate", "clv.churn_zero")
+    >>> error.field
+    'churn_rate'
     """
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, code: str, /, **values: object) -> None:
+        super().__init__(code, **values)
         self.field = field
-        self.message = message
 
 
 class DataError(CalcError, ValueError):
@@ -38,8 +65,9 @@ class DataError(CalcError, ValueError):
 
     Parameters
     ----------
-    message : str
-        What is wrong and what to do, in plain words.
+    code, **values
+        The message, as for :class:`CalcError`; ``column`` and ``example``
+        are among the values the text may mention.
     column : str, optional
         The column at fault, as named in the file.
     rows : sequence of int, optional
@@ -50,14 +78,19 @@ class DataError(CalcError, ValueError):
 
     def __init__(
         self,
-        message: str,
+        code: str,
+        /,
         *,
         column: str | None = None,
         rows: Sequence[int] = (),
         example: str | None = None,
+        **values: object,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        if column is not None:
+            values.setdefault("column", column)
+        if example is not None:
+            values.setdefault("example", example)
+        super().__init__(code, **values)
         self.column = column
         self.rows = tuple(rows)
         self.example = example

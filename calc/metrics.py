@@ -93,8 +93,8 @@ def customer_retention_rate(
     0.9
     """
     start = _customers_start(customers_start)
-    end = v.non_negative(customers_end, "customers_end", "Customers at the end")
-    new = v.non_negative(new_customers, "new_customers", "New customers")
+    end = v.non_negative(customers_end, "customers_end", "customers_end")
+    new = v.non_negative(new_customers, "new_customers", "new_customers")
     if end > start + new:
         raise InputError(
             "customers_end",
@@ -151,7 +151,7 @@ def churn_rate(customers_start: float, customers_lost: float) -> float:
     0.1
     """
     start = _customers_start(customers_start)
-    lost = v.non_negative(customers_lost, "customers_lost", "Customers lost")
+    lost = v.non_negative(customers_lost, "customers_lost", "customers_lost")
     if lost > start:
         raise InputError(
             "customers_lost",
@@ -219,7 +219,7 @@ def revenue_churn_rate(
     )
     if expansion_mrr is None:
         return lost / start
-    gained = v.non_negative(expansion_mrr, "expansion_mrr", "Expansion MRR")
+    gained = v.non_negative(expansion_mrr, "expansion_mrr", "expansion_mrr")
     return (lost - gained) / start
 
 
@@ -268,7 +268,7 @@ def net_revenue_retention(
     1.0
     """
     start, lost = _mrr_lost(mrr_start, churned, contraction, "churned", "contraction")
-    gained = v.non_negative(expansion, "expansion", "Expansion")
+    gained = v.non_negative(expansion, "expansion", "expansion")
     return (start + gained - lost) / start
 
 
@@ -346,7 +346,7 @@ def repeat_purchase_rate(repeat_customers: float, total_customers: float) -> flo
     >>> repeat_purchase_rate(300, 1_200)
     0.25
     """
-    return _share(repeat_customers, total_customers, "repeat_customers", "Repeat customers")
+    return _share(repeat_customers, total_customers, "repeat_customers", "repeat_customers")
 
 
 def purchase_frequency(orders: float, customers: float) -> float:
@@ -379,9 +379,9 @@ def purchase_frequency(orders: float, customers: float) -> float:
     >>> purchase_frequency(3_000, 1_200)
     2.5
     """
-    n = v.non_negative(orders, "orders", "Orders")
+    n = v.non_negative(orders, "orders", "orders")
     c = v.positive(
-        customers, "customers", "Customers", why="Enter how many customers placed the orders."
+        customers, "customers", "customers", why="why.customers_placed"
     )
     return n / c
 
@@ -415,8 +415,8 @@ def average_order_value(revenue: float, orders: float) -> float:
     >>> average_order_value(150_000, 3_000)
     50.0
     """
-    money = v.non_negative(revenue, "revenue", "Revenue")
-    n = v.positive(orders, "orders", "Orders", why="An average per order needs at least one order.")
+    money = v.non_negative(revenue, "revenue", "revenue")
+    n = v.positive(orders, "orders", "orders", why="why.orders")
     return money / n
 
 
@@ -456,7 +456,7 @@ def loyal_customer_rate(loyal_customers: float, total_customers: float) -> float
     >>> loyal_customer_rate(90, 1_200)
     0.075
     """
-    return _share(loyal_customers, total_customers, "loyal_customers", "Loyal customers")
+    return _share(loyal_customers, total_customers, "loyal_customers", "loyal_customers")
 
 
 def product_return_rate(units_returned: float, units_sold: float) -> float:
@@ -494,9 +494,9 @@ def product_return_rate(units_returned: float, units_sold: float) -> float:
     >>> product_return_rate(45, 1_500)
     0.03
     """
-    returned = v.non_negative(units_returned, "units_returned", "Units returned")
+    returned = v.non_negative(units_returned, "units_returned", "units_returned")
     sold = v.positive(
-        units_sold, "units_sold", "Units sold", why="A return rate needs at least one unit sold."
+        units_sold, "units_sold", "units_sold", why="why.units_sold"
     )
     if returned > sold:
         raise InputError(
@@ -546,11 +546,11 @@ def days_sales_outstanding(receivables: float, credit_sales: float, days: float 
     >>> days_sales_outstanding(50_000, 200_000)
     91.25
     """
-    owed = v.non_negative(receivables, "receivables", "Receivables")
+    owed = v.non_negative(receivables, "receivables", "receivables")
     sales = v.positive(
-        credit_sales, "credit_sales", "Credit sales", why="DSO needs some sales on credit."
+        credit_sales, "credit_sales", "credit_sales", why="why.credit_sales"
     )
-    n_days = v.positive(days, "days", "Days in the period", why="Enter the period length.")
+    n_days = v.positive(days, "days", "days_in_period", why="why.days")
     return owed / sales * n_days
 
 
@@ -700,10 +700,10 @@ def existing_customer_revenue_growth(revenue_start: float, revenue_end: float) -
     start = v.positive(
         revenue_start,
         "revenue_start",
-        "Revenue at the start",
-        why="Growth is measured against it, so it cannot be 0.",
+        "revenue_start",
+        why="why.revenue_start",
     )
-    end = v.non_negative(revenue_end, "revenue_end", "Revenue at the end")
+    end = v.non_negative(revenue_end, "revenue_end", "revenue_end")
     return (end - start) / start
 
 
@@ -750,10 +750,10 @@ def average_time_between_purchases(span_days: float, orders: float, customers: f
     >>> average_time_between_purchases(90, 3)
     45.0
     """
-    span = v.non_negative(span_days, "span_days", "Days from first to last order")
-    n = v.non_negative(orders, "orders", "Orders")
+    span = v.non_negative(span_days, "span_days", "span_days")
+    n = v.non_negative(orders, "orders", "orders")
     people = v.positive(
-        customers, "customers", "Customers", why="Enter how many customers the orders are from."
+        customers, "customers", "customers", why="why.customers_orders_from"
     )
     if n <= people:
         raise InputError(
@@ -771,8 +771,8 @@ def _customers_start(value: object) -> float:
     return v.positive(
         value,
         "customers_start",
-        "Customers at the start",
-        why="With no customers at the start there is nobody to keep or lose.",
+        "customers_start",
+        why="why.customers_start",
     )
 
 
@@ -780,8 +780,8 @@ def _share(part: object, whole: object, part_field: str, part_label: str) -> flo
     total = v.positive(
         whole,
         "total_customers",
-        "Total customers",
-        why="A share needs at least one customer.",
+        "total_customers",
+        why="why.total_customers",
     )
     count = v.non_negative(part, part_field, part_label)
     if count > total:
@@ -802,11 +802,11 @@ def _mrr_lost(
     start = v.positive(
         mrr_start,
         "mrr_start",
-        "Recurring revenue at the start",
-        why="Revenue churn and retention are measured against it.",
+        "mrr_start",
+        why="why.mrr_start",
     )
-    lost_churn = v.non_negative(churned, churned_field, "Churned revenue")
-    lost_contraction = v.non_negative(contraction, contraction_field, "Contraction")
+    lost_churn = v.non_negative(churned, churned_field, "churned_revenue")
+    lost_contraction = v.non_negative(contraction, contraction_field, "contraction")
     lost = lost_churn + lost_contraction
     if lost > start:
         raise InputError(
@@ -947,7 +947,7 @@ def purchase_interval_days(orders: float, customers: float, period: str) -> floa
     >>> round(purchase_interval_days(2600, 1060, "year"), 1)
     148.8
     """
-    people = v.positive(customers, "customers", "Customers")
+    people = v.positive(customers, "customers", "customers")
     frequency = purchase_frequency(orders, people)
     if frequency == 0:
         raise InputError("orders", "Orders must be above 0 to measure time between purchases.")

@@ -216,23 +216,23 @@ def retention_uplift(
     >>> round(r.scenario.retention_rate, 4)
     0.85
     """
-    start = v.non_negative(starting_customers, "starting_customers", "Starting customers")
-    r = v.fraction(retention_rate, "retention_rate", "Retention")
-    new = v.non_negative(new_customers_per_year, "new_customers_per_year", "New customers a year")
-    m = v.non_negative(margin_per_customer, "margin_per_customer", "Margin per customer")
-    g = v.number(margin_growth, "margin_growth", "Margin growth")
+    start = v.non_negative(starting_customers, "starting_customers", "starting_customers")
+    r = v.fraction(retention_rate, "retention_rate", "retention_rate")
+    new = v.non_negative(new_customers_per_year, "new_customers_per_year", "new_customers_per_year")
+    m = v.non_negative(margin_per_customer, "margin_per_customer", "margin_per_customer")
+    g = v.number(margin_growth, "margin_growth", "margin_growth")
     if g <= -1.0:
         raise InputError(
             "margin_growth",
             f"Margin growth of {g * 100:g}% a year would wipe out the margin. Enter a growth "
             "above -100%; 0% means margin does not change with tenure.",
         )
-    cac = v.non_negative(acquisition_cost, "acquisition_cost", "Acquisition cost")
+    cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     d = v.discount(discount_rate, "discount_rate")
-    n = v.whole(years, "years", "Years")
+    n = v.whole(years, "years", "years")
     if n > MAX_YEARS:
         raise InputError("years", f"Enter a horizon of at most {MAX_YEARS} years.")
-    k = v.number(uplift, "uplift", "Retention improvement")
+    k = v.number(uplift, "uplift", "uplift")
     improved = r + k
     if -1e-12 < improved < 0.0 or 1.0 < improved < 1.0 + 1e-12:
         improved = min(max(improved, 0.0), 1.0)  # 0.95 + 0.05 may round past 1 in binary
@@ -315,9 +315,9 @@ def required_retention(
     >>> round(required_retention(600, 100, 0.10, 300), 4)
     0.9778
     """
-    m = v.non_negative(margin_per_period, "margin_per_period", "Margin per period")
+    m = v.non_negative(margin_per_period, "margin_per_period", "margin_per_period")
     d = v.discount(discount_rate, "discount_rate")
-    cac = v.non_negative(acquisition_cost, "acquisition_cost", "Acquisition cost")
+    cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     if (target_clv is None) == (target_ratio is None):
         raise InputError(
             "target_ratio",
@@ -325,7 +325,7 @@ def required_retention(
         )
     if target_ratio is not None:
         field = "target_ratio"
-        ratio = v.positive(target_ratio, "target_ratio", "Target CLV:CAC")
+        ratio = v.positive(target_ratio, "target_ratio", "target_ratio")
         if cac == 0.0:
             raise InputError(
                 "acquisition_cost",
@@ -335,9 +335,9 @@ def required_retention(
         gross_target = ratio * cac
     else:
         field = "target_clv"
-        gross_target = v.non_negative(target_clv, "target_clv", "Target CLV") + cac
+        gross_target = v.non_negative(target_clv, "target_clv", "target_clv") + cac
     if periods is not None:
-        periods = v.whole(periods, "periods", "Horizon (periods)")
+        periods = v.whole(periods, "periods", "periods")
 
     def shortfall(r: float) -> float:
         return clv(m, r, d, 0.0, periods) - gross_target

@@ -471,7 +471,7 @@ def churn_health(churn_rate: float, period: str) -> Health:
     'act'
     """
     r = _BY_KEY["churn"]
-    churn = v.fraction(churn_rate, "churn_rate", "Churn")
+    churn = v.fraction(churn_rate, "churn_rate", "churn_rate")
     p = v.period(period)
     return _assess(r, convert_rate(churn, p, r.period, kind="churn"))
 
@@ -512,7 +512,7 @@ def retention_health(retention_rate: float, period: str) -> Health:
     'watch'
     """
     r = _BY_KEY["retention"]
-    kept = v.fraction(retention_rate, "retention_rate", "Retention")
+    kept = v.fraction(retention_rate, "retention_rate", "retention_rate")
     p = v.period(period)
     return _assess(r, convert_rate(kept, p, r.period, kind="retention"))
 
@@ -553,7 +553,7 @@ def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
     'healthy'
     """
     r = _BY_KEY["revenue_churn"]
-    churn = v.number(revenue_churn_rate, "revenue_churn_rate", "Revenue churn")
+    churn = v.number(revenue_churn_rate, "revenue_churn_rate", "revenue_churn_rate")
     if churn > 1.0:
         raise InputError(
             "revenue_churn_rate",
@@ -598,7 +598,7 @@ def nrr_health(nrr: float, period: str = "year") -> Health:
     0.886
     """
     r = _BY_KEY["nrr"]
-    value = v.non_negative(nrr, "nrr", "Net revenue retention")
+    value = v.non_negative(nrr, "nrr", "nrr")
     p = v.period(period)
     return _assess(r, convert_rate(value, p, r.period, kind="ratio"))
 
@@ -634,7 +634,7 @@ def grr_health(grr: float, period: str = "year") -> Health:
     'watch'
     """
     r = _BY_KEY["grr"]
-    value = v.fraction(grr, "grr", "Gross revenue retention")
+    value = v.fraction(grr, "grr", "grr")
     p = v.period(period)
     return _assess(r, convert_rate(value, p, r.period, kind="retention"))
 
@@ -667,7 +667,7 @@ def repeat_purchase_health(repeat_purchase_rate: float) -> Health:
     >>> repeat_purchase_health(0.30).level
     'healthy'
     """
-    value = v.fraction(repeat_purchase_rate, "repeat_purchase_rate", "Repeat purchase rate")
+    value = v.fraction(repeat_purchase_rate, "repeat_purchase_rate", "repeat_purchase_rate")
     return _assess(_BY_KEY["repeat_purchase"], value)
 
 
@@ -698,7 +698,7 @@ def return_rate_health(return_rate: float) -> Health:
     >>> return_rate_health(0.12).level
     'watch'
     """
-    value = v.fraction(return_rate, "return_rate", "Return rate")
+    value = v.fraction(return_rate, "return_rate", "return_rate")
     return _assess(_BY_KEY["return_rate"], value)
 
 
@@ -729,7 +729,7 @@ def dso_health(days: float) -> Health:
     >>> dso_health(91.25).level
     'act'
     """
-    value = v.non_negative(days, "days", "Days sales outstanding")
+    value = v.non_negative(days, "days", "dso")
     return _assess(_BY_KEY["dso"], value)
 
 
@@ -761,7 +761,7 @@ def nps_health(score: float) -> Health:
     >>> nps_health(10).level
     'watch'
     """
-    value = v.number(score, "score", "NPS")
+    value = v.number(score, "score", "nps")
     if not -100.0 <= value <= 100.0:
         raise InputError("score", f"An NPS runs from -100 to 100; got {value:g}. Check the score.")
     return _assess(_BY_KEY["nps"], value)
@@ -803,7 +803,7 @@ def clv_cac_health(ratio: float) -> Health:
     >>> clv_cac_health(6.0).next_step.startswith("Above 5")
     True
     """
-    value = _non_negative_or_inf(ratio, "ratio", "CLV : CAC")
+    value = _non_negative_or_inf(ratio, "ratio", "clv_cac")
     return _assess(_BY_KEY["clv_cac"], value)
 
 
@@ -841,7 +841,7 @@ def payback_health(payback_months: float) -> Health:
     >>> payback_health(float("inf")).level
     'act'
     """
-    value = _non_negative_or_inf(payback_months, "payback_months", "CAC payback")
+    value = _non_negative_or_inf(payback_months, "payback_months", "payback_months")
     return _assess(_BY_KEY["payback"], value)
 
 
