@@ -279,3 +279,20 @@ def test_customer_value_in_norwegian_and_polish(server, page, code):
     expect(values.filter(has_text=ratio)).to_have_count(1)
     expect(charts(page)).to_have_count(1)
     screenshot(page, f"customer_value_{code}")
+
+
+def test_a_decimal_comma_typed_in_polish_is_the_decimal_it_means(server, page):
+    """Typed "12,5" was 125 before ui/decimal_comma.js; the pasted "1 234,5" was 12345."""
+    open_page(page, f"{server}/Customer_value?lang=pl")
+    churn = page.locator(".st-key-churn input")
+    churn.fill("")
+    churn.press_sequentially("12,5")
+    churn.press("Enter")
+    settle(page)
+    expect(churn).to_have_value("12.50")
+    price = page.locator(".st-key-aov input")
+    price.fill("")
+    price.press_sequentially("1 234,5")
+    price.press("Enter")
+    settle(page)
+    expect(price).to_have_value("1234.50")

@@ -132,3 +132,13 @@ def test_every_chart_downloads_as_png_and_svg_with_its_data():
     split = pd.DataFrame({"period_end": pd.to_datetime(["2026-01-11"]), "label": ["Check"]})
     svg = chart_images.svg(tracking, {"weeks": weeks, "split": split}).decode()
     assert "Happened" in svg and "Check" in svg
+
+
+def test_decimal_comma_script_survives_streamlits_html_sanitizer():
+    """DOMPurify (SAFE_FOR_XML) drops a script whose text has a "<" followed by a letter or "/",
+    so the script would silently not run; the browser test types "12,5" to prove it does."""
+    from ui.chrome import _decimal_comma
+
+    body = _decimal_comma()
+    assert body.startswith("<script>") and body.endswith("</script>")
+    assert not re.search(r"<[/\w]", body[len("<script>") : -len("</script>")])

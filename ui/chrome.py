@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import streamlit as st
 
@@ -64,10 +66,18 @@ def page(key: str) -> str:
         )
         present.toggle()
         st.caption(t("app.sidebar_note"))
+        st.html(_decimal_comma(), unsafe_allow_javascript=True)
     st.title(t(f"{key}.title"))
     st.caption(t(f"{key}.intro"))
     share.bar(key)
     return st.session_state.cur
+
+
+@cache
+def _decimal_comma() -> str:
+    """Our own script (no user input in it) that lets number inputs take ``12,5``."""
+    script = Path(__file__).with_name("decimal_comma.js").read_text(encoding="utf-8")
+    return f"<script>{script}</script>"
 
 
 def explain(title_key: str, lines: list[str]) -> None:
