@@ -65,6 +65,9 @@ PLAIN = Formatter()
 class Message:
     """One text of a catalogue with the values it mentions.
 
+    A plain, picklable value: the interface may cache it and show it later in
+    whatever language is current then.
+
     Examples
     --------
     >>> Message("fields.churn_rate").text()
@@ -78,7 +81,7 @@ class Message:
 
     def __init__(self, code: str, /, **values: object) -> None:
         object.__setattr__(self, "code", code)
-        object.__setattr__(self, "values", MappingProxyType(values))
+        object.__setattr__(self, "values", values)
 
     def text(self, language: str = DEFAULT_LANGUAGE, formatter: Formatter = PLAIN) -> str:
         """The message in ``language`` (a code of :data:`LANGUAGES`)."""

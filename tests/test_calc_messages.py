@@ -101,19 +101,27 @@ def test_error_codes_are_literals_at_the_raise():
 
 def test_a_message_reads_in_each_language_with_the_formatter_given():
     """Worked example: churn 150% typed as 1.5, in Polish with a decimal comma formatter."""
-    error = InputError("churn_rate", "input.not_fraction", label=Message("fields.churn_rate"),
-                       value=Percent(1.5))
+    error = InputError(
+        "churn_rate", "input.not_fraction", label=Message("fields.churn_rate"), value=Percent(1.5)
+    )
     assert str(error) == (
         "Churn must be between 0% and 100%; got 150%. Enter rates as fractions, e.g. 0.05 for 5%."
     )
-    comma = Formatter(number=lambda x: f"{x:g}".replace(".", ","),
-                      percent=lambda x: f"{x * 100:g}".replace(".", ",") + " %")
+    comma = Formatter(
+        number=lambda x: f"{x:g}".replace(".", ","),
+        percent=lambda x: f"{x * 100:g}".replace(".", ",") + " %",
+    )
     polish = error.text("pl", comma)
     assert "150 %" in polish and catalogue("pl")["fields.churn_rate"] in polish
 
 
 def test_data_error_offers_column_and_example_to_its_text():
-    error = DataError("input.not_number", column="Beløp", example="12,5x",
-                      label=Message("fields.revenue"), value="'12,5x'")
+    error = DataError(
+        "input.not_number",
+        column="Beløp",
+        example="12,5x",
+        label=Message("fields.revenue"),
+        value="'12,5x'",
+    )
     assert error.column == "Beløp" and error.example == "12,5x"
     assert str(error) == "Revenue must be a number; got '12,5x'."

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calc.errors import InputError
+from calc.messages import catalogue as calc_catalogue
 from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
-from ui.format import chart_locale, duration, money, number, pct, signed_pct
+from ui.format import chart_locale, duration, error_text, money, number, pct, signed_pct
 from ui.i18n import (
     BABEL_LOCALES,
     DEFAULT_LANGUAGE,
@@ -279,3 +281,43 @@ def test_selector_overrides_and_currency_stays():
     at.selectbox(key="lang").set_value("fi").run()
     assert at.title[0].value == catalogue("fi")["overview.title"]
     assert at.selectbox(key="cur").value == "PLN"
+
+
+#: Inputs that calc refuses: a page and the (widget kind, key, value) steps typed on it.
+REFUSED = [
+    ("pages/1_Customer_value.py", [("number_input", "churn", 0.0)]),
+    ("pages/1_Customer_value.py", [("number_input", "aov", -5.0)]),
+    ("pages/2_Retention_metrics.py", [("number_input", "m_new", 2000.0)]),
+    ("pages/2_Retention_metrics.py", [("text_area", "m_nps", "10, 9, eleven")]),
+    ("pages/3_What_if.py", [("slider", "wi_ret", 99.0), ("slider", "wi_up", 5.0)]),
+]
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_calc_errors_are_shown_in_the_language_and_inputs_keep_their_values(code):
+    for path, steps in REFUSED:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["lang"] = code
+        at.run()
+        at.switch_page(path).run()
+        for kind, key, value in steps:
+            getattr(at, kind)(key=key).set_value(value).run()
+        assert not at.exception, path
+        shown = [e.value for e in at.error]
+        assert shown, (path, steps)
+        assert [s for s in shown if ENGLISH.search(s)] == [], (path, steps)
+        for kind, key, value in steps:
+            assert getattr(at, kind)(key=key).value == value
+
+
+def test_a_zero_churn_reads_the_same_in_english_as_calc_says_it():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/1_Customer_value.py").run()
+    at.number_input(key="churn").set_value(0.0).run()
+    assert calc_catalogue("en")["clv.churn_zero"] in [e.value for e in at.error]
+    with speaking("pl"):
+        assert (
+            error_text(InputError("churn_rate", "clv.churn_zero"))
+            == calc_catalogue("pl")["clv.churn_zero"]
+        )

@@ -19,6 +19,7 @@ import streamlit as st
 from calc import orders
 from calc.clv import clv_report
 from calc.errors import CalcError
+from calc.messages import Message
 from calc.models import Range, sbg
 from calc.models.clv import (
     HoldoutCheck,
@@ -30,7 +31,7 @@ from calc.models.clv import (
 from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
 from ui import charts, chrome, forecast_charts, state, upload_view
-from ui.format import currency_symbol, duration, money, number, pct
+from ui.format import currency_symbol, duration, error_text, money, number, pct
 from ui.i18n import t
 
 #: The order models count time in weeks; every window below is converted from days.
@@ -76,7 +77,7 @@ class OrderFit:
     valuation: ModelValuation | None = None
     table: pd.DataFrame | None = None
     totals: dict[int, Range] | None = None
-    error: str | None = None
+    error: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ class Holdout:
     check: HoldoutCheck | None = None
     calibration_end: pd.Timestamp | None = None
     new_customers: int = 0
-    error: str | None = None
+    too_short: bool = False
+    error: Message | None = None
 
 
 def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +129,7 @@ def fit_orders(
             totals[days] = model.expected_total(weeks, *rfm)
     except CalcError as error:
         customers = loaded.analysis.headline.customers
-        return OrderFit(customers=customers, error=str(error))
+        return OrderFit(customers=customers, error=error.about)
     known = loaded.analysis.customers.set_index("customer_id")
     known.index = known.index.astype(object)
     extra = known.reindex(table.index.astype(object))
@@ -148,7 +150,7 @@ def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
     last = log["date"].max()
     first = log["date"].min()
     if (last - first).days < MIN_HISTORY_WEEKS * DAYS_PER_UNIT["W"]:
-        return Holdout(error=t("forecast.holdout_short", weeks=number(MIN_HISTORY_WEEKS)))
+        return Holdout(too_short=True)
     cut = last - pd.Timedelta(weeks=HOLDOUT_WEEKS)
     try:
         split = calibration_holdout(
@@ -156,7 +158,7 @@ def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
         )
         check = holdout_check(split)
     except CalcError as error:
-        return Holdout(error=str(error))
+        return Holdout(error=error.about)
     return Holdout(check=check, calibration_end=cut, new_customers=split.new_customers_in_holdout)
 
 
@@ -167,7 +169,7 @@ class SubscriptionFit:
     cohorts: pd.DataFrame
     observed: pd.DataFrame
     model: sbg.SBGModel | None = None
-    error: str | None = None
+    error: Message | None = None
 
 
 @st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
@@ -179,7 +181,7 @@ def fit_subscriptions(data: bytes, name: str, overrides: Params) -> Subscription
     try:
         model = sbg.fit(cohorts)
     except CalcError as error:
-        return SubscriptionFit(cohorts, observed, error=str(error))
+        return SubscriptionFit(cohorts, observed, error=error.about)
     return SubscriptionFit(cohorts, observed, model=model)
 
 
@@ -221,7 +223,9 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
             )
     st.caption(t("forecast.orders_basis"))
     if result.error:
-        st.warning(t("forecast.fit_failed", reason=result.error), icon=":material/warning:")
+        st.warning(
+            t("forecast.fit_failed", reason=error_text(result.error)), icon=":material/warning:"
+        )
     else:
         _order_headline(result, currency, years)
         _customer_table(result, currency, years)
@@ -433,7 +437,9 @@ def _compare_clv(
         try:
             formula = formula_clv(loaded, margin, disc)
         except CalcError as error:
-            st.warning(t("forecast.formula_failed", reason=str(error)), icon=":material/info:")
+            st.warning(
+                t("forecast.formula_failed", reason=error_text(error)), icon=":material/info:"
+            )
         else:
             st.metric(t("forecast.formula_clv"), money(formula.discounted_margin_clv, currency))
             st.caption(
@@ -479,8 +485,13 @@ def _compare_clv(
 
 def _holdout(holdout: Holdout) -> None:
     st.subheader(t("forecast.holdout_title"))
-    if holdout.error:
-        st.info(t("forecast.holdout_none", reason=holdout.error), icon=":material/info:")
+    if holdout.too_short or holdout.error:
+        reason = (
+            t("forecast.holdout_short", weeks=number(MIN_HISTORY_WEEKS))
+            if holdout.too_short
+            else error_text(holdout.error)
+        )
+        st.info(t("forecast.holdout_none", reason=reason), icon=":material/info:")
         return
     check = holdout.check
     expected = check.expected
@@ -575,7 +586,9 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
                 state="complete",
             )
     if result.error:
-        st.warning(t("forecast.fit_failed", reason=result.error), icon=":material/warning:")
+        st.warning(
+            t("forecast.fit_failed", reason=error_text(result.error)), icon=":material/warning:"
+        )
         return
     model = result.model
     margin, disc = _settings()
@@ -586,7 +599,7 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
     try:
         derl = model.derl_range(monthly, renewals=0)
     except CalcError as error:
-        st.warning(t("forecast.fit_failed", reason=str(error)), icon=":material/warning:")
+        st.warning(t("forecast.fit_failed", reason=error_text(error)), icon=":material/warning:")
         return
     year = model.project(12).iloc[12]
     cells = st.columns(4)

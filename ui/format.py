@@ -23,7 +23,9 @@ from babel.numbers import (
     get_minus_sign_symbol,
 )
 
-from ui.i18n import babel_locale, t
+from calc.errors import CalcError
+from calc.messages import Formatter, Message
+from ui.i18n import babel_locale, language, t
 
 CURRENCIES = ("EUR", "USD", "GBP", "NOK", "DKK", "SEK", "PLN", "ALL")
 
@@ -79,6 +81,26 @@ def signed_pct(fraction: float | None, digits: int = 0) -> str:
         return t("fmt.not_available")
     sign = "+" if fraction >= 0 else ""
     return sign + pct(fraction, digits)
+
+
+def _message_number(value: float) -> str:
+    return format_decimal(value, format="#,##0.######", locale=babel_locale())
+
+
+def _message_percent(fraction: float) -> str:
+    locale = babel_locale()
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    return format_percent(fraction, format=pattern.replace("#,##0", "#,##0.##"), locale=locale)
+
+
+#: Numbers in calc's error messages, written as the language writes them.
+_MESSAGE_FORMAT = Formatter(number=_message_number, percent=_message_percent)
+
+
+def error_text(error: CalcError | Message) -> str:
+    """A ``calc`` error, or its message kept from earlier, in the current language."""
+    about = error.about if isinstance(error, CalcError) else error
+    return about.text(language(), _MESSAGE_FORMAT)
 
 
 def duration(value: float | None, unit: str, digits: int = 1) -> str:

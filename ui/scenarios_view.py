@@ -26,7 +26,7 @@ from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
-from ui.format import day, duration, money, number, pct
+from ui.format import day, duration, error_text, money, number, pct
 from ui.i18n import t
 
 #: How each measure of calc.scenarios is shown: money, percent, count or duration.
@@ -53,8 +53,8 @@ def current_inputs() -> dict[str, float | None]:
     }
 
 
-def _refuse(error: InputError) -> None:
-    st.session_state.sc_error = error.message
+def _refuse(text: str) -> None:
+    st.session_state.sc_error = text
 
 
 def save_current() -> None:
@@ -62,10 +62,11 @@ def save_current() -> None:
     try:
         name = sc.check_name(s.sc_name)
         if name in (item.name for item in _saved()):
-            raise InputError("name", t("scenarios.name_taken", name=name))
+            _refuse(t("scenarios.name_taken", name=name))
+            return
         s.scenarios = (*_saved(), sc.scenario(name, current_inputs()))
     except InputError as error:
-        _refuse(error)
+        _refuse(error_text(error))
         return
     if s.sc_base is None:
         s.sc_base = name
@@ -77,10 +78,11 @@ def rename() -> None:
     old = s.sc_pick
     try:
         new = sc.check_name(s.sc_new_name)
-        if new != old and new in (item.name for item in _saved()):
-            raise InputError("name", t("scenarios.name_taken", name=new))
     except InputError as error:
-        _refuse(error)
+        _refuse(error_text(error))
+        return
+    if new != old and new in (item.name for item in _saved()):
+        _refuse(t("scenarios.name_taken", name=new))
         return
     s.scenarios = tuple(
         sc.Scenario(new, item.inputs) if item.name == old else item for item in _saved()
@@ -121,7 +123,7 @@ def save_preset() -> None:
     chosen = preset(s.sc_preset)
     name = t(f"presets.{chosen.key}")
     if name in (item.name for item in _saved()):
-        _refuse(InputError("name", t("scenarios.name_taken", name=name)))
+        _refuse(t("scenarios.name_taken", name=name))
         return
     s.scenarios = (*_saved(), chosen.as_scenario(name))
     if s.sc_base is None:
@@ -155,7 +157,7 @@ def import_file() -> None:
     try:
         items, baseline = sc.from_json(upload.getvalue())
     except InputError as error:
-        _refuse(error)
+        _refuse(error_text(error))
         return
     s.scenarios = tuple(items)
     s.sc_base = baseline or (items[0].name if items else None)

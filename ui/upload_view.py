@@ -19,7 +19,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, day, duration, money, number, pct
+from ui.format import CURRENCIES, day, duration, error_text, money, number, pct
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -125,7 +125,7 @@ def _option_key(value: str) -> str:
 
 def show_error(error: DataError) -> None:
     """A file that cannot be used: the message, and where in the file."""
-    st.error(error.message, icon=":material/error:")
+    st.error(error_text(error), icon=":material/error:")
     details = []
     if error.column:
         details.append(t("upload.error_column", column=error.column))
@@ -366,7 +366,7 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
                 else c.annual_churn_from_monthly,
             )
         except CalcError as error:
-            st.warning(t("upload.formula_failed", reason=str(error)), icon=":material/info:")
+            st.warning(t("upload.formula_failed", reason=error_text(error)), icon=":material/info:")
             return
         st.metric(t("clv.margin_clv"), money(report.discounted_margin_clv, currency))
         st.metric(t("clv.revenue_clv"), money(report.revenue_clv, currency))
