@@ -24,6 +24,7 @@ import pandas as pd
 from calc import _validate as v
 from calc.clv import periods_per_year
 from calc.errors import InputError
+from calc.messages import Message
 
 __all__ = [
     "NpsBreakdown",
@@ -97,16 +98,10 @@ def customer_retention_rate(
     new = v.non_negative(new_customers, "new_customers", "new_customers")
     if end > start + new:
         raise InputError(
-            "customers_end",
-            f"Customers at the end ({end:g}) cannot be more than customers at the start plus "
-            f"new customers ({start + new:g}). Check that all three counts cover the same period.",
+            "customers_end", "metrics.end_over_start_plus_new", end=end, limit=start + new
         )
     if new > end:
-        raise InputError(
-            "new_customers",
-            f"New customers ({new:g}) cannot be more than customers at the end ({end:g}). "
-            "Count only the new customers who are still customers at the end of the period.",
-        )
+        raise InputError("new_customers", "metrics.new_over_end", new=new, end=end)
     return (end - new) / start
 
 
@@ -153,11 +148,7 @@ def churn_rate(customers_start: float, customers_lost: float) -> float:
     start = _customers_start(customers_start)
     lost = v.non_negative(customers_lost, "customers_lost", "customers_lost")
     if lost > start:
-        raise InputError(
-            "customers_lost",
-            f"Customers lost ({lost:g}) cannot be more than customers at the start ({start:g}). "
-            "Count only the customers you had at the start who then left.",
-        )
+        raise InputError("customers_lost", "metrics.lost_over_start", lost=lost, start=start)
     return lost / start
 
 
@@ -346,7 +337,9 @@ def repeat_purchase_rate(repeat_customers: float, total_customers: float) -> flo
     >>> repeat_purchase_rate(300, 1_200)
     0.25
     """
-    return _share(repeat_customers, total_customers, "repeat_customers", "repeat_customers")
+    return _share(
+        repeat_customers, total_customers, "repeat_customers", Message("fields.repeat_customers")
+    )
 
 
 def purchase_frequency(orders: float, customers: float) -> float:
@@ -380,9 +373,7 @@ def purchase_frequency(orders: float, customers: float) -> float:
     2.5
     """
     n = v.non_negative(orders, "orders", "orders")
-    c = v.positive(
-        customers, "customers", "customers", why="why.customers_placed"
-    )
+    c = v.positive(customers, "customers", "customers", why="why.customers_placed")
     return n / c
 
 
@@ -456,7 +447,9 @@ def loyal_customer_rate(loyal_customers: float, total_customers: float) -> float
     >>> loyal_customer_rate(90, 1_200)
     0.075
     """
-    return _share(loyal_customers, total_customers, "loyal_customers", "loyal_customers")
+    return _share(
+        loyal_customers, total_customers, "loyal_customers", Message("fields.loyal_customers")
+    )
 
 
 def product_return_rate(units_returned: float, units_sold: float) -> float:
@@ -495,14 +488,10 @@ def product_return_rate(units_returned: float, units_sold: float) -> float:
     0.03
     """
     returned = v.non_negative(units_returned, "units_returned", "units_returned")
-    sold = v.positive(
-        units_sold, "units_sold", "units_sold", why="why.units_sold"
-    )
+    sold = v.positive(units_sold, "units_sold", "units_sold", why="why.units_sold")
     if returned > sold:
         raise InputError(
-            "units_returned",
-            f"Units returned ({returned:g}) cannot be more than units sold ({sold:g}). "
-            "Use returns and sales of the same period.",
+            "units_returned", "metrics.returned_over_sold", returned=returned, sold=sold
         )
     return returned / sold
 
@@ -547,9 +536,7 @@ def days_sales_outstanding(receivables: float, credit_sales: float, days: float 
     91.25
     """
     owed = v.non_negative(receivables, "receivables", "receivables")
-    sales = v.positive(
-        credit_sales, "credit_sales", "credit_sales", why="why.credit_sales"
-    )
+    sales = v.positive(credit_sales, "credit_sales", "credit_sales", why="why.credit_sales")
     n_days = v.positive(days, "days", "days_in_period", why="why.days")
     return owed / sales * n_days
 
@@ -752,15 +739,9 @@ def average_time_between_purchases(span_days: float, orders: float, customers: f
     """
     span = v.non_negative(span_days, "span_days", "span_days")
     n = v.non_negative(orders, "orders", "orders")
-    people = v.positive(
-        customers, "customers", "customers", why="why.customers_orders_from"
-    )
+    people = v.positive(customers, "customers", "customers", why="why.customers_orders_from")
     if n <= people:
-        raise InputError(
-            "orders",
-            f"Time between purchases needs repeat purchases: orders ({n:g}) must be more than "
-            f"customers ({people:g}).",
-        )
+        raise InputError("orders", "metrics.no_repeat_orders", orders=n, customers=people)
     return span / (n - people)
 
 
@@ -776,18 +757,18 @@ def _customers_start(value: object) -> float:
     )
 
 
-def _share(part: object, whole: object, part_field: str, part_label: str) -> float:
+def _share(part: object, whole: object, part_field: str, part_label: Message) -> float:
+    """``part / whole``; ``part_field`` is also the key of the part's name in ``[fields]``."""
     total = v.positive(
         whole,
         "total_customers",
         "total_customers",
         why="why.total_customers",
     )
-    count = v.non_negative(part, part_field, part_label)
+    count = v.non_negative(part, part_field)
     if count > total:
         raise InputError(
-            part_field,
-            f"{part_label} ({count:g}) cannot be more than total customers ({total:g}).",
+            part_field, "metrics.part_over_total", label=part_label, count=count, total=total
         )
     return count / total
 
@@ -809,21 +790,13 @@ def _mrr_lost(
     lost_contraction = v.non_negative(contraction, contraction_field, "contraction")
     lost = lost_churn + lost_contraction
     if lost > start:
-        raise InputError(
-            churned_field,
-            f"Churned plus contraction revenue ({lost:g}) cannot be more than the recurring "
-            f"revenue at the start ({start:g}). Count only losses from revenue you had at "
-            "the start of the period.",
-        )
+        raise InputError(churned_field, "metrics.lost_revenue_over_start", lost=lost, start=start)
     return start, lost
 
 
 def _scores(scores: object) -> np.ndarray:
     if isinstance(scores, str | bytes) or not isinstance(scores, Iterable):
-        raise InputError(
-            "scores",
-            "Scores must be a list of whole numbers from 0 to 10, one per answer.",
-        )
+        raise InputError("scores", "metrics.scores_not_list")
     if isinstance(scores, np.ndarray | pd.Series) and scores.dtype.kind in "iuf":
         values = np.asarray(scores, dtype=float).ravel()
     else:
@@ -831,24 +804,18 @@ def _scores(scores: object) -> np.ndarray:
         for position, item in enumerate(items, start=1):
             if isinstance(item, bool) or not isinstance(item, numbers.Real):
                 raise InputError(
-                    "scores",
-                    f"Score number {position} is {item!r}; scores must be whole numbers "
-                    "from 0 to 10.",
+                    "scores", "metrics.not_a_score", position=position, value=repr(item)
                 )
         values = np.asarray(items, dtype=float)
     if values.size == 0:
-        raise InputError(
-            "scores", "No scores given. Enter at least one answer from 0 to 10 to compute NPS."
-        )
+        raise InputError("scores", "metrics.no_scores")
     bad = ~np.isfinite(values) | (values != np.round(values)) | (values < 0) | (values > 10)
     if bad.any():
         position = int(np.argmax(bad))
-        value = values[position]
-        shown = f"{value:g}" if math.isfinite(value) else "empty"
-        raise InputError(
-            "scores",
-            f"Score number {position + 1} is {shown}; scores must be whole numbers from 0 to 10.",
-        )
+        value = float(values[position])
+        if not math.isfinite(value):
+            raise InputError("scores", "metrics.score_empty", position=position + 1)
+        raise InputError("scores", "metrics.not_a_score", position=position + 1, value=value)
     return values
 
 
@@ -950,7 +917,7 @@ def purchase_interval_days(orders: float, customers: float, period: str) -> floa
     people = v.positive(customers, "customers", "customers")
     frequency = purchase_frequency(orders, people)
     if frequency == 0:
-        raise InputError("orders", "Orders must be above 0 to measure time between purchases.")
+        raise InputError("orders", "metrics.no_orders")
     return days_in_period(period) / frequency
 
 
@@ -981,14 +948,10 @@ def parse_scores(text: str) -> list[int]:
     """
     tokens = [tok for tok in text.replace(";", " ").replace(",", " ").split() if tok]
     if not tokens:
-        raise InputError("scores", "Paste at least one answer: a whole number from 0 to 10.")
+        raise InputError("scores", "metrics.no_answers")
     scores = []
     for position, token in enumerate(tokens, start=1):
         if not token.isdigit() or int(token) > 10:
-            raise InputError(
-                "scores",
-                f"Answer {position} is '{token}', not a whole number from 0 to 10. "
-                "Fix or remove it; separate answers with commas or spaces.",
-            )
+            raise InputError("scores", "metrics.answer_not_score", position=position, value=token)
         scores.append(int(token))
     return scores

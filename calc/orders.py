@@ -107,25 +107,18 @@ def _prepare(table: pd.DataFrame) -> _Prep:
     """
     missing = [c for c in ("customer_id", "date", "amount") if c not in table.columns]
     if missing:
-        raise DataError(
-            f"The orders table needs the columns customer_id, date and amount; "
-            f"{', '.join(missing)} is missing. Map a column of the file to it.",
-            column=missing[0],
-        )
+        raise DataError("orders.missing_columns", column=missing[0], missing=missing)
     if len(table) == 0:
-        raise DataError("There are no orders to analyse. Upload a file with at least one order.")
+        raise DataError("orders.no_orders")
     if table["customer_id"].isna().any() or table["date"].isna().any():
-        raise DataError(
-            "Some orders have no customer or no date. Read the file with calc.upload.read, "
-            "which leaves such rows out and lists them."
-        )
+        raise DataError("orders.no_customer_or_date")
     code, ids = _customer_codes(table["customer_id"])
     day = (table["date"].to_numpy(dtype="datetime64[ns]").view(np.int64) // _NS_PER_DAY).astype(
         np.int32
     )
     amount = table["amount"].to_numpy(dtype=np.float64)
     if np.isnan(amount).any():
-        raise DataError("Some orders have no amount. Fill them in, or leave those rows out.")
+        raise DataError("orders.no_amount")
     n = len(table)
     n_customers = len(ids)
     purchase = amount >= 0
@@ -319,7 +312,7 @@ def _period_of_month(month: np.ndarray, period: str) -> np.ndarray:
         return month // 3
     if period == "Y":
         return month // 12
-    raise DataError(f"Unknown period '{period}'. Choose M (month), Q (quarter) or Y (year).")
+    raise DataError("orders.unknown_period", value=repr(period))
 
 
 def _period_start(index: np.ndarray, period: str) -> np.ndarray:
@@ -436,7 +429,7 @@ def retention(table: pd.DataFrame, period: str = "M") -> pd.DataFrame:
     1  2026-02       2    1         1      NaN         NaN
     """
     if period not in PERIODS:
-        raise DataError(f"Unknown period '{period}'. Choose M (month), Q (quarter) or Y (year).")
+        raise DataError("orders.unknown_period", value=repr(period))
     return _retention(_prepare(table), period)
 
 
@@ -738,7 +731,7 @@ def at_risk(summary: pd.DataFrame, factor: float = AT_RISK_FACTOR) -> pd.DataFra
     0           a          25.0
     """
     if not factor > 0:
-        raise DataError("The at-risk factor must be above 0 (1.5 means 50% later than usual).")
+        raise DataError("orders.factor_not_positive")
     usual = summary["usual_interval_days"].to_numpy(dtype=float)
     since = summary["days_since_last"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
@@ -909,7 +902,7 @@ def breakdown(table: pd.DataFrame, column: str) -> pd.DataFrame:
     elif column in table.columns:
         values = table[column]
     else:
-        raise DataError(f"There is no column '{column}' to break the figures down by.")
+        raise DataError("orders.no_breakdown_column", name=str(column))
     return _breakdown(p, values)
 
 
@@ -1017,7 +1010,7 @@ def analyse(
         elif col in table.columns:
             values = table[col]
         else:
-            raise DataError(f"There is no column '{col}' to break the figures down by.")
+            raise DataError("orders.no_breakdown_column", name=str(col))
         breakdowns[col] = _breakdown(p, values)
     return OrdersAnalysis(
         headline=h,
@@ -1237,7 +1230,7 @@ def subscription_summary(table: pd.DataFrame) -> SubscriptionSummary:
     live = mrr > 0
     code, month, mrr = code[live], month[live], mrr[live]
     if len(month) == 0:
-        raise DataError("No subscription pays anything. Check the monthly amount column.")
+        raise DataError("orders.no_paying_subscription")
     last = int(month.max())
     now = month == last
     then = month == last - 12
@@ -1282,13 +1275,13 @@ def customers_headline(table: pd.DataFrame) -> Headline:
     elif "frequency" in table.columns:
         orders = table["frequency"].to_numpy(dtype=float) + 1
     else:
-        raise DataError("The customers table needs an orders or a frequency column.")
+        raise DataError("orders.customers_need_orders")
     if "revenue" in table.columns:
         revenue = table["revenue"].to_numpy(dtype=float)
     elif "monetary_value" in table.columns:
         revenue = table["monetary_value"].to_numpy(dtype=float) * orders
     else:
-        raise DataError("The customers table needs a revenue or an average order value column.")
+        raise DataError("orders.customers_need_revenue")
     n = len(table)
     total_orders = int(np.nansum(orders))
     total = float(np.nansum(revenue))

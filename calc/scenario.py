@@ -17,6 +17,7 @@ from scipy.optimize import brentq
 from calc import _validate as v
 from calc.clv import clv
 from calc.errors import InputError
+from calc.messages import Percent
 
 __all__ = ["MAX_YEARS", "UpliftPath", "UpliftResult", "required_retention", "retention_uplift"]
 
@@ -222,16 +223,12 @@ def retention_uplift(
     m = v.non_negative(margin_per_customer, "margin_per_customer", "margin_per_customer")
     g = v.number(margin_growth, "margin_growth", "margin_growth")
     if g <= -1.0:
-        raise InputError(
-            "margin_growth",
-            f"Margin growth of {g * 100:g}% a year would wipe out the margin. Enter a growth "
-            "above -100%; 0% means margin does not change with tenure.",
-        )
+        raise InputError("margin_growth", "scenario.margin_growth_too_low", value=Percent(g))
     cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     d = v.discount(discount_rate, "discount_rate")
     n = v.whole(years, "years", "years")
     if n > MAX_YEARS:
-        raise InputError("years", f"Enter a horizon of at most {MAX_YEARS} years.")
+        raise InputError("years", "scenario.horizon_too_long", maximum=MAX_YEARS)
     k = v.number(uplift, "uplift", "uplift")
     improved = r + k
     if -1e-12 < improved < 0.0 or 1.0 < improved < 1.0 + 1e-12:
@@ -239,8 +236,10 @@ def retention_uplift(
     if not 0.0 <= improved <= 1.0:
         raise InputError(
             "uplift",
-            f"Retention of {r * 100:g}% plus {k * 100:g} points would be {improved * 100:g}%, "
-            "outside 0% to 100%. Enter a smaller improvement.",
+            "scenario.uplift_out_of_range",
+            retention=Percent(r),
+            points=k * 100,
+            improved=Percent(improved),
         )
 
     baseline = _path(start, r, new, m, g, cac, d, n)
@@ -319,19 +318,12 @@ def required_retention(
     d = v.discount(discount_rate, "discount_rate")
     cac = v.non_negative(acquisition_cost, "acquisition_cost", "acquisition_cost")
     if (target_clv is None) == (target_ratio is None):
-        raise InputError(
-            "target_ratio",
-            "Enter either a target CLV or a target CLV:CAC ratio (one of the two, not both).",
-        )
+        raise InputError("target_ratio", "scenario.target_one_of_two")
     if target_ratio is not None:
         field = "target_ratio"
         ratio = v.positive(target_ratio, "target_ratio", "target_ratio")
         if cac == 0.0:
-            raise InputError(
-                "acquisition_cost",
-                "A CLV:CAC target needs an acquisition cost above 0. Enter what it costs to "
-                "win a customer, or set a target CLV instead.",
-            )
+            raise InputError("acquisition_cost", "scenario.ratio_needs_cac")
         gross_target = ratio * cac
     else:
         field = "target_clv"
@@ -350,9 +342,9 @@ def required_retention(
     if best < gross_target:
         raise InputError(
             field,
-            f"Even keeping every customer (100% retention) the CLV only reaches {best:,.2f} "
-            f"before acquisition cost, short of the {gross_target:,.2f} needed. Lower the "
-            "target, raise the margin, or lower the acquisition cost.",
+            "scenario.target_unreachable",
+            best=round(best, 2),
+            target=round(gross_target, 2),
         )
     return float(brentq(shortfall, 0.0, top, xtol=1e-12, rtol=1e-12))
 

@@ -90,27 +90,29 @@ def scenario(name: object, inputs: Mapping[str, object]) -> Scenario:
     """
     clean_name = check_name(name)
     if not isinstance(inputs, Mapping):
-        raise InputError("inputs", f"Scenario {clean_name}: the inputs must be a table of numbers.")
+        raise InputError("inputs", "scenarios.inputs_not_table", name=clean_name)
     given = {key: value for key, value in inputs.items() if value is not None}
     unknown = sorted(set(given) - set(INPUTS), key=str)
     if unknown:
         raise InputError(
             str(unknown[0]),
-            f"Scenario {clean_name}: unknown input {unknown[0]!r}. Use only {', '.join(INPUTS)}.",
+            "scenarios.unknown_input",
+            name=clean_name,
+            value=repr(unknown[0]),
+            choices=INPUTS,
         )
     for key in COMMON_INPUTS:
         if key not in given:
-            raise InputError(key, f"Scenario {clean_name}: the input {key!r} is missing.")
+            raise InputError(key, "scenarios.input_missing", name=clean_name, key=key)
     lifetime = [key for key in LIFETIME_INPUTS if key in given]
     if len(lifetime) != 1:
-        raise InputError(
-            "churn_rate",
-            f"Scenario {clean_name}: give exactly one of 'churn_rate' and 'lifespan_years'.",
-        )
+        raise InputError("churn_rate", "scenarios.one_lifetime", name=clean_name)
     try:
         clv_report(**given)
     except InputError as error:
-        raise InputError(error.field, f"Scenario {clean_name}: {error.message}") from error
+        raise InputError(
+            error.field, "scenarios.in_scenario", name=clean_name, error=error.about
+        ) from error
     values = {key: float(given[key]) for key in (*COMMON_INPUTS, lifetime[0])}
     return Scenario(clean_name, MappingProxyType(values))
 
@@ -122,12 +124,10 @@ def check_name(name: object) -> str:
     'Lower CAC'
     """
     if not isinstance(name, str) or not name.strip():
-        raise InputError("name", "Give the scenario a name (for example A, or Lower CAC).")
+        raise InputError("name", "scenarios.name_empty")
     clean = name.strip()
     if len(clean) > MAX_NAME_LENGTH:
-        raise InputError(
-            "name", f"Scenario names are at most {MAX_NAME_LENGTH} characters; shorten it."
-        )
+        raise InputError("name", "scenarios.name_too_long", maximum=MAX_NAME_LENGTH)
     return clean
 
 
@@ -236,40 +236,34 @@ def from_json(data: bytes) -> tuple[list[Scenario], str | None]:
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise InputError("file", "This file is not text (UTF-8). Choose a .json file.") from error
+        raise InputError("file", "scenarios.not_text") from error
     except json.JSONDecodeError as error:
         raise InputError(
-            "file",
-            f"This file is not valid JSON: {error.msg} at line {error.lineno}, "
-            f"column {error.colno}. Export the scenarios again, or fix the file there.",
+            "file", "scenarios.not_json", line=error.lineno, column=error.colno
         ) from error
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise InputError(
-            "file", f"This JSON is not a scenarios file (its 'format' must be {FORMAT!r})."
-        )
+        raise InputError("file", "scenarios.not_scenarios_file", format=FORMAT)
     if document.get("version") != VERSION:
         raise InputError(
             "file",
-            f"This scenarios file has version {document.get('version')!r}; "
-            f"this calculator reads version {VERSION}.",
+            "scenarios.wrong_version",
+            value=repr(document.get("version")),
+            version=VERSION,
         )
     items = document.get("scenarios")
     if not isinstance(items, list):
-        raise InputError("file", "The file has no list of 'scenarios'.")
+        raise InputError("file", "scenarios.no_list")
     if len(items) > MAX_SCENARIOS:
-        raise InputError(
-            "file",
-            f"The file holds {len(items)} scenarios; at most {MAX_SCENARIOS} can be compared.",
-        )
+        raise InputError("file", "scenarios.too_many", count=len(items), maximum=MAX_SCENARIOS)
     scenarios: list[Scenario] = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise InputError("file", f"Scenario number {number} is not a table of name and inputs.")
+            raise InputError("file", "scenarios.item_not_table", number=number)
         made = scenario(item.get("name"), item.get("inputs"))
         if made.name in (s.name for s in scenarios):
-            raise InputError("name", f"Two scenarios are called {made.name}; rename one.")
+            raise InputError("name", "scenarios.duplicate_name", name=made.name)
         scenarios.append(made)
     baseline = document.get("baseline")
     if baseline is not None and baseline not in (s.name for s in scenarios):
-        raise InputError("baseline", f"The baseline {baseline!r} is not one of the scenarios.")
+        raise InputError("baseline", "scenarios.unknown_baseline", value=repr(baseline))
     return scenarios, baseline

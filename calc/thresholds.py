@@ -28,11 +28,13 @@ thumb": treat those as a prompt to look, not as a verdict.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from calc import _validate as v
 from calc.clv import convert_rate
 from calc.errors import InputError
+from calc.messages import Percent
 
 __all__ = [
     "ACQUISITION_COST_MULTIPLE",
@@ -376,7 +378,7 @@ def rule(key: str) -> Rule:
     (0.07, 'year')
     """
     if key not in _BY_KEY:
-        raise InputError("key", f"No rule of thumb called {key!r}. Known: {', '.join(_BY_KEY)}.")
+        raise InputError("key", "thresholds.unknown_rule", value=repr(key), choices=tuple(_BY_KEY))
     return _BY_KEY[key]
 
 
@@ -556,9 +558,7 @@ def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
     churn = v.number(revenue_churn_rate, "revenue_churn_rate", "revenue_churn_rate")
     if churn > 1.0:
         raise InputError(
-            "revenue_churn_rate",
-            f"Revenue churn cannot be above 100% (got {churn * 100:g}%): you cannot lose more "
-            "revenue than you had. Enter rates as fractions, e.g. 0.02 for 2%.",
+            "revenue_churn_rate", "thresholds.revenue_churn_over_full", value=Percent(churn)
         )
     p = v.period(period)
     return _assess(r, 1.0 - convert_rate(1.0 - churn, p, r.period, kind="ratio"))
@@ -763,7 +763,7 @@ def nps_health(score: float) -> Health:
     """
     value = v.number(score, "score", "nps")
     if not -100.0 <= value <= 100.0:
-        raise InputError("score", f"An NPS runs from -100 to 100; got {value:g}. Check the score.")
+        raise InputError("score", "thresholds.nps_out_of_range", value=value)
     return _assess(_BY_KEY["nps"], value)
 
 
@@ -849,10 +849,9 @@ def payback_health(payback_months: float) -> Health:
 
 
 def _non_negative_or_inf(value: object, field: str, label: str) -> float:
+    """A number of at least 0, or ``math.inf`` (never); else the check of ``v.non_negative``."""
     result = v.number(value, field, label, allow_inf=True)
-    if result < 0:
-        raise InputError(field, f"{label} cannot be negative; got {result:g}. Enter 0 or more.")
-    return result
+    return result if result == math.inf else v.non_negative(result, field, label)
 
 
 def _assess(r: Rule, value: float) -> Health:

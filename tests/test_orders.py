@@ -229,7 +229,7 @@ def test_only_refunds():
 
 
 def test_input_errors():
-    with pytest.raises(DataError, match="amount is missing") as info:
+    with pytest.raises(DataError, match="missing: amount") as info:
         orders.headline(LOG.drop(columns=["amount"]))
     assert info.value.column == "amount"
     with pytest.raises(DataError, match="no orders"):
