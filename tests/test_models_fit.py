@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from scipy.special import betaln
 
 from calc.errors import FitError
+from calc.messages import Message
 from calc.models import _fit
 
 
@@ -69,6 +70,22 @@ def test_a_peak_beyond_the_allowed_range_is_a_fit_error():
 
     with pytest.raises(FitError, match=r"parameter b .* edge of what is allowed"):
         _fit.maximise(far, np.zeros(2), names=("a", "b"), model="test", scale=1.0)
+
+
+def test_a_fit_error_names_the_model_in_each_language():
+    """The model's name is a message of its own, worded to fit each language's sentence."""
+
+    def ridge(z):
+        s = z[0] + z[1] - 3
+        return float(s**2), np.array([2 * s, 2 * s])
+
+    with pytest.raises(FitError) as err:
+        _fit.maximise(
+            ridge, np.zeros(2), names=("a", "b"), model=Message("models.fit.sbg"), scale=1.0
+        )
+    assert "the retention (sBG) model's parameters" in str(err.value)
+    assert "parametrene i modellen for kundebevaring (sBG)" in err.value.text("nb")
+    assert err.value.text("fi").startswith("Pysyvyysmalli (sBG) ei pysty")
 
 
 def test_parameters_that_trade_off_are_a_fit_error():

@@ -19,6 +19,7 @@ from scipy.optimize import minimize
 from scipy.special import expit, ndtri
 
 from calc.errors import FitError
+from calc.messages import Message
 
 #: Parameters are searched between 1e-6 and 1e7 (on the log scale). An optimum
 #: at either end means the data cannot pin the parameter down.
@@ -68,7 +69,7 @@ def maximise(
     start: np.ndarray,
     *,
     names: tuple[str, ...],
-    model: str,
+    model: str | Message,
     scale: float,
 ) -> Optimum:
     """Maximise a log-likelihood over log-parameters.
@@ -82,8 +83,10 @@ def maximise(
         Starting log-parameters.
     names : tuple of str
         Parameter names, used in messages.
-    model : str
-        Model name as the user sees it (``"BG/NBD"``), used in messages.
+    model : str or Message
+        Model name as the user sees it, used in messages: a
+        :class:`~calc.messages.Message` such as ``models.fit.bgnbd``
+        (English "repeat-purchase (BG/NBD)"), or a plain name.
     scale : float
         Number of customers; the objective is divided by it so the stopping
         rules do not depend on the size of the data.
@@ -130,26 +133,15 @@ def maximise(
     value, grad = objective(z)
     for name, zi in zip(names, z, strict=True):
         if zi < LOG_LOWER + _BOUNDARY_TOLERANCE or zi > LOG_UPPER - _BOUNDARY_TOLERANCE:
-            raise FitError(
-                f"The {model} model could not find a sensible value for its parameter "
-                f"{name} (the search ran to {np.exp(zi):.3g}, the edge of what is allowed). "
-                "This happens when there is too little data or the data show almost no "
-                "variation. Add more customers or a longer history and try again."
-            )
+            raise FitError("models.fit.boundary", model=model, name=name, value=float(np.exp(zi)))
     if value >= _UNDEFINED or np.max(np.abs(grad)) > 1e-4:
-        raise FitError(
-            f"The {model} model did not settle on an answer for this data. "
-            "Check that the dates and amounts are right, add more history, and try again."
-        )
+        raise FitError("models.fit.not_settled", model=model)
     hessian = _hessian(neg_log_likelihood, z)
     eigenvalues = np.linalg.eigvalsh(hessian)
     if not np.all(np.isfinite(eigenvalues)) or eigenvalues.min() <= 1e-10 * max(
         eigenvalues.max(), 1.0
     ):
-        raise FitError(
-            f"The data cannot tell the {model} model's parameters apart, so no range "
-            "can be given for its forecasts. Add more customers or a longer history."
-        )
+        raise FitError("models.fit.not_identified", model=model)
     covariance = np.linalg.inv(hessian)
     return Optimum(log_params=z, log_likelihood=-value * scale, covariance=covariance)
 

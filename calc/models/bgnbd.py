@@ -42,6 +42,7 @@ from scipy.integrate import IntegrationWarning, quad
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from calc.errors import DataError, FitError, InputError
+from calc.messages import Message
 from calc.models._fit import (
     RANGE_LEVEL,
     Range,
@@ -54,6 +55,13 @@ from calc.models._fit import (
 
 #: Fewest customers the model is fitted to.
 MIN_CUSTOMERS = 20
+
+#: The columns of a customer summary, as messages name them.
+_LABELS = {
+    "frequency": Message("models.fields.frequency"),
+    "recency": Message("models.fields.recency"),
+    "age": Message("models.fields.age"),
+}
 
 
 @dataclass(frozen=True)
@@ -317,21 +325,17 @@ def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
     """:func:`fit` on checked arrays and their :func:`compress` result ``rows``."""
     n = x.size
     if n < MIN_CUSTOMERS:
-        raise FitError(
-            f"The repeat-purchase model needs at least {MIN_CUSTOMERS} customers; "
-            f"got {n}. Add more order history."
-        )
+        raise FitError("models.bgnbd.too_few_customers", minimum=MIN_CUSTOMERS, count=n)
     if not np.any(x > 0):
-        raise FitError(
-            "None of the customers has bought a second time yet, so the model cannot "
-            "learn how often customers come back. Use a longer order history."
-        )
+        raise FitError("models.bgnbd.no_repeat_buyers")
     _, first, counts = rows
     neg_ll = _neg_log_likelihood(x[first], tx[first], t_age[first], counts)
     rate = np.sum(x) / max(np.sum(t_age), 1e-9)
     start = np.log([1.0, 1.0 / max(rate, 1e-6), 1.0, 3.0])
     start = np.clip(start, np.log(1e-5), np.log(1e6))
-    opt = maximise(neg_ll, start, names=("r", "alpha", "a", "b"), model="BG/NBD", scale=n)
+    opt = maximise(
+        neg_ll, start, names=("r", "alpha", "a", "b"), model=Message("models.fit.bgnbd"), scale=n
+    )
     r, alpha, a, b = np.exp(opt.log_params)
     return BGNBDModel(
         r=float(r),
@@ -514,52 +518,53 @@ def check_rfm(frequency, recency, age) -> tuple[np.ndarray, np.ndarray, np.ndarr
         try:
             arr = np.asarray(values, dtype=float)
         except (TypeError, ValueError):
-            raise DataError(f"Every {name} value must be a number.", column=name) from None
+            raise DataError("models.data.not_number", column=name, label=_LABELS[name]) from None
         if arr.ndim != 1:
-            raise DataError(f"Give {name} as one value per customer.", column=name)
+            raise DataError("models.data.not_one_per_customer", column=name, label=_LABELS[name])
         arrays.append(arr)
     x, tx, t_age = arrays
     if not (x.size == tx.size == t_age.size):
         raise DataError(
-            "Frequency, recency and age must have one value per customer each; got "
-            f"{x.size}, {tx.size} and {t_age.size} values."
+            "models.bgnbd.lengths_differ", frequency=x.size, recency=tx.size, age=t_age.size
         )
     if x.size == 0:
-        raise DataError("There are no customers to analyse.")
+        raise DataError("models.bgnbd.no_customers")
     for name, arr in (("frequency", x), ("recency", tx), ("age", t_age)):
         _reject(
             name,
             arr,
             ~np.isfinite(arr) | (arr < 0),
-            f"{name.capitalize()} must be a number of 0 or more for every customer.",
+            Message("models.data.negative", label=_LABELS[name]),
         )
     _reject(
         "frequency",
         x,
         x != np.round(x),
-        "Frequency counts repeat purchases, so it must be a whole number.",
+        Message("models.data.not_whole"),
     )
     _reject(
         "recency",
         tx,
         tx > t_age,
-        "Recency (time of the last repeat purchase) cannot be longer than age "
-        "(time since the first purchase). Check the end-of-observation date.",
+        Message("models.bgnbd.recency_after_age"),
     )
     _reject(
         "recency",
         tx,
         (x == 0) & (tx != 0),
-        "Customers without a repeat purchase must have a recency of 0.",
+        Message("models.bgnbd.recency_without_repeat"),
     )
     return x, tx, t_age
 
 
-def _reject(column: str, values: np.ndarray, bad: np.ndarray, message: str) -> None:
+def _reject(column: str, values: np.ndarray, bad: np.ndarray, reason: Message) -> None:
     if np.any(bad):
         rows = np.flatnonzero(bad)
         raise DataError(
-            f"{message} ({rows.size} customers, first at row {rows[0] + 1}.)",
+            "models.bgnbd.bad_rows",
+            reason=reason,
+            count=int(rows.size),
+            first=int(rows[0] + 1),
             column=column,
             rows=(rows[:20] + 1).tolist(),
             example=repr(float(values[rows[0]])),
@@ -570,16 +575,16 @@ def _horizon(t) -> float:
     try:
         horizon = float(t)
     except (TypeError, ValueError):
-        raise InputError("t", "The forecast window must be one number of time units.") from None
+        raise InputError("t", "models.bgnbd.window_not_number") from None
     if not np.isfinite(horizon) or horizon < 0:
-        raise InputError("t", "The forecast window must be 0 or more time units.")
+        raise InputError("t", "models.bgnbd.window_negative")
     return horizon
 
 
 def _window(t) -> np.ndarray:
     horizon = np.asarray(t, dtype=float)
     if np.any(~np.isfinite(horizon)) or np.any(horizon < 0):
-        raise InputError("t", "The forecast window must be 0 or more time units.")
+        raise InputError("t", "models.bgnbd.window_negative")
     return horizon
 
 

@@ -33,6 +33,7 @@ from calc.models.summary import (
     CalibrationHoldout,
     CustomerSummary,
     convert_time,
+    unit_choices,
 )
 
 #: Longest step (in months) into which the horizon is cut for discounting.
@@ -63,7 +64,7 @@ def discount_rate_per_unit(annual_discount_rate: float, unit: str) -> float:
     """
     rate = _rate(annual_discount_rate)
     if unit not in DAYS_PER_UNIT:
-        raise InputError("unit", 'Choose a time unit: "D", "W", "M" or "Y".')
+        raise InputError("unit", "models.unit_unknown", choices=unit_choices(DAYS_PER_UNIT))
     return float((1 + rate) ** (DAYS_PER_UNIT[unit] / DAYS_PER_UNIT["Y"]) - 1)
 
 
@@ -178,9 +179,11 @@ def customer_value(
     [1.56, 22.73, 10.2]
     """
     if time_unit not in SUMMARY_UNITS:
-        raise InputError("time_unit", 'Choose the data\'s time unit: "D", "W" or "M".')
+        raise InputError("time_unit", "models.clv.data_unit", choices=unit_choices(SUMMARY_UNITS))
     if horizon_unit not in DAYS_PER_UNIT:
-        raise InputError("horizon_unit", 'Choose the horizon\'s unit: "D", "W", "M" or "Y".')
+        raise InputError(
+            "horizon_unit", "models.clv.horizon_unit", choices=unit_choices(DAYS_PER_UNIT)
+        )
     length = _horizon(horizon)
     rate = _rate(annual_discount_rate)
     share = _margin(margin)
@@ -339,7 +342,9 @@ def value_customers(
     (True, (3000, 10))
     """
     if horizon_unit not in DAYS_PER_UNIT:
-        raise InputError("horizon_unit", 'Choose the horizon\'s unit: "D", "W", "M" or "Y".')
+        raise InputError(
+            "horizon_unit", "models.clv.horizon_unit", choices=unit_choices(DAYS_PER_UNIT)
+        )
     length = _horizon(horizon)
     rate = _rate(annual_discount_rate)
     share = _margin(margin)
@@ -526,9 +531,9 @@ def _horizon(horizon) -> float:
     try:
         value = float(horizon)
     except (TypeError, ValueError):
-        raise InputError("horizon", "The horizon must be a number.") from None
+        raise InputError("horizon", "models.clv.horizon_not_number") from None
     if not np.isfinite(value) or value <= 0:
-        raise InputError("horizon", "The horizon must be above 0 (for example 12 months).")
+        raise InputError("horizon", "models.clv.horizon_not_positive")
     return value
 
 
@@ -536,12 +541,9 @@ def _rate(rate) -> float:
     try:
         value = float(rate)
     except (TypeError, ValueError):
-        raise InputError("annual_discount_rate", "The discount rate must be a number.") from None
+        raise InputError("annual_discount_rate", "models.clv.discount_not_number") from None
     if not np.isfinite(value) or value < 0 or value > 1:
-        raise InputError(
-            "annual_discount_rate",
-            "The yearly discount rate must be between 0% and 100% (0.10 means 10%).",
-        )
+        raise InputError("annual_discount_rate", "models.clv.discount_out_of_range")
     return value
 
 
@@ -549,11 +551,7 @@ def _margin(margin) -> float:
     try:
         value = float(margin)
     except (TypeError, ValueError):
-        raise InputError("margin", "The margin must be a number.") from None
+        raise InputError("margin", "models.clv.margin_not_number") from None
     if not np.isfinite(value) or value <= 0 or value > 1:
-        raise InputError(
-            "margin",
-            "The margin is the share of each order you keep after costs: enter a value "
-            "above 0% and at most 100% (0.30 means 30%).",
-        )
+        raise InputError("margin", "models.clv.margin_out_of_range")
     return value

@@ -33,6 +33,7 @@ import pandas as pd
 from scipy.special import digamma, gammaln
 
 from calc.errors import DataError, FitError
+from calc.messages import Message
 from calc.models._fit import (
     RANGE_LEVEL,
     Range,
@@ -44,6 +45,12 @@ from calc.models._fit import (
 
 #: Fewest repeat buyers the model is fitted to.
 MIN_REPEAT_BUYERS = 10
+
+#: The columns the model reads, as messages name them.
+_LABELS = {
+    "frequency": Message("models.fields.frequency"),
+    "mean_value": Message("models.fields.mean_value"),
+}
 
 
 @dataclass(frozen=True)
@@ -197,8 +204,7 @@ def fit(frequency, mean_value) -> GammaGammaModel:
     bad = np.flatnonzero(repeat & (m <= 0))
     if bad.size:
         raise DataError(
-            "Every customer with a repeat purchase needs a mean order value above 0. "
-            "Remove refunds and free orders, or check the amount column.",
+            "models.gamma_gamma.mean_value_not_positive",
             column="mean_value",
             rows=(bad[:20] + 1).tolist(),
             example=repr(float(m[bad[0]])),
@@ -206,20 +212,13 @@ def fit(frequency, mean_value) -> GammaGammaModel:
     x, m = x[repeat], m[repeat]
     n = x.size
     if n == 0:
-        raise FitError(
-            "None of the customers has bought a second time, so there is no repeat "
-            "spend to learn from. Use a longer order history."
-        )
+        raise FitError("models.gamma_gamma.no_repeat_buyers")
     if n < MIN_REPEAT_BUYERS:
         raise FitError(
-            f"The spend model needs at least {MIN_REPEAT_BUYERS} customers with a repeat "
-            f"purchase; got {n}. Use a longer order history."
+            "models.gamma_gamma.too_few_repeat_buyers", minimum=MIN_REPEAT_BUYERS, count=n
         )
     if np.all(m == m[0]):
-        raise FitError(
-            "Every repeat buyer has the same mean order value, so the spend model has "
-            "nothing to learn. Use the order value itself instead of the model."
-        )
+        raise FitError("models.gamma_gamma.same_mean_value")
     corr = float(np.corrcoef(x, m)[0, 1]) if np.ptp(x) > 0 else 0.0
     xcode, xvals = pd.factorize(x, sort=False)
     xvals = np.asarray(xvals, dtype=float)
@@ -248,13 +247,12 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         return -ll, -np.array([g_p * p, g_q * q, g_g * g])
 
     start = np.log([1.0, 2.0, max(float(np.mean(m)), 1e-3)])
-    opt = maximise(neg_ll, start, names=("p", "q", "gamma"), model="spend (Gamma-Gamma)", scale=n)
+    opt = maximise(
+        neg_ll, start, names=("p", "q", "gamma"), model=Message("models.fit.gamma_gamma"), scale=n
+    )
     p, q, g = np.exp(opt.log_params)
     if q <= 1:
-        raise FitError(
-            "Order values vary so much between customers that the spend model's average "
-            "order value is unbounded. Check for extreme amounts (typos, bulk orders)."
-        )
+        raise FitError("models.gamma_gamma.unbounded")
     return GammaGammaModel(
         p=float(p),
         q=float(q),
@@ -315,22 +313,19 @@ def _check(frequency, mean_value) -> tuple[np.ndarray, np.ndarray]:
         try:
             arr = np.asarray(values, dtype=float)
         except (TypeError, ValueError):
-            raise DataError(f"Every {name} value must be a number.", column=name) from None
+            raise DataError("models.data.not_number", column=name, label=_LABELS[name]) from None
         if arr.ndim != 1:
-            raise DataError(f"Give {name} as one value per customer.", column=name)
+            raise DataError("models.data.not_one_per_customer", column=name, label=_LABELS[name])
         arrays.append(arr)
     x, m = arrays
     if x.size != m.size:
-        raise DataError(
-            "Frequency and mean order value must have one value per customer each; got "
-            f"{x.size} and {m.size} values."
-        )
+        raise DataError("models.gamma_gamma.lengths_differ", frequency=x.size, mean_value=m.size)
     for name, arr in (("frequency", x), ("mean_value", m)):
         bad = np.flatnonzero(~np.isfinite(arr) | (arr < 0))
         if bad.size:
             raise DataError(
-                f"{'Frequency' if name == 'frequency' else 'Mean order value'} must be a "
-                "number of 0 or more for every customer.",
+                "models.data.negative",
+                label=_LABELS[name],
                 column=name,
                 rows=(bad[:20] + 1).tolist(),
                 example=repr(float(arr[bad[0]])),
@@ -338,7 +333,7 @@ def _check(frequency, mean_value) -> tuple[np.ndarray, np.ndarray]:
     bad = np.flatnonzero(x != np.round(x))
     if bad.size:
         raise DataError(
-            "Frequency counts repeat purchases, so it must be a whole number.",
+            "models.data.not_whole",
             column="frequency",
             rows=(bad[:20] + 1).tolist(),
             example=repr(float(x[bad[0]])),

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.special import betaln, digamma, hyp2f1
 
 from calc.errors import DataError, FitError, InputError
+from calc.messages import Message
 from calc.models._fit import (
     RANGE_LEVEL,
     Range,
@@ -42,6 +43,13 @@ from calc.models._fit import (
 
 #: Fewest points (start plus two periods) that can identify two parameters.
 MIN_PERIODS = 3
+
+#: Whole-number inputs, as messages name them.
+_LABELS = {
+    "horizon": Message("models.fields.horizon"),
+    "periods": Message("models.fields.periods"),
+    "renewals": Message("models.fields.renewals"),
+}
 
 
 @dataclass(frozen=True)
@@ -121,7 +129,7 @@ class SBGModel:
         """
         t = _periods(t, "t")
         if np.any(np.asarray(t) < 1):
-            raise InputError("t", "Retention is defined from period 1 on. Enter 1 or more.")
+            raise InputError("t", "models.sbg.retention_from_period_1")
         return _scalar((self.beta + t - 1) / (self.alpha + self.beta + t - 1))
 
     def derl(self, discount_rate: float, renewals: int = 0) -> float:
@@ -234,15 +242,11 @@ class SBGModel:
         """
         if horizon is None:
             if self.alpha <= 1:
-                raise InputError(
-                    "horizon",
-                    "Some customers in this cohort almost never leave, so the average "
-                    "lifetime has no upper limit. Set a horizon (for example 10 periods).",
-                )
+                raise InputError("horizon", "models.sbg.lifetime_unbounded")
             return (self.alpha + self.beta - 1) / (self.alpha - 1)
         h = _whole(horizon, "horizon")
         if h < 1:
-            raise InputError("horizon", "The horizon must be at least 1 period.")
+            raise InputError("horizon", "models.sbg.horizon_too_short")
         return float(np.sum(_survival(self.alpha, self.beta, np.arange(h))))
 
     def expected_lifetime_range(self, horizon: int) -> Range:
@@ -256,7 +260,7 @@ class SBGModel:
         """
         h = _whole(horizon, "horizon")
         if h < 1:
-            raise InputError("horizon", "The horizon must be at least 1 period.")
+            raise InputError("horizon", "models.sbg.horizon_too_short")
         t = np.arange(h)
         return self._range(lambda a, b: np.sum(_survival(a, b, t)), "log")
 
@@ -299,7 +303,7 @@ class SBGModel:
         """
         last = _whole(periods, "periods")
         if last < 1:
-            raise InputError("periods", "Project at least 1 period ahead.")
+            raise InputError("periods", "models.sbg.project_too_short")
         t = np.arange(last + 1)
         surv = self._range(lambda a, b: _survival(a, b, t), "logit")
         ret_t = np.maximum(t, 1)
@@ -387,15 +391,9 @@ def fit(active) -> SBGModel:
     t = np.arange(1, n + 1, dtype=float)
     ends = np.arange(n + 1, dtype=float)
     if lost.sum() == 0:
-        raise FitError(
-            "No customer left during the periods given, so the data cannot show how "
-            "fast customers leave. Use a longer history or a larger cohort."
-        )
+        raise FitError("models.sbg.nobody_left")
     if all(c.size < 2 or c[1] == 0 for c in cohorts):
-        raise FitError(
-            "Every customer left after the first period, so there is no pattern of "
-            "renewals to project. Check the counts, or use a cohort that renews."
-        )
+        raise FitError("models.sbg.all_left_at_once")
 
     def neg_ll(z: np.ndarray) -> tuple[float, np.ndarray]:
         a, b = np.exp(z)
@@ -413,7 +411,13 @@ def fit(active) -> SBGModel:
         )
         return -ll, -np.array([ga * a, gb * b])
 
-    opt = maximise(neg_ll, np.zeros(2), names=("alpha", "beta"), model="sBG", scale=starting)
+    opt = maximise(
+        neg_ll,
+        np.zeros(2),
+        names=("alpha", "beta"),
+        model=Message("models.fit.sbg"),
+        scale=starting,
+    )
     alpha, beta = np.exp(opt.log_params)
     return SBGModel(
         alpha=float(alpha),
@@ -436,52 +440,47 @@ def _check_active(active) -> list[np.ndarray]:
         several = True
     else:
         if table.ndim not in (1, 2):
-            raise DataError(
-                "Give the active-customer counts as one list per cohort, one number per period."
-            )
+            raise DataError("models.sbg.counts_shape")
         several = table.ndim == 2
         rows = list(table) if several else [table]
     cohorts = []
     for i, row in enumerate(rows):
-        where = f" in cohort {i + 1}" if several else ""
         filled = np.flatnonzero(~np.isnan(row))
         counts = row[: filled[-1] + 1] if filled.size else row[:0]
         position = lambda j, _i=i: [_i + 1] if several else [j + 1]  # noqa: E731
         bad = np.flatnonzero(~np.isfinite(counts) | (counts < 0) | (counts != np.round(counts)))
         if bad.size:
-            raise DataError(
-                f"Active-customer counts must be whole numbers of 0 or more{where} "
-                f"(period {bad[0]}). If you have percentages, multiply them by the cohort size.",
-                column="active",
-                rows=position(bad[0]) if several else (bad + 1).tolist(),
-                example=str(counts[bad[0]]),
-            )
+            where = {
+                "column": "active",
+                "rows": position(bad[0]) if several else (bad + 1).tolist(),
+                "example": str(counts[bad[0]]),
+                "period": int(bad[0]),
+            }
+            if several:
+                raise DataError("models.sbg.count_not_whole_in_cohort", cohort=i + 1, **where)
+            raise DataError("models.sbg.count_not_whole", **where)
         if counts.size == 0:
             continue
         if counts[0] <= 0:
-            raise DataError(
-                f"The first count (customers at the start){where} must be above 0.",
-                column="active",
-                rows=position(0),
-                example=str(counts[0]),
-            )
+            where = {"column": "active", "rows": position(0), "example": str(counts[0])}
+            if several:
+                raise DataError("models.sbg.first_count_zero_in_cohort", cohort=i + 1, **where)
+            raise DataError("models.sbg.first_count_zero", **where)
         rising = np.flatnonzero(np.diff(counts) > 0) + 1
         if rising.size:
-            raise DataError(
-                f"Active customers of one cohort can only stay level or fall, but the count{where} "
-                f"rises at period {rising[0]}. Give each cohort's counts without customers "
-                "who joined later.",
-                column="active",
-                rows=position(rising[0]) if several else (rising + 1).tolist(),
-                example=str(counts[rising[0]]),
-            )
+            where = {
+                "column": "active",
+                "rows": position(rising[0]) if several else (rising + 1).tolist(),
+                "example": str(counts[rising[0]]),
+                "period": int(rising[0]),
+            }
+            if several:
+                raise DataError("models.sbg.count_rises_in_cohort", cohort=i + 1, **where)
+            raise DataError("models.sbg.count_rises", **where)
         cohorts.append(counts)
     longest = max((c.size for c in cohorts), default=0)
     if longest < MIN_PERIODS:
-        raise FitError(
-            "The retention model needs a cohort's size and at least two later periods "
-            f"(3 numbers); the longest cohort has {longest}. Add more periods of history."
-        )
+        raise FitError("models.sbg.too_short", longest=longest)
     return cohorts
 
 
@@ -490,9 +489,7 @@ def _ragged(active) -> list[np.ndarray]:
     try:
         return [np.asarray(row, dtype=float).ravel() for row in active]
     except (TypeError, ValueError):
-        raise DataError(
-            "The active-customer counts must be numbers, one per period.", column="active"
-        ) from None
+        raise DataError("models.sbg.not_numbers", column="active") from None
 
 
 def _survival(a, b, t):
@@ -515,29 +512,23 @@ def _del(a, b, d):
 def _discount(rate, alpha: float) -> float:
     d = float(rate)
     if not np.isfinite(d) or d < 0:
-        raise InputError(
-            "discount_rate", "The discount rate must be 0 or more (0.10 means 10% a period)."
-        )
+        raise InputError("discount_rate", "models.sbg.discount_negative")
     if d == 0 and alpha <= 1:
-        raise InputError(
-            "discount_rate",
-            "Some customers in this cohort almost never leave, so without discounting "
-            "their expected value has no upper limit. Enter a discount rate above 0%.",
-        )
+        raise InputError("discount_rate", "models.sbg.discount_needed")
     return d
 
 
 def _whole(value, name: str) -> int:
     number = float(value)
     if not np.isfinite(number) or number != round(number) or number < 0:
-        raise InputError(name, f"{name.capitalize()} must be a whole number of 0 or more.")
+        raise InputError(name, "models.sbg.not_whole", label=_LABELS[name])
     return int(number)
 
 
 def _periods(t, name: str):
     arr = np.asarray(t, dtype=float)
     if np.any(~np.isfinite(arr)) or np.any(arr < 0):
-        raise InputError(name, "Periods must be 0 or more.")
+        raise InputError(name, "models.sbg.periods_negative")
     return arr
 
 

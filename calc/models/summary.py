@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from calc.errors import DataError, InputError
+from calc.messages import Message
 
 #: Length of each time unit in days.
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Y": 365.25}
@@ -33,6 +34,13 @@ DAYS_PER_UNIT = {"D": 1.0, "W": 7.0, "M": 365.25 / 12, "Y": 365.25}
 UNIT_NAMES = {"D": "days", "W": "weeks", "M": "months", "Y": "years"}
 #: Units a customer summary (and so a model) can be expressed in.
 SUMMARY_UNITS = ("D", "W", "M")
+#: The units as a message offers them: '"D" (days)'.
+_UNIT_CHOICES = {
+    "D": Message("models.units.days"),
+    "W": Message("models.units.weeks"),
+    "M": Message("models.units.months"),
+    "Y": Message("models.units.years"),
+}
 
 
 def convert_time(value, from_unit: str, to_unit: str):
@@ -300,16 +308,9 @@ def calibration_holdout(
     _reject_after(days, end)
     cal_end = _day(calibration_end, "calibration_end")
     if cal_end >= end:
-        raise InputError(
-            "calibration_end",
-            "The calibration period must end before the end of observation, so that "
-            "there is a holdout period to check the forecast against.",
-        )
+        raise InputError("calibration_end", "models.summary.calibration_not_before_end")
     if cal_end < days.min():
-        raise InputError(
-            "calibration_end",
-            "The calibration period ends before the first order. Choose a later date.",
-        )
+        raise InputError("calibration_end", "models.summary.calibration_before_first_order")
     in_cal = days <= cal_end
     n_all = uniques.size
     present = np.bincount(codes[in_cal], minlength=n_all) > 0
@@ -456,16 +457,18 @@ def _prepare(customer_id, date, amount):
     values = _amounts(amount)
     if not (len(ids) == len(dates) == values.size):
         raise DataError(
-            "Customer, date and amount must have one value per order each; got "
-            f"{len(ids)}, {len(dates)} and {values.size} values."
+            "models.summary.lengths_differ",
+            customers=len(ids),
+            dates=len(dates),
+            amounts=values.size,
         )
     if values.size == 0:
-        raise DataError("The order log is empty. Upload a file with at least one order.")
+        raise DataError("models.summary.empty")
     codes, uniques = pd.factorize(ids, sort=False)
     missing = np.flatnonzero(codes < 0)
     if missing.size:
         raise DataError(
-            "Some orders have no customer. Fill in the customer column or remove those rows.",
+            "models.summary.no_customer",
             column="customer_id",
             rows=(missing[:20] + 1).tolist(),
         )
@@ -476,13 +479,13 @@ def _amounts(amount) -> np.ndarray:
     try:
         values = np.asarray(amount, dtype=float)
     except (TypeError, ValueError):
-        raise DataError("Every order amount must be a number.", column="amount") from None
+        raise DataError("models.summary.amount_not_number", column="amount") from None
     if values.ndim != 1:
-        raise DataError("Give the amounts as one value per order.", column="amount")
+        raise DataError("models.summary.amounts_shape", column="amount")
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         raise DataError(
-            "Some order amounts are missing or not numbers. Fill them in or remove those rows.",
+            "models.summary.amount_missing",
             column="amount",
             rows=(bad[:20] + 1).tolist(),
             example=repr(float(values[bad[0]])),
@@ -503,8 +506,7 @@ def _days(dates) -> np.ndarray:
     if bad.size:
         original = dates.iloc[bad[0]] if isinstance(dates, pd.Series) else dates[bad[0]]
         raise DataError(
-            "Some order dates are missing or cannot be read as dates. "
-            "Use dates like 2024-03-31, or remove those rows.",
+            "models.summary.date_unreadable",
             column="date",
             rows=(bad[:20] + 1).tolist(),
             example=str(original),
@@ -516,9 +518,9 @@ def _day(value, field: str) -> int:
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError):
-        raise InputError(field, "Enter a date like 2024-03-31.") from None
+        raise InputError(field, "models.summary.not_a_date") from None
     if pd.isna(stamp):
-        raise InputError(field, "Enter a date like 2024-03-31.")
+        raise InputError(field, "models.summary.not_a_date")
     if stamp.tzinfo is not None:
         stamp = stamp.tz_localize(None)
     return int(stamp.to_datetime64().astype("datetime64[D]").astype(np.int64))
@@ -534,16 +536,21 @@ def _reject_after(days, end) -> None:
     after = np.flatnonzero(days > end)
     if after.size:
         raise DataError(
-            f"{after.size} orders are dated after the end of observation "
-            f"({np.datetime64(int(end), 'D')}). Choose a later end date or remove them.",
+            "models.summary.after_end",
+            count=int(after.size),
+            end=str(np.datetime64(int(end), "D")),
             column="date",
             rows=(after[:20] + 1).tolist(),
             example=str(np.datetime64(int(days[after[0]]), "D")),
         )
 
 
+def unit_choices(allowed) -> list[Message]:
+    """The units ``allowed`` as a message lists them: ``"D" (days), "W" (weeks)``."""
+    return [_UNIT_CHOICES[unit] for unit in allowed]
+
+
 def _unit(unit, field: str, allowed) -> str:
     if unit not in allowed:
-        names = ", ".join(f'"{u}" ({UNIT_NAMES[u]})' for u in allowed)
-        raise InputError(field, f"Choose a time unit: {names}.")
+        raise InputError(field, "models.unit_unknown", choices=unit_choices(allowed))
     return unit
