@@ -15,7 +15,8 @@ import pytest
 
 import calc.upload
 from calc.errors import DataError
-from calc.upload import MAX_UPLOAD_BYTES, AmbiguousDateOrderError, read
+from calc.messages import LANGUAGES, Message, catalogue
+from calc.upload import MAX_UPLOAD_BYTES, SKIP_REASONS, AmbiguousDateOrderError, read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "upload"
 ROOT = Path(__file__).parent.parent
@@ -85,7 +86,7 @@ def test_european_fixture_with_title_blank_and_total_rows():
     assert r.encoding == "utf-8-sig"
     assert r.blank_rows == 1
     assert r.skipped.to_dict("records") == [
-        {"row": 9, "reason": "total or summary row", "column": "Kunde", "value": "Sum"}
+        {"row": 9, "reason": "upload.skip.total_row", "column": "Kunde", "value": "Sum"}
     ]
     assert r.currency == "NOK"
 
@@ -357,11 +358,11 @@ def test_bad_rows_are_skipped_with_row_numbers_and_reasons():
     up = read(text.encode(), "x.csv")
     skipped = up.report.skipped
     assert skipped[["row", "reason", "value"]].to_dict("records") == [
-        {"row": 3, "reason": "customer is missing", "value": ""},
-        {"row": 4, "reason": "date is not understood", "value": "soon"},
-        {"row": 5, "reason": "amount is not understood", "value": "n/a"},
-        {"row": 6, "reason": "amount is missing", "value": ""},
-        {"row": 8, "reason": "date is missing", "value": ""},
+        {"row": 3, "reason": "upload.skip.customer_missing", "value": ""},
+        {"row": 4, "reason": "upload.skip.date_not_understood", "value": "soon"},
+        {"row": 5, "reason": "upload.skip.amount_not_understood", "value": "n/a"},
+        {"row": 6, "reason": "upload.skip.amount_missing", "value": ""},
+        {"row": 8, "reason": "upload.skip.date_missing", "value": ""},
     ]
     assert up.report.rows_used == 2 and up.report.blank_rows == 1
     assert up.report.rows_skipped == 5
@@ -386,7 +387,7 @@ def test_total_rows_in_several_languages():
         "Gjithsej;;10",
     )
     up = read(text.encode(), "x.csv")
-    assert up.report.skipped["reason"].unique().tolist() == ["total or summary row"]
+    assert up.report.skipped["reason"].unique().tolist() == ["upload.skip.total_row"]
     assert up.report.skipped["row"].tolist() == [3, 4, 5, 6]
 
 
@@ -439,6 +440,21 @@ def test_all_rows_invalid():
     err = info.value
     assert err.column == "amount" and err.rows == (2, 3) and err.example == "n/a"
     assert "row 2" in err.message and "'amount'" in err.message
+    assert err.about.code == "upload.no_usable_row" and err.about.values["row"] == 2
+    reason = catalogue("nb")["upload.skip.amount_not_understood"]
+    assert f"2: {reason} (" in err.text("nb") and "«amount»" in err.text("nb")
+
+
+def test_skip_reasons_are_codes_with_a_text_in_every_language():
+    """The ``reason`` column holds codes; the interface shows ``Message(code).text(language)``."""
+    english = {code for code in catalogue("en") if code.startswith("upload.skip.")}
+    assert set(SKIP_REASONS) == english
+    text = lines("customer,date,amount", ",2026-01-02,11", "b,soon,12", "c,2026-01-03,1")
+    reasons = read(text.encode(), "x.csv").report.skipped["reason"].tolist()
+    assert reasons == ["upload.skip.customer_missing", "upload.skip.date_not_understood"]
+    assert Message(reasons[0]).text() == "customer is missing"
+    for language in LANGUAGES:
+        assert all(SKIP_REASONS[code].text(language) for code in reasons)
 
 
 def test_single_column_file():
@@ -490,7 +506,7 @@ def test_customers_file():
     assert up.table["revenue"].tolist() == [1234.5, 99.0]
     assert up.table["orders"].tolist() == [3.0, 1.0]
     assert up.report.currency == "PLN"
-    assert up.report.skipped["reason"].tolist() == ["total or summary row"]
+    assert up.report.skipped["reason"].tolist() == ["upload.skip.total_row"]
 
 
 def test_customers_rfm_summary():
@@ -517,7 +533,7 @@ def test_subscriptions_file_with_active_rows():
     assert up.shape == "subscriptions" and up.report.layout == "long"
     assert up.table["end"].isna().tolist() == [True, False]
     assert up.table["mrr"].tolist() == [29.0, 9.0]
-    assert up.report.skipped["reason"].tolist() == ["ends before it starts"]
+    assert up.report.skipped["reason"].tolist() == ["upload.skip.ends_before_start"]
 
 
 def test_wide_revenue_per_month():

@@ -82,7 +82,7 @@ def test_title_rows_blank_rows_totals_and_formulas():
     assert r.header_row == 4
     assert r.blank_rows == 1
     assert r.skipped[["row", "reason", "value"]].to_dict("records") == [
-        {"row": 9, "reason": "total or summary row", "value": "Sum"}
+        {"row": 9, "reason": "upload.skip.total_row", "value": "Sum"}
     ]
 
 

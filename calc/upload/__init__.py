@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from calc.errors import DataError
+from calc.messages import Message
 from calc.upload import sniff
 from calc.upload.columns import SHAPE_FIELDS, fill_by_content, match_names, profile
 from calc.upload.dates import DATE_ORDERS, AmbiguousDateOrderError
@@ -42,6 +43,7 @@ from calc.upload.shapes import (
     BUILDERS,
     FIELD_WORDS,
     SHAPES,
+    SKIP_REASONS,
     build_wide,
     missing_fields,
     required_score,
@@ -50,6 +52,7 @@ from calc.upload.shapes import (
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
+    "SKIP_REASONS",
     "AmbiguousDateOrderError",
     "Report",
     "Upload",
@@ -63,9 +66,9 @@ _CONTENT = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".prn")
 _SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 _SHAPE_WORDS = {
-    "orders": "orders (one row per order: customer, date, amount)",
-    "customers": "customers (one row per customer: orders and revenue)",
-    "subscriptions": "subscriptions (customer, start, end, monthly amount)",
+    "orders": Message("upload.shape.orders"),
+    "customers": Message("upload.shape.customers"),
+    "subscriptions": Message("upload.shape.subscriptions"),
 }
 
 
@@ -83,7 +86,10 @@ class Report:
         Rows left out; every one is listed in ``skipped``.
     skipped : pandas.DataFrame
         One line per skipped row: ``row`` (as a spreadsheet numbers it, first
-        row is 1), ``reason``, ``column`` (as named in the file), ``value``.
+        row is 1), ``reason`` (a message code such as
+        ``"upload.skip.customer_missing"``; its text in a language is
+        ``Message(code).text(language)``, and :data:`SKIP_REASONS` lists them
+        all), ``column`` (as named in the file), ``value``.
     blank_rows : int
         Empty rows ignored.
     shape : str
@@ -184,10 +190,7 @@ def _format_of(data: bytes, filename: str) -> str:
     kind = sniff.container(data, filename)
     lower = filename.lower()
     if kind == "text" and lower.endswith(_SHEET_SUFFIXES):
-        raise DataError(
-            f"'{filename}' is named like a workbook but holds no spreadsheet; it may be damaged. "
-            "Open it in Excel or LibreOffice, save it again, and upload the new file."
-        )
+        raise DataError("upload.named_like_workbook", filename=filename)
     return kind
 
 
@@ -242,21 +245,21 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
     data = bytes(data)
     if len(data) > MAX_UPLOAD_BYTES:
         raise DataError(
-            f"The file is {len(data) / 1024 / 1024:.0f} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Export a shorter period, or only the columns "
-            "customer, date and amount."
+            "upload.too_large",
+            size=round(len(data) / 1024 / 1024),
+            limit=MAX_UPLOAD_BYTES // 1024 // 1024,
         )
     if not _CONTENT.search(data):
-        raise DataError(f"'{filename}' is empty. Export your data again and upload the new file.")
+        raise DataError("upload.empty", filename=filename)
     shape_override = overrides.get("shape")
     if shape_override is not None and shape_override not in SHAPES:
-        raise DataError(f"Unknown kind of table '{shape_override}'. Choose {', '.join(SHAPES)}.")
+        raise DataError("upload.unknown_shape", value=repr(shape_override), choices=SHAPES)
     date_order = overrides.get("date_order")
     if date_order is not None and date_order not in DATE_ORDERS:
-        raise DataError(f"Unknown date order '{date_order}'. Choose DMY, MDY or YMD.")
+        raise DataError("upload.unknown_date_order", value=repr(date_order))
     decimal = overrides.get("decimal")
     if decimal is not None and decimal not in (".", ","):
-        raise DataError("The decimal mark must be '.' or ','.")
+        raise DataError("upload.unknown_decimal")
 
     kind = _format_of(data, filename)
     if kind == "text":
@@ -278,16 +281,11 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
             problems=raw.problems,
         )
     if len(raw.rows) == 0:
-        raise DataError(
-            f"'{filename}' has a header but no rows of data. Export it again with the data."
-        )
+        raise DataError("upload.header_only", filename=filename)
     user_map = dict(overrides.get("mapping") or {})
     missing_cols = [c for c in user_map.values() if c not in raw.names]
     if missing_cols:
-        raise DataError(
-            f"The file has no column '{missing_cols[0]}'. Its columns are: {', '.join(raw.names)}.",
-            column=missing_cols[0],
-        )
+        raise DataError("upload.no_such_column", column=missing_cols[0], columns=raw.names)
     shape, mapping, layout, source = _choose_shape(raw, shape_override, user_map)
     opts = {
         "format": raw.details.get("format"),
@@ -393,10 +391,9 @@ def _choose_shape(raw, shape_override, user_map) -> tuple[str, dict[str, str], s
 
 
 def _wrong_shape(shape: str, missing: list[str], names, raw) -> DataError:
-    wanted = " and ".join(FIELD_WORDS.get(f, f) for f in missing)
     return DataError(
-        f"This file does not look like {_SHAPE_WORDS[shape]}: no column holds {wanted}. "
-        f"Its columns are: {', '.join(names)}. Pick the columns by hand, or upload an export "
-        "of orders, customers or subscriptions.",
-        column=None,
+        "upload.wrong_shape",
+        shape=_SHAPE_WORDS[shape],
+        missing=[FIELD_WORDS[f] for f in missing],
+        columns=names,
     )

@@ -53,12 +53,10 @@ class AmbiguousDateOrderError(DataError):
     """
 
     def __init__(self, column: str, examples: tuple[str, ...]) -> None:
-        shown = ", ".join(examples[:3])
         super().__init__(
-            f"The dates in '{column}' ({shown}) can be read day-first or month-first, and no "
-            "date in the file tells which. Choose the date order: day/month/year or "
-            "month/day/year.",
+            "upload.ambiguous_date_order",
             column=column,
+            examples=examples[:3],
             example=examples[0] if examples else None,
         )
         self.examples = examples

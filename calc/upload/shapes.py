@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from calc.errors import DataError
+from calc.messages import Message
 from calc.upload.amounts import parse_amounts
 from calc.upload.columns import SYNONYMS, _score, fold
 from calc.upload.dates import parse_dates
@@ -30,15 +31,62 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "subscriptions": (("customer_id",), ("start",), ("mrr",)),
 }
 FIELD_WORDS = {
-    "customer_id": "the customer (id, number or e-mail)",
-    "date": "the order date",
-    "amount": "the order amount",
-    "orders": "the number of orders per customer",
-    "frequency": "the number of repeat purchases",
-    "revenue": "the revenue per customer",
-    "monetary_value": "the average order value",
-    "start": "the subscription start date",
-    "mrr": "the monthly amount",
+    "customer_id": Message("upload.field.customer_id"),
+    "date": Message("upload.field.date"),
+    "amount": Message("upload.field.amount"),
+    "orders": Message("upload.field.orders"),
+    "frequency": Message("upload.field.frequency"),
+    "revenue": Message("upload.field.revenue"),
+    "monetary_value": Message("upload.field.monetary_value"),
+    "start": Message("upload.field.start"),
+    "mrr": Message("upload.field.mrr"),
+}
+
+#: Why a row was skipped: the message code in the ``reason`` column of the
+#: skipped rows, and its text (``SKIP_REASONS[code].text(language)``).
+SKIP_REASONS: dict[str, Message] = {
+    message.code: message
+    for message in (
+        Message("upload.skip.total_row"),
+        Message("upload.skip.column_count"),
+        Message("upload.skip.customer_missing"),
+        Message("upload.skip.date_missing"),
+        Message("upload.skip.date_not_understood"),
+        Message("upload.skip.amount_missing"),
+        Message("upload.skip.amount_not_understood"),
+        Message("upload.skip.orders_not_number"),
+        Message("upload.skip.revenue_not_number"),
+        Message("upload.skip.frequency_not_number"),
+        Message("upload.skip.recency_not_number"),
+        Message("upload.skip.t_not_number"),
+        Message("upload.skip.monetary_value_not_number"),
+        Message("upload.skip.first_purchase_not_date"),
+        Message("upload.skip.last_purchase_not_date"),
+        Message("upload.skip.revenue_missing"),
+        Message("upload.skip.monetary_value_missing"),
+        Message("upload.skip.start_missing"),
+        Message("upload.skip.start_not_understood"),
+        Message("upload.skip.end_not_understood"),
+        Message("upload.skip.ends_before_start"),
+        Message("upload.skip.monthly_amount_missing"),
+        Message("upload.skip.monthly_amount_not_understood"),
+    )
+}
+_NOT_NUMBER = {
+    "orders": "upload.skip.orders_not_number",
+    "revenue": "upload.skip.revenue_not_number",
+    "frequency": "upload.skip.frequency_not_number",
+    "recency": "upload.skip.recency_not_number",
+    "T": "upload.skip.t_not_number",
+    "monetary_value": "upload.skip.monetary_value_not_number",
+}
+_NOT_DATE = {
+    "first_purchase": "upload.skip.first_purchase_not_date",
+    "last_purchase": "upload.skip.last_purchase_not_date",
+}
+_MISSING = {
+    "revenue": "upload.skip.revenue_missing",
+    "monetary_value": "upload.skip.monetary_value_missing",
 }
 
 _TOTAL = (
@@ -135,7 +183,10 @@ def as_text(arr: pa.Array) -> pa.Array:
 
 
 class _Skips:
-    """Collects skipped rows reason by reason; a row is reported once, for its first problem."""
+    """Collects skipped rows reason by reason; a row is reported once, for its first problem.
+
+    A reason is a code of :data:`SKIP_REASONS`.
+    """
 
     def __init__(self, raw: RawTable) -> None:
         self.raw = raw
@@ -255,27 +306,20 @@ def _excel(opts: dict) -> bool:
     return opts.get("format") in ("xlsx", "xls", "ods")
 
 
-def _bad(
-    mask_invalid: np.ndarray, empty: np.ndarray, skips: _Skips, what: str, column: str
-) -> None:
-    skips.add(empty, f"{what} is missing", column)
-    skips.add(mask_invalid, f"{what} is not understood", column)
-
-
-def _no_rows(column: str, skipped: pd.DataFrame, what: str) -> DataError:
+def _no_rows(column: str, skipped: pd.DataFrame, what: Message) -> DataError:
+    """No row is left: the first skipped row's reason and value, and what the column should hold."""
     if len(skipped) == 0:
-        return DataError(
-            "The file has a header but no rows of data. Export it again with the data."
-        )
+        return DataError("upload.header_only_unnamed")
     first = skipped.iloc[0]
     col = first["column"] or column
     return DataError(
-        f"No row could be used: every row has a problem. The first is row {first['row']}: "
-        f"{first['reason']} (column '{col}': '{first['value']}'). Check that '{col}' really "
-        f"holds {what}, or pick another column for it.",
+        "upload.no_usable_row",
         column=col,
         rows=skipped["row"].head(20).tolist(),
         example=str(first["value"]),
+        row=int(first["row"]),
+        reason=SKIP_REASONS[first["reason"]],
+        holds=what,
     )
 
 
@@ -315,21 +359,19 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         )
         cust, cust_values = customers.result()
     skips.add(
-        _total_rows(raw, mapping, np.isnat(dates.values)), "total or summary row", raw.names[0]
+        _total_rows(raw, mapping, np.isnat(dates.values)), "upload.skip.total_row", raw.names[0]
     )
-    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
-    _bad(dates.invalid, np.isnat(dates.values) & ~dates.invalid, skips, "date", mapping["date"])
-    _bad(
-        amounts.invalid,
-        np.isnan(amounts.values) & ~amounts.invalid,
-        skips,
-        "amount",
-        mapping["amount"],
-    )
+    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
+    no_date = np.isnat(dates.values) & ~dates.invalid
+    skips.add(no_date, "upload.skip.date_missing", mapping["date"])
+    skips.add(dates.invalid, "upload.skip.date_not_understood", mapping["date"])
+    no_amount = np.isnan(amounts.values) & ~amounts.invalid
+    skips.add(no_amount, "upload.skip.amount_missing", mapping["amount"])
+    skips.add(amounts.invalid, "upload.skip.amount_not_understood", mapping["amount"])
     keep = ~skips.taken
     skipped = skips.frame()
     if not keep.any():
-        raise _no_rows(mapping["amount"], skipped, "amounts, dates and customers")
+        raise _no_rows(mapping["amount"], skipped, Message("upload.holds.orders"))
     columns = {
         "customer_id": categorical(cust[keep], cust_values),
         "date": dates.values[keep],
@@ -376,9 +418,9 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
     """Canonical customers: one row per customer with orders, revenue and/or the RFM summary."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
-    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
+    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     numbers, dates, decimal, currency = {}, {}, None, None
     for field in ("orders", "revenue", "frequency", "recency", "T", "monetary_value"):
         if field in mapping:
@@ -388,7 +430,7 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
                 hint=opts.get("hint", "."),
                 excel=_excel(opts),
             )
-            skips.add(got.invalid, f"{field.replace('_', ' ')} is not a number", mapping[field])
+            skips.add(got.invalid, _NOT_NUMBER[field], mapping[field])
             numbers[field] = got.values
             if field in ("revenue", "monetary_value"):
                 decimal, currency = got.decimal, currency or got.currency
@@ -400,14 +442,14 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
                 column=mapping[field],
                 serials=opts.get("format") in ("xlsx", "xls", "ods"),
             )
-            skips.add(got.invalid, f"{field.replace('_', ' ')} is not a date", mapping[field])
+            skips.add(got.invalid, _NOT_DATE[field], mapping[field])
             dates[field] = got
     money = "revenue" if "revenue" in numbers else "monetary_value"
-    skips.add(np.isnan(numbers[money]), f"{money.replace('_', ' ')} is missing", mapping[money])
+    skips.add(np.isnan(numbers[money]), _MISSING[money], mapping[money])
     keep = ~skips.taken
     skipped = skips.frame()
     if not keep.any():
-        raise _no_rows(mapping[money], skipped, "numbers per customer")
+        raise _no_rows(mapping[money], skipped, Message("upload.holds.customers"))
     table = pd.DataFrame({"customer_id": categorical(cust[keep], cust_values)})
     if "customer_name" in mapping:
         table["customer_name"] = _optional_text(raw, mapping, keep, "customer_name")
@@ -438,42 +480,40 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan."""
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
-    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
+    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     excel = opts.get("format") in ("xlsx", "xls", "ods")
     start = parse_dates(
         _column(raw, mapping["start"]), order=opts.get("date_order"), column=mapping["start"],
         serials=excel,
     )  # fmt: skip
-    _bad(
-        start.invalid,
-        np.isnat(start.values) & ~start.invalid,
-        skips,
-        "start date",
-        mapping["start"],
-    )
+    no_start = np.isnat(start.values) & ~start.invalid
+    skips.add(no_start, "upload.skip.start_missing", mapping["start"])
+    skips.add(start.invalid, "upload.skip.start_not_understood", mapping["start"])
     end_values = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     if "end" in mapping:
         end = parse_dates(
             _column(raw, mapping["end"]), order=opts.get("date_order") or start.order,
             column=mapping["end"], serials=excel,
         )  # fmt: skip
-        skips.add(end.invalid, "end date is not understood", mapping["end"])
+        skips.add(end.invalid, "upload.skip.end_not_understood", mapping["end"])
         end_values = end.values
         with np.errstate(invalid="ignore"):
-            skips.add(end_values < start.values, "ends before it starts", mapping["end"])
+            skips.add(end_values < start.values, "upload.skip.ends_before_start", mapping["end"])
     mrr = parse_amounts(
         _column(raw, mapping["mrr"]),
         decimal=opts.get("decimal"),
         hint=opts.get("hint", "."),
         excel=_excel(opts),
     )
-    _bad(mrr.invalid, np.isnan(mrr.values) & ~mrr.invalid, skips, "monthly amount", mapping["mrr"])
+    no_mrr = np.isnan(mrr.values) & ~mrr.invalid
+    skips.add(no_mrr, "upload.skip.monthly_amount_missing", mapping["mrr"])
+    skips.add(mrr.invalid, "upload.skip.monthly_amount_not_understood", mapping["mrr"])
     keep = ~skips.taken
     skipped = skips.frame()
     if not keep.any():
-        raise _no_rows(mapping["mrr"], skipped, "subscriptions")
+        raise _no_rows(mapping["mrr"], skipped, Message("upload.holds.subscriptions"))
     table = pd.DataFrame(
         {
             "customer_id": categorical(cust[keep], cust_values),
@@ -514,9 +554,9 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     months = wide_months(raw.names)
     n = len(raw.rows)
     skips = _Skips(raw)
-    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "total or summary row", raw.names[0])
+    skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
     cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
-    skips.add(cust < 0, "customer is missing", mapping["customer_id"])
+    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     parsed = {}
     decimal, currency = None, None
     for name in months:
@@ -526,13 +566,13 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
             hint=opts.get("hint", "."),
             excel=_excel(opts),
         )
-        skips.add(got.invalid, "monthly amount is not understood", name)
+        skips.add(got.invalid, "upload.skip.monthly_amount_not_understood", name)
         parsed[name] = got.values
         decimal, currency = decimal or got.decimal, currency or got.currency
     keep = ~skips.taken
     skipped = skips.frame()
     if not keep.any():
-        raise _no_rows(next(iter(months)), skipped, "monthly amounts")
+        raise _no_rows(next(iter(months)), skipped, Message("upload.holds.monthly_amounts"))
     ids = categorical(cust[keep], cust_values)
     frames = []
     for name, month in sorted(months.items(), key=lambda kv: kv[1]):

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from calc.errors import DataError
+from calc.messages import Message
 
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -30,22 +31,22 @@ _QUOTED = re.compile(r'"[^"]*"')
 _NON_SPACE = re.compile(r"\S")
 
 _MAGIC = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", Message("upload.kind.png")),
+    (b"\xff\xd8\xff", Message("upload.kind.jpeg")),
+    (b"GIF8", Message("upload.kind.gif")),
+    (b"%PDF", Message("upload.kind.pdf")),
     (b"BM", None),  # bitmap only when more evidence follows; see _binary_kind
-    (b"\x1f\x8b", "a compressed (gzip) file"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"RIFF", "a media file"),
+    (b"\x1f\x8b", Message("upload.kind.gzip")),
+    (b"Rar!", Message("upload.kind.rar")),
+    (b"7z\xbc\xaf", Message("upload.kind.seven_zip")),
+    (b"RIFF", Message("upload.kind.media")),
 )
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_PASSWORD = (
-    "The workbook is protected with a password, so it cannot be read. Open it in Excel, "
-    "remove the password (File > Info > Protect Workbook), save, and upload it again."
-)
+
+
+def _password() -> DataError:
+    return DataError("upload.password")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class RawTable:
         ``header_row``, ``sheet``, ``sheet_names``.
     problems : tuple of (int, str, str)
         Lines that could not be split into the header's columns:
-        ``(row, reason, text)``.
+        ``(row, reason, text)``, the reason a message code
+        (``"upload.skip.column_count"``).
     """
 
     names: tuple[str, ...]
@@ -89,16 +91,13 @@ def container(data: bytes, filename: str) -> str:
         return "zip"
     if data.startswith(_OLE):
         if _ENCRYPTED in data[:1_000_000] or _ENCRYPTED in data[-1_000_000:]:
-            raise DataError(_PASSWORD)
+            raise _password()
         if _biff_file_pass(data):
-            raise DataError(_PASSWORD)
+            raise _password()
         return "xls"
     for magic, what in _MAGIC:
         if what and data.startswith(magic):
-            raise DataError(
-                f"'{filename}' is {what}, not a spreadsheet. Upload a CSV, TXT, XLSX, XLS or "
-                "ODS file exported from your shop, bookkeeping or billing system."
-            )
+            raise DataError("upload.not_a_spreadsheet", filename=filename, kind=what)
     return "text"
 
 
@@ -139,10 +138,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         try:
             return data.decode(encoding).removeprefix("\ufeff"), encoding
         except (LookupError, UnicodeDecodeError) as exc:
-            raise DataError(
-                f"The file cannot be read as {encoding}. Choose another encoding, or leave "
-                "it on automatic."
-            ) from exc
+            raise DataError("upload.wrong_encoding", encoding=encoding) from exc
     if data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -165,10 +161,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         if _looks_binary(text):
             break
         return text, name
-    raise DataError(
-        "This file does not contain readable text or a spreadsheet. Upload a CSV, TXT, "
-        "XLSX, XLS or ODS export of your orders, customers or subscriptions."
-    )
+    raise DataError("upload.not_text")
 
 
 def _looks_binary(text: str) -> bool:
@@ -209,10 +202,7 @@ def guess_separator(lines: list[str]) -> str:
         if key > best_key:
             best, best_key = sep, key
     if best is None:
-        raise DataError(
-            "The file has only one column. A table of orders needs at least a customer, a "
-            "date and an amount, separated by commas, semicolons, tabs or |."
-        )
+        raise DataError("upload.one_column")
     return best
 
 
@@ -299,7 +289,7 @@ def read_text(
     if head is None:
         text, enc = decode(data, encoding)
         if not _NON_SPACE.search(text):
-            raise DataError("The file is empty. Export your data again and upload the new file.")
+            raise DataError("upload.empty_text")
         if "\n" not in text[:200_000] and "\r" in text:
             text = text.replace("\r", "\n")
             data = text.encode(enc if enc != "utf-8-sig" else "utf-8")
@@ -317,10 +307,7 @@ def read_text(
     if sep is None:
         sep = guess_separator(sample)
     elif sep not in SEPARATORS:
-        raise DataError(
-            "The separator must be a comma, semicolon, tab or |. Pick one of those, or leave "
-            "it on automatic."
-        )
+        raise DataError("upload.unknown_separator")
     parsed = [_split(line, sep) for line in physical]
     found = header_index([row for row in parsed if any(c.strip() for c in row)][:_SAMPLE_LINES])
     nonblank = [i for i, row in enumerate(parsed) if any(c.strip() for c in row)]
@@ -368,14 +355,13 @@ def read_text(
         if enc == "utf-8" and "UTF8" in str(exc) and not _full:
             return read_text(data, sep=sep, _full=True)  # not UTF-8 after all: decode it all
         raise DataError(  # pragma: no cover - bad rows are skipped by the handler
-            "The file could not be split into columns. Check that it is a CSV export and "
-            "choose the separator by hand."
+            "upload.cannot_split"
         ) from exc
     n = table.num_rows
     bad_lines = {num for num, _ in problems if num is not None}
     rows, empty_lines = _row_numbers(body, first_line=skip + 1, expected=n, bad_lines=bad_lines)
     kept_problems = tuple(
-        (num or 0, "does not have the same number of columns as the header", txt.strip())
+        (num or 0, "upload.skip.column_count", txt.strip())
         for num, txt in problems
         if txt.strip(sep + " \t")
     )
@@ -472,10 +458,7 @@ def _load(reader, index: int, **kwargs):
     try:
         return reader.load_sheet(index, **kwargs).to_arrow()
     except Exception as exc:  # fastexcel raises its own and Rust panics as several types
-        raise DataError(
-            "A sheet of the workbook could not be read; it may be damaged. Open the workbook "
-            "in Excel or LibreOffice, save it again, and upload the new file."
-        ) from exc
+        raise DataError("upload.sheet_damaged") from exc
 
 
 def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTable:
@@ -493,19 +476,13 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
         sheet_names = tuple(reader.sheet_names)
     except Exception as exc:  # fastexcel raises its own and Rust panics as several types
         if "password" in str(exc).lower():
-            raise DataError(_PASSWORD) from exc
-        raise DataError(
-            "The workbook could not be opened; it may be damaged or not really an Excel "
-            "file. Open it in Excel or LibreOffice, save it again, and upload the new file."
-        ) from exc
+            raise _password() from exc
+        raise DataError("upload.workbook_damaged") from exc
     fmt = "ods" if kind == "zip" and b"opendocument.spreadsheet" in data[:200] else kind
     if fmt == "zip":
         fmt = "xlsx"
     if not sheet_names:
-        raise DataError(
-            "No sheet of the workbook can be read; it may be damaged. Open it in Excel or "
-            "LibreOffice, save it again, and upload the new file."
-        )
+        raise DataError("upload.no_sheets")
     if sheet is None:
         candidates = range(len(sheet_names))
     elif isinstance(sheet, int) and 0 <= sheet < len(sheet_names):
@@ -513,9 +490,7 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
     elif isinstance(sheet, str) and sheet in sheet_names:
         candidates = [sheet_names.index(sheet)]
     else:
-        raise DataError(
-            f"The workbook has no sheet '{sheet}'. Its sheets are: {', '.join(sheet_names)}."
-        )
+        raise DataError("upload.no_such_sheet", sheet=sheet, sheets=sheet_names)
     batch, header, index = None, None, candidates[0]
     for index in candidates:
         header, width = _xlsx_peek(data, index) if fmt == "xlsx" else (None, 0)
@@ -531,10 +506,7 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
             break
         batch = None
     if batch is None:
-        raise DataError(
-            "No sheet of the workbook holds a table with at least two columns and two rows. "
-            "Upload the sheet with your orders, customers or subscriptions."
-        )
+        raise DataError("upload.no_table_sheet")
     columns = [batch.column(i) for i in range(batch.num_columns)]
     if header is None:
         columns, raw, first_row = _split_header(columns)
