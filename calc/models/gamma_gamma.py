@@ -45,6 +45,12 @@ from calc.models._fit import (
 
 #: Fewest repeat buyers the model is fitted to.
 MIN_REPEAT_BUYERS = 10
+#: Largest ``q`` taken as a fit. The customers' mean order values vary with a
+#: coefficient of variation of 1/sqrt(q) (0.01 at 10,000): beyond it the data
+#: show no spread between customers and the likelihood is flat towards infinity,
+#: so where the search stops (1e6 on one machine, the 1e7 bound on another)
+#: means nothing. ``q`` has no unit, so this holds in any currency.
+MAX_Q = 1e4
 
 #: The columns the model reads, as messages name them.
 _LABELS = {
@@ -176,7 +182,7 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         buyer with a mean order value of 0 or less.
     FitError
         Fewer than 10 repeat buyers, a fit that does not converge or runs to
-        the edge of the allowed values, or ``q <= 1`` (order values so spread
+        the edge of the allowed values (for ``q``, :data:`MAX_Q`), or ``q <= 1`` (order values so spread
         out that their average is unbounded).
 
     Notes
@@ -251,6 +257,10 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         neg_ll, start, names=("p", "q", "gamma"), model=Message("models.fit.gamma_gamma"), scale=n
     )
     p, q, g = np.exp(opt.log_params)
+    if q > MAX_Q:
+        raise FitError(
+            "models.fit.boundary", model=Message("models.fit.gamma_gamma"), name="q", value=float(q)
+        )
     if q <= 1:
         raise FitError("models.gamma_gamma.unbounded")
     return GammaGammaModel(
