@@ -16,7 +16,7 @@ from calc.messages import catalogue as calc_catalogue
 from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
-from ui.format import chart_locale, duration, error_text, money, number, pct, signed_pct
+from ui.format import calc_text, chart_locale, duration, money, number, pct, signed_pct
 from ui.i18n import (
     BABEL_LOCALES,
     DEFAULT_LANGUAGE,
@@ -318,6 +318,6 @@ def test_a_zero_churn_reads_the_same_in_english_as_calc_says_it():
     assert calc_catalogue("en")["clv.churn_zero"] in [e.value for e in at.error]
     with speaking("pl"):
         assert (
-            error_text(InputError("churn_rate", "clv.churn_zero"))
+            calc_text(InputError("churn_rate", "clv.churn_zero"))
             == calc_catalogue("pl")["clv.churn_zero"]
         )

@@ -15,7 +15,7 @@ import streamlit as st
 
 from calc.errors import InputError
 from ui import state
-from ui.format import error_text
+from ui.format import calc_text
 from ui.i18n import t
 
 
@@ -102,4 +102,4 @@ class Form:
         """
         key = (feeds or self._feeds).get(error.field)
         slot = self._slots.get(key)
-        (slot if slot is not None else st).error(error_text(error), icon=":material/error:")
+        (slot if slot is not None else st).error(calc_text(error), icon=":material/error:")

@@ -31,7 +31,7 @@ from calc.models.clv import (
 from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
 from ui import charts, chrome, forecast_charts, state, upload_view
-from ui.format import currency_symbol, duration, error_text, money, number, pct
+from ui.format import calc_text, currency_symbol, duration, money, number, pct
 from ui.i18n import t
 
 #: The order models count time in weeks; every window below is converted from days.
@@ -224,7 +224,7 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
     st.caption(t("forecast.orders_basis"))
     if result.error:
         st.warning(
-            t("forecast.fit_failed", reason=error_text(result.error)), icon=":material/warning:"
+            t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
         )
     else:
         _order_headline(result, currency, years)
@@ -438,7 +438,7 @@ def _compare_clv(
             formula = formula_clv(loaded, margin, disc)
         except CalcError as error:
             st.warning(
-                t("forecast.formula_failed", reason=error_text(error)), icon=":material/info:"
+                t("forecast.formula_failed", reason=calc_text(error)), icon=":material/info:"
             )
         else:
             st.metric(t("forecast.formula_clv"), money(formula.discounted_margin_clv, currency))
@@ -489,7 +489,7 @@ def _holdout(holdout: Holdout) -> None:
         reason = (
             t("forecast.holdout_short", weeks=number(MIN_HISTORY_WEEKS))
             if holdout.too_short
-            else error_text(holdout.error)
+            else calc_text(holdout.error)
         )
         st.info(t("forecast.holdout_none", reason=reason), icon=":material/info:")
         return
@@ -587,7 +587,7 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
             )
     if result.error:
         st.warning(
-            t("forecast.fit_failed", reason=error_text(result.error)), icon=":material/warning:"
+            t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
         )
         return
     model = result.model
@@ -599,7 +599,7 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
     try:
         derl = model.derl_range(monthly, renewals=0)
     except CalcError as error:
-        st.warning(t("forecast.fit_failed", reason=error_text(error)), icon=":material/warning:")
+        st.warning(t("forecast.fit_failed", reason=calc_text(error)), icon=":material/warning:")
         return
     year = model.project(12).iloc[12]
     cells = st.columns(4)

@@ -97,9 +97,9 @@ def _message_percent(fraction: float) -> str:
 _MESSAGE_FORMAT = Formatter(number=_message_number, percent=_message_percent)
 
 
-def error_text(error: CalcError | Message) -> str:
-    """A ``calc`` error, or its message kept from earlier, in the current language."""
-    about = error.about if isinstance(error, CalcError) else error
+def calc_text(said: CalcError | Message) -> str:
+    """What ``calc`` says (an error, a note, a reason), in the current language."""
+    about = said.about if isinstance(said, CalcError) else said
     return about.text(language(), _MESSAGE_FORMAT)
 
 

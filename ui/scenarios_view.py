@@ -26,7 +26,7 @@ from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
-from ui.format import day, duration, error_text, money, number, pct
+from ui.format import calc_text, day, duration, money, number, pct
 from ui.i18n import t
 
 #: How each measure of calc.scenarios is shown: money, percent, count or duration.
@@ -66,7 +66,7 @@ def save_current() -> None:
             return
         s.scenarios = (*_saved(), sc.scenario(name, current_inputs()))
     except InputError as error:
-        _refuse(error_text(error))
+        _refuse(calc_text(error))
         return
     if s.sc_base is None:
         s.sc_base = name
@@ -79,7 +79,7 @@ def rename() -> None:
     try:
         new = sc.check_name(s.sc_new_name)
     except InputError as error:
-        _refuse(error_text(error))
+        _refuse(calc_text(error))
         return
     if new != old and new in (item.name for item in _saved()):
         _refuse(t("scenarios.name_taken", name=new))
@@ -157,7 +157,7 @@ def import_file() -> None:
     try:
         items, baseline = sc.from_json(upload.getvalue())
     except InputError as error:
-        _refuse(error_text(error))
+        _refuse(calc_text(error))
         return
     s.scenarios = tuple(items)
     s.sc_base = baseline or (items[0].name if items else None)

@@ -19,7 +19,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, day, duration, error_text, money, number, pct
+from ui.format import CURRENCIES, calc_text, day, duration, money, number, pct
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -125,7 +125,7 @@ def _option_key(value: str) -> str:
 
 def show_error(error: DataError) -> None:
     """A file that cannot be used: the message, and where in the file."""
-    st.error(error_text(error), icon=":material/error:")
+    st.error(calc_text(error), icon=":material/error:")
     details = []
     if error.column:
         details.append(t("upload.error_column", column=error.column))
@@ -174,7 +174,7 @@ def report(loaded: Loaded) -> None:
             facts.append(t("upload.fact_refunds", rows=number(r.refund_rows)))
         st.markdown("\n".join(f"- {fact}" for fact in facts))
         for warning in r.warnings:
-            st.warning(warning, icon=":material/warning:")
+            st.warning(calc_text(warning), icon=":material/warning:")
         mapping = pd.DataFrame(
             {
                 t("upload.mapping_ours"): list(loaded.upload.mapping),
@@ -184,15 +184,21 @@ def report(loaded: Loaded) -> None:
         with st.expander(t("upload.mapping")):
             st.dataframe(mapping, hide_index=True)
         if r.rows_skipped:
+            skipped = r.skipped.assign(reason=r.skipped["reason"].map(_reason_texts()))
             st.markdown(f"**{t('upload.skipped_first')}**")
-            table(r.skipped, 5)
+            table(skipped, 5)
             st.download_button(
                 t("upload.skipped_download"),
-                orders.to_csv(r.skipped),
+                orders.to_csv(skipped),
                 file_name="skipped_rows.csv",
                 mime="text/csv",
                 key="up_skipped_csv",
             )
+
+
+def _reason_texts() -> dict[str, str]:
+    """Why a row was skipped, by its code, in the current language."""
+    return {code: calc_text(reason) for code, reason in upload.SKIP_REASONS.items()}
 
 
 def table(frame: pd.DataFrame, rows: int | None = None) -> None:
@@ -366,7 +372,7 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
                 else c.annual_churn_from_monthly,
             )
         except CalcError as error:
-            st.warning(t("upload.formula_failed", reason=error_text(error)), icon=":material/info:")
+            st.warning(t("upload.formula_failed", reason=calc_text(error)), icon=":material/info:")
             return
         st.metric(t("clv.margin_clv"), money(report.discounted_margin_clv, currency))
         st.metric(t("clv.revenue_clv"), money(report.revenue_clv, currency))

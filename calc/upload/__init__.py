@@ -125,8 +125,8 @@ class Report:
         Columns not mapped to anything.
     refund_rows : int
         Rows with a negative amount (refunds or returns; kept).
-    warnings : tuple of str
-        Plain-language notes for the user.
+    warnings : tuple of Message
+        Plain-language notes for the user (``Message.text()`` reads one in English).
     """
 
     rows_read: int
@@ -152,7 +152,7 @@ class Report:
     columns: tuple[str, ...]
     unused_columns: tuple[str, ...]
     refund_rows: int
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -303,13 +303,12 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
     warnings = list(info.get("warnings", ()))
     if len(built.skipped):
         warnings.append(
-            f"{len(built.skipped)} of {len(raw.rows)} rows were skipped; the list shows each row "
-            "and why."
+            Message("upload.note.rows_skipped", skipped=len(built.skipped), rows=len(raw.rows))
         )
     if shape == "orders" and built.table["customer_id"].nunique() == 1:
-        warnings.append("All orders belong to one customer; retention figures need more customers.")
+        warnings.append(Message("upload.note.one_customer"))
     if shape == "orders" and info["date_min"] == info["date_max"]:
-        warnings.append("All orders are from one day; retention needs orders over several periods.")
+        warnings.append(Message("upload.note.one_day"))
     report = Report(
         rows_read=len(raw.rows) + len(raw.problems),
         rows_used=len(built.table) if layout != "wide" else built.table["customer_id"].nunique(),

@@ -470,9 +470,7 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
         )
     duplicates = int(table["customer_id"].duplicated().sum())
     if duplicates:
-        info["warnings"] = (
-            f"{duplicates} customers appear on more than one row; each row is counted as it is.",
-        )
+        info["warnings"] = (Message("upload.note.repeated_customers", count=duplicates),)
     return Built(table, skipped, info)
 
 
