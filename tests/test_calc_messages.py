@@ -68,6 +68,46 @@ def test_every_code_calc_names_has_a_text():
     assert sorted(named - catalogue("en").keys()) == []
 
 
+#: Helpers that hand a label key they were given on to a ``_validate`` check,
+#: with the argument that holds it: their callers name the key.
+PASS_LABEL_ON = {"_share": 2, "_non_negative_or_inf": 2}
+
+
+def _label_argument(node: ast.Call) -> ast.expr | None:
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in PASS_LABEL_ON:
+        at = PASS_LABEL_ON[func.id]
+        return node.args[at] if len(node.args) > at else None
+    checks = {"number", "non_negative", "positive", "fraction", "whole"}
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        return None
+    if func.value.id != "v" or func.attr not in checks:
+        return None
+    named = {k.arg: k.value for k in node.keywords}
+    label = node.args[2] if len(node.args) > 2 else named.get("label")
+    if label is None:
+        label = node.args[1] if len(node.args) > 1 else named.get("field")
+    return label
+
+
+def test_every_input_calc_checks_has_a_name():
+    """The ``_validate`` checks name an input by its label key, else by its field."""
+    keys, passed_on = set(), set()
+    for path in CALC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                label = _label_argument(node) if isinstance(node, ast.Call) else None
+                if isinstance(label, ast.Constant):
+                    keys.add(f"fields.{label.value}")
+                elif label is not None:
+                    passed_on.add(function.name)
+    assert len(keys) > 40 and sorted(keys - catalogue("en").keys()) == []
+    assert passed_on == set(PASS_LABEL_ON)
+
+
 def test_every_text_is_used_by_calc():
     """A code is used when calc names it, or (``fields.x``, ``why.x``) names ``x``."""
     literals = _literals()

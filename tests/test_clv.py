@@ -353,7 +353,7 @@ def test_rule_clv_report_lifespan_of_at_least_one_year():
 
 
 def test_rule_messages_name_the_field_when_no_label_is_given():
-    """Shared helper: without a label the message spells the field in words."""
-    with pytest.raises(InputError, match=r"^Monthly spend cannot be negative") as err:
-        non_negative(-1, "monthly_spend")
-    assert err.value.field == "monthly_spend"
+    """Shared helper: without a label the field's own name keys its label (fields.customers)."""
+    with pytest.raises(InputError, match=r"^Customers cannot be negative; got -1\.") as err:
+        non_negative(-1, "customers")
+    assert err.value.field == "customers"
