@@ -712,6 +712,4 @@ def _annuity_factor(r: float, d: float, n: int) -> float:
 def _raise_unbounded(r: float, d: float) -> None:
     if r == 1.0:
         raise InputError("retention_rate", "clv.full_retention", discount=Percent(d))
-    raise InputError(
-        "discount_rate", "clv.unbounded", discount=Percent(d), retention=Percent(r)
-    )
+    raise InputError("discount_rate", "clv.unbounded", discount=Percent(d), retention=Percent(r))
