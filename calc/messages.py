@@ -94,8 +94,6 @@ def _show(value: object, language: str, formatter: Formatter) -> str:
         return value.text(language, formatter)
     if isinstance(value, Percent):
         return formatter.percent(float(value))
-    if isinstance(value, bool) or value is None:
-        return str(value)
     if isinstance(value, int | float):
         return formatter.number(value)
     if isinstance(value, list | tuple):

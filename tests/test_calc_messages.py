@@ -165,3 +165,8 @@ def test_data_error_offers_column_and_example_to_its_text():
     )
     assert error.column == "Beløp" and error.example == "12,5x"
     assert str(error) == "Revenue must be a number; got '12,5x'."
+
+
+def test_a_language_without_messages_is_refused_by_name():
+    with pytest.raises(KeyError, match=r"'de'.*en, nb, da, pl, fi, sq"):
+        catalogue("de")

@@ -182,8 +182,9 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         buyer with a mean order value of 0 or less.
     FitError
         Fewer than 10 repeat buyers, a fit that does not converge or runs to
-        the edge of the allowed values (for ``q``, :data:`MAX_Q`), or ``q <= 1`` (order values so spread
-        out that their average is unbounded).
+        the edge of the allowed values (for ``q``, :data:`MAX_Q`), or
+        ``q <= 1`` (order values so spread out that their average is
+        unbounded).
 
     Notes
     -----
