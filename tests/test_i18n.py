@@ -263,6 +263,9 @@ def test_your_data_and_forecast_on_samples_in_every_language(code):
             texts = visible_texts(at)
             leftovers = [s for s in texts if ENGLISH.search(without_citations(s, code))]
             assert leftovers == [], (path, sample)
+            if path.endswith("Your_data.py") and sample == "orders_european.csv":
+                how = catalogue(code)["upload.up_sep_semicolon"]  # once shown as "semicolon"
+                assert any(how in text for text in texts)
 
 
 def test_language_comes_from_the_link():

@@ -117,6 +117,11 @@ def settings(sheet_names: tuple[str, ...]) -> None:
             st.caption(t("upload.sheets", sheets=", ".join(sheet_names)))
 
 
+def _setting_text(key: str, value: str | None) -> str:
+    """How a reading setting the file was read with is named in the settings (``semicolon ;``)."""
+    return t(f"upload.{key}_{_option_key(value)}") if value else t("fmt.not_available")
+
+
 def _option_key(value: str) -> str:
     return {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", ".": "dot"}.get(
         value, value.lower()
@@ -154,10 +159,10 @@ def report(loaded: Loaded) -> None:
             + (" " + t("upload.fact_sheet", sheet=r.sheet) if r.sheet else ""),
             t(
                 "upload.fact_reading",
-                sep=_option_key(r.separator or "-"),
-                decimal=_option_key(r.decimal or "-"),
-                dates=r.date_order or "-",
-                encoding=r.encoding or "-",
+                sep=_setting_text("up_sep", r.separator),
+                decimal=_setting_text("up_dec", r.decimal),
+                dates=_setting_text("up_dates", r.date_order),
+                encoding=r.encoding or t("fmt.not_available"),
             ),
         ]
         if r.date_min is not None:
