@@ -324,3 +324,28 @@ def test_a_zero_churn_reads_the_same_in_english_as_calc_says_it():
             calc_text(InputError("churn_rate", "clv.churn_zero"))
             == calc_catalogue("pl")["clv.churn_zero"]
         )
+
+
+def test_skipped_rows_are_explained_in_the_language():
+    """Reasons, notes and the table's headings of a file with two bad rows, in Polish."""
+    bad = (
+        "Kunde;Dato;Beløp\nAnna;01.02.2025;120,50\nBjørn;03.02.2025;abc\n;05.02.2025;80\n"
+        "Anna;10.03.2025;99,90\nCarl;12.03.2025;45\n"
+    ).encode()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = "pl"
+    at.run()
+    at.switch_page("pages/5_Your_data.py").run()
+    at.file_uploader(key="up_file").set_value(("zamowienia.csv", bad, "text/csv")).run()
+    assert not at.exception
+    polish = calc_catalogue("pl")
+    skipped = next(frame.value for frame in at.dataframe if "reason" in frame.value.columns)
+    assert skipped["reason"].tolist() == [
+        polish["upload.skip.amount_not_understood"],
+        polish["upload.skip.customer_missing"],
+    ]
+    with speaking("pl"):
+        headings = {column_title(name) for name in ("row", "reason", "column", "value")}
+    assert not headings & {"row", "reason", "column", "value"}
+    notes = [w.value for w in at.warning]
+    assert any(text.startswith("Pominięte wiersze: 2 z 5") for text in notes)
