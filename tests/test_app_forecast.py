@@ -93,7 +93,9 @@ def test_order_sample_table_holds_every_customer_with_calc_values(european):
     expected = valuation.values.table
     shown = table["clv"].to_numpy()
     assert shown == pytest.approx(np.sort(expected["clv"].to_numpy())[::-1], rel=1e-9)
-    assert table["p_alive"].between(0, 1).all()
+    # Shown in percent, for the progress bar's whole-percent format.
+    alive = expected["p_alive"].reindex(table.index).to_numpy() * 100
+    assert table["p_alive"].to_numpy() == pytest.approx(alive, rel=1e-9)
 
 
 def test_formula_clv_uses_the_measured_averages(european):

@@ -8,7 +8,9 @@ import re
 import string
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from babel.numbers import format_decimal
 from streamlit.testing.v1 import AppTest
 
 from calc.errors import InputError
@@ -16,7 +18,17 @@ from calc.messages import catalogue as calc_catalogue
 from calc.thresholds import RULES
 from ui import i18n
 from ui.chrome import PAGES
-from ui.format import calc_text, chart_locale, duration, money, number, pct, signed_pct
+from ui.format import (
+    calc_text,
+    cell_format,
+    chart_locale,
+    duration,
+    localized,
+    money,
+    number,
+    pct,
+    signed_pct,
+)
 from ui.i18n import (
     BABEL_LOCALES,
     DEFAULT_LANGUAGE,
@@ -349,3 +361,36 @@ def test_skipped_rows_are_explained_in_the_language():
     assert not headings & {"row", "reason", "column", "value"}
     notes = [w.value for w in at.warning]
     assert any(text.startswith("Pominięte wiersze: 2 z 5") for text in notes)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("en", ["1,500", "1,234.50", "83.3%", "-5.0%"]),
+        ("nb", ["1\xa0500", "1\xa0234,50", "83,3\xa0%", "\u22125,0\xa0%"]),
+        ("pl", ["1\xa0500", "1\xa0234,50", "83,3%", "-5,0%"]),
+        ("da", ["1.500", "1.234,50", "83,3\xa0%", "-5,0\xa0%"]),
+    ],
+)
+def test_table_cells_are_written_as_the_language_writes_numbers(code, expected):
+    """Babel's CLDR data is the oracle: the same numbers through format_decimal/format_percent."""
+    with speaking(code):
+        cells = [
+            cell_format("count")(1500),
+            cell_format("money")(1234.5),
+            cell_format("percent")(0.8333),
+            cell_format("percent")(-0.05),
+        ]
+        assert cells == expected
+        assert cells[1] == format_decimal(1234.5, "#,##0.00", locale=BABEL_LOCALES[code])
+
+
+def test_a_table_keeps_its_numbers_and_writes_whole_decimals_as_counts():
+    frame = pd.DataFrame({"churned": [15.0, 1500.0, None], "aov": [62.817, 5.0, 1.5]})
+    with speaking("pl"):
+        styler = localized(frame, {"churned": "decimal", "aov": "decimal", "absent": "count"})
+        html = styler.to_html()
+        missing = t("fmt.not_available")
+    assert styler.data is frame
+    for cell in ("1\xa0500", "15", "62,82", missing):
+        assert f">{cell}<" in html

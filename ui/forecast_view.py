@@ -31,13 +31,29 @@ from calc.models.clv import (
 from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
 from ui import charts, chrome, forecast_charts, state, upload_view
-from ui.format import calc_text, currency_symbol, duration, money, number, pct
+from ui.format import (
+    calc_text,
+    currency_symbol,
+    duration,
+    localized,
+    money,
+    number,
+    pct,
+    percent_printf,
+)
 from ui.i18n import t
 
 #: The order models count time in weeks; every window below is converted from days.
 UNIT = "W"
 #: Forecast windows of the per-customer table, in days.
 WINDOWS = (90, 365)
+#: How the number columns of the per-customer tables are written.
+NUMBER_KINDS = {
+    **{f"next_{days}": "decimal" for days in WINDOWS},
+    **dict.fromkeys(
+        ("order_value", "clv_low", "clv", "clv_high", "historic_clv", "worth_if_active"), "money"
+    ),
+}
 #: Length of the holdout check, in weeks, and the history it needs at least.
 HOLDOUT_WEEKS = 13
 MIN_HISTORY_WEEKS = 3 * HOLDOUT_WEEKS
@@ -264,9 +280,7 @@ def _order_headline(result: OrderFit, currency: str, years: int) -> None:
 
 def _money_column(label: str, currency: str, help_text: str | None = None):
     return st.column_config.NumberColumn(
-        t("forecast.in_currency", label=label, symbol=currency_symbol(currency)),
-        format="accounting",
-        help=help_text,
+        t("forecast.in_currency", label=label, symbol=currency_symbol(currency)), help=help_text
     )
 
 
@@ -279,15 +293,15 @@ def _columns(currency: str, years: int) -> dict[str, object]:
         "p_alive": st.column_config.ProgressColumn(
             t("forecast.col_alive"),
             help=t("forecast.col_alive_help"),
-            format="percent",
+            format=percent_printf(),
             min_value=0.0,
-            max_value=1.0,
+            max_value=100.0,
         ),
         "last_purchase": st.column_config.DateColumn(t("forecast.col_last"), format="YYYY-MM-DD"),
     }
     for days in WINDOWS:
         config[f"next_{days}"] = st.column_config.NumberColumn(
-            t("forecast.col_next", days=number(days)), format="%.2f"
+            t("forecast.col_next", days=number(days))
         )
     config["order_value"] = _money_column(
         t("forecast.col_order_value"), currency, t("forecast.col_order_value_help")
@@ -306,8 +320,11 @@ def _columns(currency: str, years: int) -> dict[str, object]:
 
 def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> None:
     shown = [c for c in keep if c in frame.columns]
+    rows = frame[shown].head(SHOWN_ROWS)
+    if "p_alive" in shown:
+        rows = rows.assign(p_alive=rows["p_alive"] * 100)  # the progress column reads 0 to 100
     st.dataframe(
-        frame[shown].head(SHOWN_ROWS),
+        localized(rows, NUMBER_KINDS),
         column_config={k: v for k, v in config.items() if k in shown or k == "_index"},
         column_order=shown,
     )
@@ -644,7 +661,11 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
     ]
     chrome.explain("app.how_calculated", [*lines, t("forecast.explain_ranges")])
     with st.expander(t("forecast.cohort_table")):
-        st.dataframe(result.cohorts, column_config={"cohort": t("forecast.cohort_label")})
+        cohorts = result.cohorts
+        st.dataframe(
+            localized(cohorts, dict.fromkeys(cohorts.columns, "decimal")),
+            column_config={"cohort": t("forecast.cohort_label")},
+        )
 
 
 def _curve(result: SubscriptionFit) -> None:

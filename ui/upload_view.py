@@ -19,7 +19,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, calc_text, day, duration, money, number, pct
+from ui.format import CURRENCIES, calc_text, day, duration, localized, money, number, pct
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -207,19 +207,28 @@ def _reason_texts() -> dict[str, str]:
 
 
 def table(frame: pd.DataFrame, rows: int | None = None) -> None:
-    """A result table with shares shown as percentages and dates without time."""
-    config = {}
+    """A result table: numbers as the language writes them, shares as percentages,
+    dates without time."""
+    config, kinds = {}, {}
     for column in frame.columns:
         label = column_title(column)
-        if column.endswith(("_rate", "_pct", "share")) or column in ("grr", "nrr"):
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif pd.api.types.is_datetime64_any_dtype(frame[column]):
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
             config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            continue
+        config[column] = st.column_config.Column(label)
+        if column.endswith(("_rate", "_pct", "share")) or column in ("grr", "nrr"):
+            kinds[column] = "percent"
         elif pd.api.types.is_float_dtype(frame[column]):
-            config[column] = st.column_config.NumberColumn(label, format="%.2f")
-        else:
-            config[column] = st.column_config.Column(label)
-    st.dataframe(frame if rows is None else frame.head(rows), hide_index=True, column_config=config)
+            kinds[column] = "decimal"
+        elif pd.api.types.is_integer_dtype(frame[column]) and not _is_id(column):
+            kinds[column] = "count"
+    shown = frame if rows is None else frame.head(rows)
+    st.dataframe(localized(shown, kinds), hide_index=True, column_config=config)
+
+
+def _is_id(column: str) -> bool:
+    """Row numbers and customer numbers are names, not amounts: no digit grouping."""
+    return column == "row" or column.endswith("_id")
 
 
 def currency_of(loaded: Loaded, chosen: str) -> str:
