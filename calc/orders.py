@@ -944,20 +944,26 @@ class OrdersAnalysis:
     breakdowns: dict[str, pd.DataFrame]
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by a short sheet name, ready for :func:`to_xlsx`."""
+        """Every table by a short code, ready for :func:`to_xlsx` as sheet names.
+
+        Codes: ``headline``, ``clv_inputs``, ``retention_month`` (and
+        ``_quarter``, ``_year``), ``cohorts``, ``gaps``, ``customers``,
+        ``at_risk``, then ``by <column>`` for each breakdown, named as in the
+        file. The interface names the sheets in its user's language.
+        """
         h = pd.DataFrame({"measure": list(self.headline.__dataclass_fields__)}).assign(
             value=[getattr(self.headline, k) for k in self.headline.__dataclass_fields__]
         )
         c = pd.DataFrame({"measure": list(self.clv.__dataclass_fields__)}).assign(
             value=[getattr(self.clv, k) for k in self.clv.__dataclass_fields__]
         )
-        out = {"headline": h.astype({"value": "object"}), "clv inputs": c}
+        out = {"headline": h.astype({"value": "object"}), "clv_inputs": c}
         for key, name in PERIODS.items():
-            out[f"retention by {name}"] = self.retention[key]
+            out[f"retention_{name}"] = self.retention[key]
         out["cohorts"] = self.cohorts
-        out["time between purchases"] = self.gaps
+        out["gaps"] = self.gaps
         out["customers"] = self.customers
-        out["at risk"] = self.at_risk
+        out["at_risk"] = self.at_risk
         for col, df in self.breakdowns.items():
             out[f"by {col}"] = df
         return out

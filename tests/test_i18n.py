@@ -394,3 +394,22 @@ def test_a_table_keeps_its_numbers_and_writes_whole_decimals_as_counts():
     assert styler.data is frame
     for cell in ("1\xa0500", "15", "62,82", missing):
         assert f">{cell}<" in html
+
+
+@pytest.mark.parametrize("code", OTHERS)
+def test_the_results_workbook_is_named_and_headed_in_the_language(code):
+    """Sheets, column headings and the measures of the headline sheets, for the European sample."""
+    from calc import orders, upload
+    from ui.upload_view import workbook_sheets
+
+    data = (ROOT / "samples" / "orders_european.csv").read_bytes()
+    tables = orders.analyse(upload.read(data, "orders_european.csv").table).tables()
+    with speaking(code):
+        sheets = workbook_sheets(tables)
+        texts = catalogue(code)
+    assert list(sheets)[:2] == [texts["sheet.headline"], texts["sheet.clv_inputs"]]
+    headline = sheets[texts["sheet.headline"]]
+    assert list(headline.columns) == [texts["col.measure"], texts["col.value"]]
+    measures = [*headline.iloc[:, 0], *sheets[texts["sheet.clv_inputs"]].iloc[:, 0]]
+    english = {name.replace("_", " ") for name in tables["headline"]["measure"]}
+    assert [m for m in measures if m in english or "_" in m] == []

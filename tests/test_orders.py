@@ -188,14 +188,14 @@ def test_analyse_bundles_every_table():
     assert set(r.breakdowns) == {"channel", "tier"}
     assert list(r.tables()) == [
         "headline",
-        "clv inputs",
-        "retention by month",
-        "retention by quarter",
-        "retention by year",
+        "clv_inputs",
+        "retention_month",
+        "retention_quarter",
+        "retention_year",
         "cohorts",
-        "time between purchases",
+        "gaps",
         "customers",
-        "at risk",
+        "at_risk",
         "by channel",
         "by tier",
     ]

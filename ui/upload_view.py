@@ -194,7 +194,7 @@ def report(loaded: Loaded) -> None:
             table(skipped, 5)
             st.download_button(
                 t("upload.skipped_download"),
-                orders.to_csv(skipped),
+                orders.to_csv(skipped.rename(columns=column_title)),
                 file_name="skipped_rows.csv",
                 mime="text/csv",
                 key="up_skipped_csv",
@@ -224,6 +224,20 @@ def table(frame: pd.DataFrame, rows: int | None = None) -> None:
             kinds[column] = "count"
     shown = frame if rows is None else frame.head(rows)
     st.dataframe(localized(shown, kinds), hide_index=True, column_config=config)
+
+
+def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``calc``'s result tables as workbook sheets named and headed in the user's language."""
+    sheets = {}
+    for code, frame in tables.items():
+        if code.startswith("by "):
+            name = t("sheet.by", column=code.removeprefix("by "))
+        else:
+            name = t(f"sheet.{code}")
+        if "measure" in frame.columns:
+            frame = frame.assign(measure=frame["measure"].map(column_title))
+        sheets[name] = frame.rename(columns=column_title)
+    return sheets
 
 
 def _is_id(column: str) -> bool:
@@ -297,7 +311,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
             st.info(t("upload.no_breakdown"))
     st.download_button(
         t("upload.download_all"),
-        orders.to_xlsx({name: df.rename(columns=column_title) for name, df in a.tables().items()}),
+        lambda: orders.to_xlsx(workbook_sheets(a.tables())),
         file_name="retention_results.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="up_xlsx",
