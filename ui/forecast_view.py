@@ -343,7 +343,7 @@ def _export(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> 
     return out.rename(columns=labels)
 
 
-def _downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
+def _downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("forecast.download_csv"),
@@ -354,7 +354,7 @@ def _downloads(frame: pd.DataFrame, stem: str, key: str) -> None:
     )
     right.download_button(
         t("forecast.download_xlsx"),
-        lambda: orders.to_xlsx({stem: frame}),
+        lambda: orders.to_xlsx({sheet: frame}),
         file_name=f"{stem}.xlsx",
         mime=XLSX,
         key=f"{key}_xlsx",
@@ -386,7 +386,8 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     config = _columns(currency, years)
     ranked = result.table.sort_values("clv", ascending=False)
     _show(ranked, config, TABLE_COLUMNS)
-    _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", "fc_all")
+    sheet = t("forecast.customers_title")
+    _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", sheet, "fc_all")
 
 
 def at_risk(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
@@ -422,7 +423,8 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
         return
     config = _columns(currency, years)
     _show(slipping, config, RISK_COLUMNS)
-    _downloads(_export(slipping, config, RISK_COLUMNS), "customers_at_risk", "fc_risk")
+    sheet = t("forecast.risk_title")
+    _downloads(_export(slipping, config, RISK_COLUMNS), "customers_at_risk", sheet, "fc_risk")
 
 
 def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):
