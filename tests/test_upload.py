@@ -121,6 +121,25 @@ def test_unicode_encodings_keep_names(encoding, prefix, expect):
     assert up.report.separator == "\t"
 
 
+def test_windows_1250_polish_export_keeps_names():
+    """A Polish Windows export (code page 1250) was read as 1252: "Michał" became "Micha³"."""
+    names = ["Łukasz Wójcik", "Michał Żak", "Agnieszka Kość", "Zofia Dąbrowska"]
+    text = lines("klient;data;kwota", *(f"{n};0{i + 1}.02.2026;1,5" for i, n in enumerate(names)))
+    up = read(text.encode("cp1250"), "eksport.csv")
+    assert up.report.encoding == "cp1250"
+    assert up.table["customer_id"].astype(str).tolist() == names
+
+
+def test_windows_1252_with_pound_signs_stays_western():
+    """The pound sign is "Ł" in code page 1250; next to a digit it is a currency, not a letter."""
+    text = lines(
+        "customer;date;amount", "Åse Sørensen;01.02.2026;£12.50", "Ëndrit Çela;02.02.2026;£7"
+    )
+    up = read(text.encode("cp1252"), "uk.csv")
+    assert up.report.encoding == "cp1252"
+    assert up.table["customer_id"].astype(str).tolist() == ["Åse Sørensen", "Ëndrit Çela"]
+
+
 def test_windows_1252_keeps_names():
     names = ["Ola Sørensen", "Päivi Mäkinen", "Arbër Çela", "Jørgen Kjær"]
     text = lines("kunde;dato;beløp", *(f"{n};0{i + 1}.02.2026;1,5" for i, n in enumerate(names)))

@@ -123,14 +123,17 @@ def _biff_file_pass(data: bytes) -> bool:
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """Decode text bytes, trying BOMs, UTF-16, UTF-8, then Windows-1252.
+    """Decode text bytes, trying BOMs, UTF-16, UTF-8, then a Windows code page.
 
     Returns the text and the encoding's name. A strict decode that succeeds is
-    taken; UTF-8 is tried before Windows-1252 because a Windows-1252 file with
-    accented letters is almost never valid UTF-8.
+    taken; UTF-8 is tried before the Windows code pages because a file in one
+    of them with accented letters is almost never valid UTF-8. Of those,
+    :func:`windows_code_page` tells Central European (Polish) from Western.
 
     >>> decode("Sørensen".encode("cp1252"))
     ('Sørensen', 'cp1252')
+    >>> decode("Michał Żak".encode("cp1250"))
+    ('Michał Żak', 'cp1250')
     >>> decode(b"\\xef\\xbb\\xbfJ\\xc3\\xb8rgen")
     ('Jørgen', 'utf-8-sig')
     """
@@ -152,7 +155,7 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             candidates.append("utf-16-le")
         elif even_zero > 0.3 and odd_zero < 0.05:
             candidates.append("utf-16-be")
-        candidates += ["utf-8", "cp1252"]
+        candidates += ["utf-8", windows_code_page(data)]
     for name in candidates:
         try:
             text = data.decode(name)
@@ -162,6 +165,48 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             break
         return text, name
     raise DataError("upload.not_text")
+
+
+#: Characters of the upper half of Windows-1250 or -1252 that are not letters
+#: (³ ¹ ¿ £ ¯ ...): where one touches a letter, a letter was read in the wrong code page.
+_SYMBOLS = "".join(
+    sorted(
+        {
+            char
+            for byte in range(0x80, 0x100)
+            for page in ("cp1250", "cp1252")
+            for char in bytes([byte]).decode(page, errors="ignore")
+            if not char.isalpha()
+        }
+    )
+)
+_SYMBOL_IN_WORD = re.compile(
+    f"[{re.escape(_SYMBOLS)}](?=[^\\W\\d_])|(?<=[^\\W\\d_])[{re.escape(_SYMBOLS)}]"
+)
+
+
+def windows_code_page(data: bytes) -> str:
+    """``cp1250`` (Central European: Polish) or ``cp1252`` (Western) for a non-UTF-8 file.
+
+    Both read almost any byte, but the wrong one turns letters into symbols
+    inside words: Polish "Michał" (ł is byte 0xB3) read as Windows-1252 is
+    "Micha³", "Łukasz" is "£ukasz". The code page whose reading leaves fewer
+    symbols touching a letter wins; a tie (Sørensen, Çela, "£12.50") is
+    Western, the default of most spreadsheet exports.
+
+    >>> windows_code_page("Łukasz Wójcik;Michał Żak".encode("cp1250"))
+    'cp1250'
+    >>> windows_code_page("Åse Sørensen;Ëndrit Çela;£12.50".encode("cp1252"))
+    'cp1252'
+    """
+    sample = data[:200_000]
+    try:
+        central = sample.decode("cp1250")
+    except UnicodeDecodeError:  # bytes cp1250 leaves undefined: not Central European
+        return "cp1252"
+    western = sample.decode("cp1252", errors="replace")
+    wrong_in_western = len(_SYMBOL_IN_WORD.findall(western))
+    return "cp1250" if wrong_in_western > len(_SYMBOL_IN_WORD.findall(central)) else "cp1252"
 
 
 def _looks_binary(text: str) -> bool:
