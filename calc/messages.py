@@ -101,12 +101,13 @@ def _show(value: object, language: str, formatter: Formatter) -> str:
     return str(value)
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
+def flatten(table: dict, prefix: str = "") -> dict[str, str]:
+    """The texts of nested TOML tables by dotted key: ``{"a": {"b": "x"}} -> {"a.b": "x"}``."""
     flat: dict[str, str] = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
+            flat.update(flatten(value, f"{name}."))
         else:
             flat[name] = value
     return flat
@@ -120,7 +121,7 @@ def catalogue(language: str = DEFAULT_LANGUAGE) -> Mapping[str, str]:
     texts: dict[str, str] = {}
     files = [entry for entry in (LOCALES / language).iterdir() if entry.name.endswith(".toml")]
     for entry in sorted(files, key=lambda each: each.name):
-        part = _flatten(tomllib.loads(entry.read_text(encoding="utf-8")))
+        part = flatten(tomllib.loads(entry.read_text(encoding="utf-8")))
         clash = texts.keys() & part.keys()
         if clash:
             raise KeyError(f"{entry.name} repeats message codes: {sorted(clash)}")

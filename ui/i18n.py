@@ -25,6 +25,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from calc.messages import flatten
+
 LOCALES = Path(__file__).with_name("locales")
 DEFAULT_LANGUAGE = "en"
 #: Language code -> its own name, in menu order.
@@ -59,20 +61,9 @@ _this_run: ContextVar[str | None] = ContextVar("this_run", default=None)
 _last_run = DEFAULT_LANGUAGE
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
 def _load(path: Path) -> dict[str, str]:
     with path.open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+        return flatten(tomllib.load(handle))
 
 
 @cache
