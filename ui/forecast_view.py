@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,9 +23,11 @@ from calc.models import Range, sbg
 from calc.models.clv import (
     HoldoutCheck,
     ModelValuation,
+    at_risk,
     discount_rate_per_unit,
     holdout_check,
     value_customers,
+    value_if_active,
 )
 from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
@@ -152,10 +153,7 @@ def fit_orders(
     for column in ("customer_name", "last_purchase", "historic_clv"):
         if column in extra.columns:
             table[column] = extra[column].to_numpy()
-    alive = table["p_alive"].to_numpy()
-    table["worth_if_active"] = np.divide(
-        table["clv"].to_numpy(), alive, out=np.full(alive.size, np.nan), where=alive > 0
-    )
+    table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
     return OrderFit(customers=summary.n_customers, valuation=valuation, table=table, totals=totals)
 
 
@@ -388,12 +386,6 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     _show(ranked, config, TABLE_COLUMNS)
     sheet = t("forecast.customers_title")
     _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", sheet, "fc_all")
-
-
-def at_risk(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """Customers whose chance of still being active is below ``threshold``, most at stake first."""
-    slipping = table[table["p_alive"] < threshold]
-    return slipping.sort_values("worth_if_active", ascending=False, na_position="last")
 
 
 def _at_risk(result: OrderFit, currency: str, years: int) -> None:

@@ -423,6 +423,56 @@ class HoldoutCheck:
         return UNIT_NAMES[self.unit]
 
 
+def value_if_active(clv, p_alive) -> np.ndarray:
+    """What each customer is worth while still active: CLV / P(alive); NaN where P(alive) is 0.
+
+    Parameters
+    ----------
+    clv : array-like of float
+        Model CLV per customer, from :func:`customer_value` (money).
+    p_alive : array-like of float
+        Chance each customer is still active, 0 to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Money per customer: the value at stake if a customer who may have
+        left is won back.
+
+    Notes
+    -----
+    Under BG/NBD a customer who has dropped out makes no more purchases, so
+    the expected value is ``P(alive) * E(value | alive) + (1 - P(alive)) * 0``
+    (Fader, Hardie & Lee 2005, "Counting your customers the easy way", eq. 10
+    is ``P(alive)`` times the purchases of an active customer). Hence
+    ``E(value | alive) = CLV / P(alive)``.
+
+    Examples
+    --------
+    >>> value_if_active([10.0, 5.0, 0.0], [0.5, 0.25, 0.0]).tolist()
+    [20.0, 20.0, nan]
+    """
+    value = np.asarray(clv, dtype=float)
+    alive = np.asarray(p_alive, dtype=float)
+    return np.divide(value, alive, out=np.full(alive.shape, np.nan), where=alive > 0)
+
+
+def at_risk(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    """Customers with ``p_alive`` below ``threshold``, the most valuable if won back first.
+
+    ``table`` has the columns ``p_alive`` and ``worth_if_active`` (see
+    :func:`value_if_active`); customers worth nothing known come last.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"p_alive": [0.9, 0.2, 0.4, 0.1], "worth_if_active": [5, 1, 8, None]})
+    >>> at_risk(t, 0.5).index.tolist()
+    [2, 1, 3]
+    """
+    slipping = table[table["p_alive"] < threshold]
+    return slipping.sort_values("worth_if_active", ascending=False, na_position="last")
+
+
 def holdout_check(split: CalibrationHoldout) -> HoldoutCheck:
     """Fit BG/NBD on the calibration period and forecast the holdout period.
 
