@@ -6,6 +6,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from calc.clv import clv_report
+from calc.messages import catalogue as calc_catalogue
 from calc.scenarios import FORMAT, from_json, scenario, to_json
 from ui.format import money
 
@@ -200,3 +201,22 @@ def test_the_workbook_texts_come_from_the_catalogue():
     from ui.scenarios_view import excel_texts
 
     assert excel_texts() == TEXTS  # English catalogue says what calc says by default
+
+
+def test_a_malformed_import_is_explained_in_polish():
+    """The nested message (scenario, then its input's problem) is Polish throughout."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "pl"
+    at.run()
+    at.switch_page(PAGE).run()
+    bad = {
+        "format": FORMAT,
+        "version": 1,
+        "scenarios": [{"name": "Z", "inputs": {**SHOP, "gross_margin": 40}}],
+    }
+    upload(at, json.dumps(bad).encode())
+    shown = " ".join(e.value for e in at.error)
+    polish = calc_catalogue("pl")
+    assert polish["scenarios.in_scenario"].split("{")[0] in shown
+    assert polish["fields.gross_margin"] in shown
+    assert "must be between" not in shown
