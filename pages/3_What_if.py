@@ -8,7 +8,7 @@ from calc.scenario import retention_uplift
 from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW
 from ui import charts, chrome, state
 from ui.fields import Form
-from ui.format import money, money_printf, number, pct, signed_pct
+from ui.format import money, money_printf, number, pct, percent_printf, signed_pct
 from ui.i18n import t
 
 
@@ -29,14 +29,14 @@ with controls, st.container(border=True):
         50.0,
         99.0,
         step=0.5,
-        fmt="%.1f%%",
+        fmt=percent_printf("%g"),
         on_change=state.whatif_retention_changed,
     )
-    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%.1f")
+    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%g")
     form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0, fmt=money_fmt)
-    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt="%.0f%%")
+    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt=percent_printf())
     form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0, fmt=money_fmt)
-    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt="%.1f%%")
+    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt=percent_printf("%g"))
     form.slider("wi_years", "years", 1, 30, step=1)
     form.number("wi_start", "starting_customers", step=100.0, fmt="%.0f")
     form.number("wi_new", "new_customers_per_year", step=10.0, fmt="%.0f")

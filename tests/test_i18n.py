@@ -27,6 +27,7 @@ from ui.format import (
     money,
     number,
     pct,
+    percent_printf,
     signed_pct,
 )
 from ui.i18n import (
@@ -413,3 +414,11 @@ def test_the_results_workbook_is_named_and_headed_in_the_language(code):
     measures = [*headline.iloc[:, 0], *sheets[texts["sheet.clv_inputs"]].iloc[:, 0]]
     english = {name.replace("_", " ") for name in tables["headline"]["measure"]}
     assert [m for m in measures if m in english or "_" in m] == []
+
+
+def test_slider_percentages_place_the_sign_as_the_language_does():
+    with speaking("nb"):
+        assert percent_printf("%g") == "%g\xa0%%"
+    with speaking("pl"):
+        assert percent_printf() == "%.0f%%"
+    assert percent_printf("%d") % 70 == "70%"

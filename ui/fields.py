@@ -32,7 +32,7 @@ class Form:
         feeds: str | None = None,
         *,
         step: float = 1.0,
-        fmt: str = "%.2f",
+        fmt: str = "%g",
         on_change=None,
     ) -> None:
         """A number input labelled with text ``field.<key>``, feeding ``calc``'s ``feeds``."""

@@ -396,7 +396,7 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
         max_value=95,
         value=50,
         step=5,
-        format="%d%%",
+        format=percent_printf("%d"),
         key="fc_risk",
         help=t("forecast.risk_threshold_help"),
         persist_state="session",

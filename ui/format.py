@@ -190,14 +190,15 @@ def currency_symbol(currency: str) -> str:
     return get_currency_symbol(currency, locale=babel_locale()).replace("%", "%%")
 
 
-def percent_printf() -> str:
-    """Printf format of a whole percentage (0 to 100 in): ``%.0f%%``, ``%.0f %%`` in Norwegian.
+def percent_printf(number: str = "%.0f") -> str:
+    """Printf format of a percentage (0 to 100 in), the sign placed as the language does.
 
-    For Streamlit's progress columns, which take printf formats only; whole
-    percentages need no decimal mark.
+    ``%.0f%%`` in English, ``%.0f %%`` in Norwegian; ``number`` is the printf
+    conversion of the number (``%g`` writes 70 and 70.5). For Streamlit's
+    sliders and progress columns, which take printf formats only.
     """
     before, _, after = Locale.parse(babel_locale()).percent_formats[None].pattern.partition("#,##0")
-    return (before + "{}" + after).replace("%", "%%").format("%.0f")
+    return (before + "{}" + after).replace("%", "%%").format(number)
 
 
 def money_printf(currency: str) -> str:
