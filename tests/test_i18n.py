@@ -53,13 +53,6 @@ ENGLISH = re.compile(
 )
 
 
-@pytest.fixture(autouse=True)
-def _back_to_english():
-    """AppTest runs leave their language for widget labels; later tests expect English."""
-    yield
-    i18n._last_run = DEFAULT_LANGUAGE
-
-
 def fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
