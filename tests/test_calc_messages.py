@@ -170,3 +170,12 @@ def test_data_error_offers_column_and_example_to_its_text():
 def test_a_language_without_messages_is_refused_by_name():
     with pytest.raises(KeyError, match=r"'de'.*en, nb, da, pl, fi, sq"):
         catalogue("de")
+
+
+def test_a_message_survives_the_apps_cache():
+    """st.cache_data pickles what a cached fit returns; the message must come back whole."""
+    import pickle
+
+    said = Message("clv.unbounded", discount=Percent(-0.5), retention=Percent(1.0))
+    back = pickle.loads(pickle.dumps(said))
+    assert back == said and back.text("nb") == said.text("nb")
