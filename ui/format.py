@@ -55,14 +55,17 @@ def _whole_units(locale: str) -> str:
     return Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
 
 
+def _percent_pattern(digits: str) -> str:
+    """The language's percent pattern with ``digits`` where its number goes (``#,##0 %``)."""
+    return Locale.parse(babel_locale()).percent_formats[None].pattern.replace("#,##0", digits, 1)
+
+
 def pct(fraction: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.8215 -> 82.2%`` (``82,2 %`` in Norwegian)."""
     if not _finite(fraction):
         return t("fmt.not_available")
-    locale = babel_locale()
-    pattern = Locale.parse(locale).percent_formats[None].pattern
     decimals = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_percent(fraction, format=pattern.replace("#,##0", decimals), locale=locale)
+    return format_percent(fraction, format=_percent_pattern(decimals), locale=babel_locale())
 
 
 def points(fraction: float) -> str:
@@ -91,9 +94,7 @@ def _message_number(value: float) -> str:
 
 
 def _message_percent(fraction: float) -> str:
-    locale = babel_locale()
-    pattern = Locale.parse(locale).percent_formats[None].pattern
-    return format_percent(fraction, format=pattern.replace("#,##0", "#,##0.##"), locale=locale)
+    return format_percent(fraction, format=_percent_pattern("#,##0.##"), locale=babel_locale())
 
 
 #: Numbers in calc's error messages, written as the language writes them.
@@ -132,8 +133,7 @@ def cell_format(kind: str) -> Callable[[float], str]:
             "-": get_minus_sign_symbol(locale),
         }
     )
-    before, _, after = Locale.parse(locale).percent_formats[None].pattern.partition("#,##0")
-    shape = before + "{}" + after if percent else "{}"
+    shape = _percent_pattern("{}") if percent else "{}"
     scale = 100.0 if percent else 1.0
 
     def write(value: float) -> str:
@@ -197,8 +197,7 @@ def percent_printf(number: str = "%.0f") -> str:
     conversion of the number (``%g`` writes 70 and 70.5). For Streamlit's
     sliders and progress columns, which take printf formats only.
     """
-    before, _, after = Locale.parse(babel_locale()).percent_formats[None].pattern.partition("#,##0")
-    return (before + "{}" + after).replace("%", "%%").format(number)
+    return _percent_pattern("{}").replace("%", "%%").format(number)
 
 
 def money_printf(currency: str) -> str:
