@@ -849,7 +849,13 @@ def _breakdown(p: _Prep, values: pd.Series) -> pd.DataFrame:
         labels = labels.append(pd.Index(["(blank)"]))
     k = len(labels)
     customers = _distinct_pairs(codes, p.code, k, p.n_customers)
-    orders = np.bincount(codes[p.order_first], minlength=k)
+    # an order counts once for each value its purchase lines have (an order of coffee and a
+    # cup is an order in both products)
+    if p.order_first.sum() < p.purchase.sum():
+        key = np.unique(p.order_code[p.purchase].astype(np.int64) * (k + 1) + codes[p.purchase])
+        orders = np.bincount(key % (k + 1), minlength=k + 1)[:k]
+    else:
+        orders = np.bincount(codes[p.order_first], minlength=k)
     revenue = np.bincount(codes, weights=p.amount, minlength=k)
     gross = np.bincount(codes[p.purchase], weights=p.amount[p.purchase], minlength=k)
     total = revenue.sum()

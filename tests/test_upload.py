@@ -349,14 +349,16 @@ def test_optional_columns_and_returned_flags():
     assert t["category"].astype(str).tolist() == ["Sko", "Klær", "Sko"]
 
 
-def test_status_column_marks_returns():
+def test_status_column_marks_returns_and_a_refunded_order_keeps_no_revenue():
     text = lines(
         "customer,date,amount,status",
         "a,2026-01-01,5,Completed",
         "b,2026-01-02,6,Returned",
         "c,2026-01-03,7,zwrot",
     )
-    assert read(text.encode(), "x.csv").table["returned"].tolist() == [False, True, True]
+    table = read(text.encode(), "x.csv").table
+    assert table["returned"].tolist() == [False, True, True]
+    assert table["amount"].tolist() == [5.0, 0.0, 0.0]
 
 
 # ----------------------------------------------------------- skipped rows

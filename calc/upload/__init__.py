@@ -33,17 +33,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import sniff
-from calc.upload.columns import SHAPE_FIELDS, fill_by_content, match_names, profile
+from calc.upload import currency, platforms, sniff, statuses
+from calc.upload.columns import (
+    SHAPE_FIELDS,
+    amount_candidates,
+    fill_by_content,
+    match_names,
+    profile,
+)
 from calc.upload.dates import DATE_ORDERS, AmbiguousDateOrderError
+from calc.upload.order_log import build_orders
 from calc.upload.shapes import (
-    BUILDERS,
     FIELD_WORDS,
     SHAPES,
     SKIP_REASONS,
+    build_customers,
+    build_subscriptions,
     build_wide,
     missing_fields,
     required_score,
@@ -65,6 +75,14 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 _CONTENT = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".prn")
 _SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
+# Money fields only a platform's own layout may name: its other money columns (Square's
+# "Partial Refunds", already taken off "Total Collected") must not be guessed into them.
+_PLATFORM_ONLY = frozenset({"amount", "refund_amount", "returned", "mrr"})
+BUILDERS = {
+    "orders": build_orders,
+    "customers": build_customers,
+    "subscriptions": build_subscriptions,
+}
 _SHAPE_WORDS = {
     "orders": Message("upload.shape.orders"),
     "customers": Message("upload.shape.customers"),
@@ -112,8 +130,11 @@ class Report:
     date_min, date_max : pandas.Timestamp or None
         Date range of the used rows.
     currency : str or None
-        Currency found in the amount cells or a currency column (ISO code, or
-        ``"kr"`` when only ``kr`` is written).
+        Currency found in the amount cells, a currency column or the amount
+        column's header (ISO code; ``"kr"`` when only ``kr`` is written and
+        nothing tells Norwegian, Danish or Swedish kroner apart).
+    currency_source : str or None
+        Where: ``"cells"``, ``"column"``, ``"header"`` or ``"override"``.
     header_row : int or None
         Row number of the header; None when the file has none.
     sheet : str or None
@@ -127,6 +148,25 @@ class Report:
         Rows with a negative amount (refunds or returns; kept).
     warnings : tuple of Message
         Plain-language notes for the user (``Message.text()`` reads one in English).
+    platform : str or None
+        Key of the platform export recognised by its headers
+        (:data:`calc.upload.platforms.PLATFORMS`), or None.
+    amount_column : str or None
+        The column read as the amount (orders) or monthly amount.
+    amount_passed_over : tuple of str
+        Other columns that hold money and were not used as the amount.
+    not_counted : pandas.DataFrame
+        Money that was not kept, one row per status class: ``status_class``
+        (``failed``, ``cancelled``, ``pending``, ``draft``, ``excluded``: orders
+        left out; ``refunded``: orders with no revenue; ``partially_refunded``:
+        the refunds netted; for subscriptions ``trial`` and ``unpaid``, kept
+        apart from MRR), ``statuses`` (the words as written), ``orders``,
+        ``amount`` (order totals, refunds or monthly amounts).
+    statuses : tuple of (str, str)
+        Every status value of the file, as written, with its class
+        (:mod:`calc.upload.statuses`), for choosing which count.
+    unknown_statuses : tuple of str
+        Status words not in the table; their orders were counted.
     """
 
     rows_read: int
@@ -153,6 +193,13 @@ class Report:
     unused_columns: tuple[str, ...]
     refund_rows: int
     warnings: tuple[Message, ...] = ()
+    platform: str | None = None
+    currency_source: str | None = None
+    amount_column: str | None = None
+    amount_passed_over: tuple[str, ...] = ()
+    not_counted: pd.DataFrame | None = None
+    statuses: tuple[tuple[str, str], ...] = ()
+    unknown_statuses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -208,7 +255,10 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
         (dict canonical name -> column in the file; merged over the detected
         one); ``sep`` ("," ";" tab "|"); ``decimal`` ("." or ","); ``date_order``
         ("DMY", "MDY", "YMD"); ``sheet`` (name or 0-based index);
-        ``encoding`` (Python codec name).
+        ``encoding`` (Python codec name); ``currency`` (ISO code, instead of
+        the one found); ``statuses`` (tuple of the status values, as written,
+        whose orders count; by default those :mod:`calc.upload.statuses`
+        counts).
 
     Returns
     -------
@@ -237,6 +287,8 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
         "date_order",
         "sheet",
         "encoding",
+        "currency",
+        "statuses",
     }
     if unknown:
         raise TypeError(f"read() got unexpected overrides: {', '.join(sorted(unknown))}")
@@ -286,12 +338,19 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
     missing_cols = [c for c in user_map.values() if c not in raw.names]
     if missing_cols:
         raise DataError("upload.no_such_column", column=missing_cols[0], columns=raw.names)
-    shape, mapping, layout, source = _choose_shape(raw, shape_override, user_map)
+    platform = platforms.detect(raw.names)
+    if platform is not None and shape_override not in (None, platform.shape):
+        platform = None
+    shape, mapping, layout, source = _choose_shape(raw, shape_override, user_map, platform)
+    if platform is not None and (layout != "long" or shape != platform.shape):
+        platform = None
     opts = {
         "format": raw.details.get("format"),
-        "date_order": date_order,
+        "date_order": date_order or (platform.date_order if platform else None),
         "decimal": decimal,
         "hint": "," if raw.details.get("separator") == ";" else ".",
+        "platform": platform,
+        "statuses": overrides.get("statuses"),
     }
     built = (
         build_wide(raw, mapping, opts) if layout == "wide" else BUILDERS[shape](raw, mapping, opts)
@@ -309,6 +368,16 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
         warnings.append(Message("upload.note.one_customer"))
     if shape == "orders" and info["date_min"] == info["date_max"]:
         warnings.append(Message("upload.note.one_day"))
+    money_column = mapping.get("amount") or mapping.get("mrr") or mapping.get("revenue")
+    found, found_where = currency.resolve(
+        info.get("currency"),
+        info.get("currency_source") or ("cells" if info.get("currency") else None),
+        money_column,
+        raw.names,
+        built.table["country"] if "country" in built.table.columns else None,
+    )
+    if overrides.get("currency"):
+        found, found_where = str(overrides["currency"]), "override"
     report = Report(
         rows_read=len(raw.rows) + len(raw.problems),
         rows_used=len(built.table) if layout != "wide" else built.table["customer_id"].nunique(),
@@ -326,7 +395,7 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
         date_order_source=info.get("date_order_source"),
         date_min=_stamp(info.get("date_min")),
         date_max=_stamp(info.get("date_max")),
-        currency=info.get("currency"),
+        currency=found,
         header_row=raw.details.get("header_row"),
         sheet=raw.details.get("sheet"),
         sheet_names=tuple(raw.details.get("sheet_names", ())),
@@ -334,17 +403,68 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
         unused_columns=tuple(c for c in raw.names if c not in used_cols),
         refund_rows=int(info.get("refund_rows", 0)),
         warnings=tuple(warnings),
+        platform=platform.key if platform is not None else None,
+        currency_source=found_where,
+        amount_column=money_column,
+        amount_passed_over=tuple(c for c in amount_candidates(raw.names) if c not in used_cols)
+        if shape == "orders"
+        else (),
+        not_counted=info.get("not_counted"),
+        statuses=_statuses(raw, mapping),
+        unknown_statuses=tuple(info.get("unknown_statuses", ())),
     )
     return Upload(shape=shape, mapping=mapping, table=built.table, report=report)
+
+
+def _passed_over(raw, used: set[str]) -> tuple[str, ...]:
+    """Columns of money other than the amount chosen, as the report names them (four at most)."""
+    out = []
+    for name in amount_candidates(raw.names):
+        column = raw.columns[raw.names.index(name)]
+        if name not in used and profile(column)["numbers"] >= 0.5:
+            out.append(name)
+        if len(out) == 4:
+            break
+    return tuple(out)
+
+
+def _statuses(raw, mapping) -> tuple[tuple[str, str], ...]:
+    """Every status value of the file with its class, most frequent first."""
+    if "status" not in mapping:
+        return ()
+    column = raw.columns[raw.names.index(mapping["status"])]
+    counts = pc.value_counts(pc.utf8_trim_whitespace(pc.cast(column, pa.string())))
+    words = [
+        (str(v["values"]), int(v["counts"]))
+        for v in counts.to_pylist()
+        if v["values"] is not None and str(v["values"]).strip()
+    ][:50]
+    words.sort(key=lambda wc: -wc[1])
+    return tuple((w, statuses.classify(w)) for w, _ in words)
 
 
 def _stamp(value) -> pd.Timestamp | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value)
 
 
-def _choose_shape(raw, shape_override, user_map) -> tuple[str, dict[str, str], str, str]:
-    """Pick the kind of table and map its columns: by names first, then by content."""
+def _choose_shape(
+    raw, shape_override, user_map, platform=None
+) -> tuple[str, dict[str, str], str, str]:
+    """Pick the kind of table and map its columns: a platform's layout, names, then content."""
     names = raw.names
+    if platform is not None:
+        known = platforms.platform_mapping(platform, names)
+        known = {k: v for k, v in known.items() if v not in user_map.values()}
+        taken = set(known.values()) | set(user_map.values())
+        free = tuple(n for n in names if n not in taken)
+        rest = {
+            k: v
+            for k, v in match_names(free, platform.shape).items()
+            if k not in known and k not in _PLATFORM_ONLY
+        }
+        mapping = {**rest, **known, **{k: v for k, v in user_map.items()}}
+        if not missing_fields(mapping, platform.shape):
+            return platform.shape, mapping, "long", "platform"
     profiles: dict[str, dict] = {}
 
     def profiles_for() -> dict[str, dict]:

@@ -222,9 +222,15 @@ def _plain_numbers(arr: pa.Array, decimal: str | None, hint: str) -> np.ndarray 
     try:
         values = pc.cast(arr, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        # order fields on an order's first row only (Shopify): empty cells are missing amounts
+        if not pa.types.is_string(arr.type) or not pc.any(pc.equal(arr, "")).as_py():
+            return None
+        try:
+            values = pc.cast(pc.if_else(pc.equal(arr, ""), None, arr), pa.float64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
     out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
-    if not np.isfinite(out).all():
+    if not np.isfinite(out[~np.isnan(out)] if values.null_count else out).all():
         return None
     if decimal is None and hint == "," and pc.any(pc.match_substring_regex(arr, _THOUSAND)).as_py():
         return None

@@ -79,7 +79,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "status": (
         "status", "order status", "state", "ordrestatus", "tilstand", "stan",
-        "status zamowienia", "tila", "tilauksen tila", "statusi", "gjendja",
+        "status zamowienia", "tila", "tilauksen tila", "statusi", "gjendja", "payment status",
+        "financial status", "subscription status", "betalingsstatus", "status platnosci",
+        "maksun tila", "statusi i pageses",
+    ),
+    "refund_amount": (
+        "refunded amount", "amount refunded", "refund amount", "refunds", "order refund amount",
+        "partial refunds", "refunded total", "total refunded", "refundert belop",
+        "refunderet belob", "kreditert belop", "krediteret belob", "kwota zwrotu",
+        "zwrocona kwota", "wartosc zwrotu", "hyvitetty summa", "hyvityssumma", "palautettu summa",
+        "shuma e rimbursuar", "rimbursimi",
     ),
     "returned": (
         "returned", "is returned", "return", "refunded", "refund", "returnert", "retur",
@@ -129,6 +138,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "gjennomsnittlig ordre", "srednia wartosc zamowienia", "keskiostos", "vlera mesatare",
     ),
     # subscriptions shape
+    "interval": (
+        "interval", "billing interval", "billing period", "billing cycle", "plan interval",
+        "faktureringsintervall", "betalingsintervall", "intervall", "faktureringsperiode",
+        "okres rozliczeniowy", "okres platnosci", "czestotliwosc platnosci", "laskutusvali",
+        "laskutusjakso", "maksuvali", "periudha e faturimit", "intervali",
+    ),
+    "interval_count": ("interval count", "plan interval count", "billing interval count"),
     "start": (
         "start", "start date", "started", "started at", "subscription start", "signup",
         "created", "startdato", "start dato", "oppstart", "data rozpoczecia", "poczatek",
@@ -157,15 +173,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 SHAPE_FIELDS: dict[str, tuple[str, ...]] = {
     "orders": (
         "customer_id", "date", "amount", "order_id", "customer_name", "product", "category",
-        "quantity", "status", "returned", "channel", "country", "currency",
+        "quantity", "status", "refund_amount", "returned", "channel", "country", "currency",
     ),
     "customers": (
         "customer_id", "customer_name", "first_purchase", "last_purchase", "orders", "revenue",
         "frequency", "recency", "T", "monetary_value", "category", "channel", "country",
     ),
     "subscriptions": (
-        "customer_id", "customer_name", "start", "end", "mrr", "plan", "channel", "country",
-        "currency",
+        "customer_id", "customer_name", "start", "end", "mrr", "plan", "status", "interval",
+        "interval_count", "quantity", "channel", "country", "currency",
     ),
 }  # fmt: skip
 
@@ -173,6 +189,8 @@ DATE_FIELDS = frozenset({"date", "first_purchase", "last_purchase", "start", "en
 NUMBER_FIELDS = frozenset(
     {
         "amount",
+        "refund_amount",
+        "interval_count",
         "quantity",
         "orders",
         "revenue",
@@ -236,16 +254,77 @@ def match_names(names: tuple[str, ...], shape: str) -> dict[str, str]:
         for ci, name in enumerate(folded):
             score = _score(name, SYNONYMS[field])
             if score > 0:
-                candidates.append((-score, fi, ci, field))
+                rank = amount_rank(name) if field == "amount" else 0
+                candidates.append((-score, rank, fi, ci, field))
     candidates.sort()
     mapping: dict[str, str] = {}
     used: set[int] = set()
-    for _, _, ci, field in candidates:
+    for _, _, _, ci, field in candidates:
         if field in mapping or ci in used:
             continue
         mapping[field] = names[ci]
         used.add(ci)
     return {f: mapping[f] for f in fields if f in mapping}
+
+
+# How well an amount column's name says "what the customer paid for the whole order",
+# best first: an order total (with shipping and discounts) beats a plain amount, which
+# beats net/gross revenue figures, a subtotal (before shipping and discounts) and a line price.
+_AMOUNT_RANKS = (
+    ("order total", "total amount", "grand total", "total", "amount paid", "paid", "totalt",
+     "total belop", "sum inkl mva", "kwota brutto", "wartosc brutto", "loppusumma", "yhteensa",
+     "shuma totale", "totali"),
+    ("amount", "value", "order value", "sum", "belop", "belob", "kwota", "wartosc", "suma",
+     "summa", "shuma", "vlera", "arvo"),
+    ("net", "net amount", "gross", "revenue", "sales", "sale", "omsetning", "omsaetning",
+     "sum eks mva", "kwota netto", "wartosc netto", "myynti"),
+    ("subtotal",),
+)  # fmt: skip
+
+
+def amount_rank(folded: str) -> int:
+    """0 for an order total, 1 a plain amount, 2 net or gross sales, 3 a subtotal, 4 a price.
+
+    >>> [amount_rank(fold(n)) for n in ("Subtotal", "Total", "Lineitem price", "Beløp")]
+    [3, 0, 4, 1]
+    """
+    words = folded.split()
+    for rank, names in enumerate(_AMOUNT_RANKS):
+        if folded in names:
+            return rank
+    for rank, names in enumerate(_AMOUNT_RANKS):
+        if any(n.split() == words[-len(n.split()) :] for n in names):
+            return rank
+    return len(_AMOUNT_RANKS)
+
+
+# Parts of an order's money, never its amount: left out of the columns "passed over".
+_PARTS = frozenset(
+    (
+        "tax", "taxes", "vat", "mva", "moms", "fee", "fees", "discount", "discounts",
+        "shipping", "frakt", "rabatt", "gebyr", "balance", "cost", "tip", "tips", "podatek",
+        "rabat", "alv", "vero", "toimitus", "tatim", "zbritje",
+    )
+)  # fmt: skip
+
+
+def amount_candidates(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Columns whose name says they hold what an order or a payment came to, best first.
+
+    Tax, fee, discount and shipping columns are parts of an amount, not one.
+
+    >>> amount_candidates(("Subtotal", "Shipping", "Taxes", "Total", "Tax 1 Value", "Paid at"))
+    ('Total', 'Subtotal')
+    """
+    scored = []
+    for ci, name in enumerate(names):
+        folded = fold(name)
+        if _PARTS & set(folded.split()):
+            continue
+        other = max(_score(folded, SYNONYMS[f]) for f in ("refund_amount", "date"))
+        if _score(folded, SYNONYMS["amount"]) > max(other, 0):
+            scored.append((amount_rank(folded), ci, name))
+    return tuple(name for _, _, name in sorted(scored))
 
 
 def profile(column: pa.Array, limit: int = 2000) -> dict[str, float]:

@@ -8,7 +8,6 @@ canonical table, the rows it skipped with the reason, and what it detected.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
+from calc.upload import statuses
 from calc.upload.amounts import parse_amounts
 from calc.upload.columns import SYNONYMS, _score, fold
 from calc.upload.dates import parse_dates
@@ -70,6 +70,16 @@ SKIP_REASONS: dict[str, Message] = {
         Message("upload.skip.ends_before_start"),
         Message("upload.skip.monthly_amount_missing"),
         Message("upload.skip.monthly_amount_not_understood"),
+        Message("upload.skip.status_failed"),
+        Message("upload.skip.status_cancelled"),
+        Message("upload.skip.status_pending"),
+        Message("upload.skip.status_draft"),
+        Message("upload.skip.status_not_sale"),
+        Message("upload.skip.status_excluded"),
+        Message("upload.skip.subscription_trial"),
+        Message("upload.skip.subscription_unpaid"),
+        Message("upload.skip.ended_without_date"),
+        Message("upload.skip.interval_not_understood"),
     )
 }
 _NOT_NUMBER = {
@@ -99,7 +109,6 @@ _TRUE = {
     "refunded", "return", "refund", "retur", "returnert", "returneret", "zwrot", "zwrocone",
     "palautettu", "palautus", "kthyer", "rikthyer",
 }  # fmt: skip
-_RETURN_STATUS = re.compile(r"return|refund|retur|zwrot|zwróc|zwroc|palaut|hyvit|kthyer", re.I)
 _MONTHS = {
     # English, Norwegian/Danish, Polish, Finnish, Albanian month names and abbreviations
     1: ("jan", "january", "januar", "sty", "styczen", "stycznia", "tammi", "tammikuu", "janar"),
@@ -282,6 +291,21 @@ def encode_text(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     return codes, values
 
 
+def encode_ids(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Customer ids like :func:`encode_text`, without a spreadsheet's text marker.
+
+    Shopify writes ids as ``'7234567890``, so that Excel keeps their digits;
+    the apostrophe is dropped and ids that then agree are one customer.
+    """
+    codes, values = encode_text(arr)
+    cleaned = pc.replace_substring_regex(values, r"^'([0-9])", r"\1")
+    if pc.all(pc.equal(cleaned, values)).as_py() is not False:
+        return codes, values
+    enc = pc.dictionary_encode(cleaned)
+    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), enc.dictionary
+
+
 def categorical(codes: np.ndarray, values: pa.Array) -> pd.Categorical:
     """Codes and distinct values as a pandas Categorical, dropping values no row uses.
 
@@ -336,90 +360,12 @@ def _optional_text(raw, mapping, keep, field):
     return categorical(codes[keep], values)
 
 
-def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
-    """Canonical orders: customer_id (categorical), date, amount and optional columns."""
-    n = len(raw.rows)
-    skips = _Skips(raw)
-    excel = opts.get("format") in ("xlsx", "xls", "ods")
-    # Hashing the customer ids is the longest step; Arrow releases the GIL, so it runs
-    # in a second thread while the dates and amounts are parsed here.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        customers = pool.submit(encode_text, _column(raw, mapping["customer_id"]))
-        dates = parse_dates(
-            _column(raw, mapping["date"]),
-            order=opts.get("date_order"),
-            column=mapping["date"],
-            serials=excel,
-        )
-        amounts = parse_amounts(
-            _column(raw, mapping["amount"]),
-            decimal=opts.get("decimal"),
-            hint=opts.get("hint", "."),
-            excel=_excel(opts),
-        )
-        cust, cust_values = customers.result()
-    skips.add(
-        _total_rows(raw, mapping, np.isnat(dates.values)), "upload.skip.total_row", raw.names[0]
-    )
-    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
-    no_date = np.isnat(dates.values) & ~dates.invalid
-    skips.add(no_date, "upload.skip.date_missing", mapping["date"])
-    skips.add(dates.invalid, "upload.skip.date_not_understood", mapping["date"])
-    no_amount = np.isnan(amounts.values) & ~amounts.invalid
-    skips.add(no_amount, "upload.skip.amount_missing", mapping["amount"])
-    skips.add(amounts.invalid, "upload.skip.amount_not_understood", mapping["amount"])
-    keep = ~skips.taken
-    skipped = skips.frame()
-    if not keep.any():
-        raise _no_rows(mapping["amount"], skipped, Message("upload.holds.orders"))
-    columns = {
-        "customer_id": categorical(cust[keep], cust_values),
-        "date": dates.values[keep],
-        "amount": amounts.values[keep],
-    }
-    for field in ("order_id", "customer_name", "product", "category", "channel", "country"):
-        if field in mapping:
-            columns[field] = _optional_text(raw, mapping, keep, field)
-    if "quantity" in mapping:
-        columns["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[keep]
-    if "status" in mapping:
-        columns["status"] = _optional_text(raw, mapping, keep, "status")
-    if "returned" in mapping:
-        codes, values = encode_text(_column(raw, mapping["returned"]))
-        truthy = np.array([fold(v) in _TRUE for v in values.to_pylist()] + [False], dtype=bool)
-        columns["returned"] = truthy[codes[keep]]  # code -1 (empty) picks the final False
-    elif "status" in mapping:
-        status = columns["status"]
-        hits = np.array(
-            [bool(_RETURN_STATUS.search(str(v))) for v in status.categories] + [False], dtype=bool
-        )
-        columns["returned"] = hits[status.codes]  # code -1 (empty) picks the final False
-    table = pd.DataFrame(columns, copy=False)
-    currency = amounts.currency
-    if currency is None and "currency" in mapping:
-        codes, values = encode_text(_column(raw, mapping["currency"]))
-        counts = np.bincount(codes[keep & (codes >= 0)], minlength=len(values))
-        currency = str(values[int(counts.argmax())]).upper() if counts.any() else None
-    dmin, dmax = table["date"].min(), table["date"].max()
-    info = {
-        "decimal": amounts.decimal,
-        "currency": currency,
-        "date_order": dates.order,
-        "date_order_source": dates.source,
-        "date_min": dmin,
-        "date_max": dmax,
-        "refund_rows": int((table["amount"] < 0).sum()),
-        "rows_total": n,
-    }
-    return Built(table, skipped, info)
-
-
 def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     """Canonical customers: one row per customer with orders, revenue and/or the RFM summary."""
     n = len(raw.rows)
     skips = _Skips(raw)
     skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
-    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    cust, cust_values = encode_ids(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     numbers, dates, decimal, currency = {}, {}, None, None
     for field in ("orders", "revenue", "frequency", "recency", "T", "monetary_value"):
@@ -479,7 +425,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     n = len(raw.rows)
     skips = _Skips(raw)
     skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
-    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    cust, cust_values = encode_ids(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     excel = opts.get("format") in ("xlsx", "xls", "ods")
     start = parse_dates(
@@ -508,6 +454,20 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     no_mrr = np.isnan(mrr.values) & ~mrr.invalid
     skips.add(no_mrr, "upload.skip.monthly_amount_missing", mapping["mrr"])
     skips.add(mrr.invalid, "upload.skip.monthly_amount_not_understood", mapping["mrr"])
+    monthly = _per_month(raw, mapping, mrr.values, skips)
+    apart = []
+    if "status" in mapping:
+        codes, values = encode_text(_column(raw, mapping["status"]))
+        classes = np.array(
+            [statuses.classify_subscription(v) for v in values.to_pylist()] + ["active"]
+        )[codes]
+        for cls, reason in _APART.items():
+            rows = (classes == cls) & ~skips.taken
+            if rows.any():
+                apart.append((cls, int(rows.sum()), float(np.nansum(monthly[rows]))))
+                skips.add(rows, reason, mapping["status"])
+        no_end = (classes == "ended") & np.isnat(end_values)
+        skips.add(no_end, "upload.skip.ended_without_date", mapping.get("end", mapping["status"]))
     keep = ~skips.taken
     skipped = skips.frame()
     if not keep.any():
@@ -517,7 +477,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
             "customer_id": categorical(cust[keep], cust_values),
             "start": start.values[keep],
             "end": end_values[keep],
-            "mrr": mrr.values[keep],
+            "mrr": monthly[keep],
         }
     )
     for field in ("plan", "customer_name", "channel", "country"):
@@ -526,15 +486,61 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     stamps = np.concatenate([table["start"].to_numpy(), table["end"].dropna().to_numpy()])
     info = {
         "decimal": mrr.decimal,
-        "currency": mrr.currency,
+        "currency": mrr.currency or _currency_column(raw, mapping, keep),
+        "currency_source": "cells" if mrr.currency else "column",
         "date_order": start.order,
         "date_order_source": start.source,
         "date_min": pd.Timestamp(stamps.min()),
         "date_max": pd.Timestamp(stamps.max()),
         "rows_total": n,
         "layout": "long",
+        "not_counted": pd.DataFrame(
+            {
+                "status_class": pd.array([a[0] for a in apart], dtype="str"),
+                "statuses": pd.array([""] * len(apart), dtype="str"),
+                "orders": np.array([a[1] for a in apart], dtype=np.int64),
+                "amount": np.array([a[2] for a in apart], dtype=np.float64),
+            }
+        ),
     }
     return Built(table, skipped, info)
+
+
+# Subscriptions kept apart from MRR, by status class, and the reason their rows give.
+_APART = {
+    "trial": "upload.skip.subscription_trial",
+    "unpaid": "upload.skip.subscription_unpaid",
+}
+
+
+def _currency_column(raw: RawTable, mapping: dict[str, str], keep: np.ndarray) -> str | None:
+    """The most common code of a currency column among the rows used, upper-cased."""
+    if "currency" not in mapping:
+        return None
+    codes, values = encode_text(_column(raw, mapping["currency"]))
+    counts = np.bincount(codes[keep & (codes >= 0)], minlength=len(values))
+    return str(values[int(counts.argmax())]).upper() if counts.any() else None
+
+
+def _per_month(raw: RawTable, mapping: dict[str, str], price: np.ndarray, skips) -> np.ndarray:
+    """A subscription's monthly amount: price x quantity / months per billing interval.
+
+    Without an interval column the amount is taken as monthly already.
+    """
+    monthly = price.copy()
+    if "quantity" in mapping:
+        quantity = parse_amounts(_column(raw, mapping["quantity"])).values
+        monthly *= np.where(np.isnan(quantity), 1.0, quantity)
+    if "interval" in mapping:
+        codes, values = encode_text(_column(raw, mapping["interval"]))
+        months = np.array([statuses.interval_months(v) for v in values.to_pylist()] + [1.0])
+        per = months[codes]
+        if "interval_count" in mapping:
+            count = parse_amounts(_column(raw, mapping["interval_count"])).values
+            per = per * np.where(np.isnan(count) | (count <= 0), 1.0, count)
+        skips.add(np.isnan(per), "upload.skip.interval_not_understood", mapping["interval"])
+        monthly = monthly / per
+    return monthly
 
 
 def wide_months(names: tuple[str, ...]) -> dict[str, pd.Timestamp]:
@@ -553,7 +559,7 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     n = len(raw.rows)
     skips = _Skips(raw)
     skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
-    cust, cust_values = encode_text(_column(raw, mapping["customer_id"]))
+    cust, cust_values = encode_ids(_column(raw, mapping["customer_id"]))
     skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     parsed = {}
     decimal, currency = None, None
@@ -588,10 +594,3 @@ def build_wide(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         "layout": "wide",
     }
     return Built(table, skipped, info)
-
-
-BUILDERS = {
-    "orders": build_orders,
-    "customers": build_customers,
-    "subscriptions": build_subscriptions,
-}

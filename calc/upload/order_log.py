@@ -1,0 +1,492 @@
+"""Build the canonical order log: one order per order number, only the money that was kept.
+
+Exports write orders in three ways, and all three are read here:
+
+- one row per order (most bookkeeping exports);
+- one row per line item with the order's fields on its first row only
+  (Shopify: ``Total``, ``Financial Status``, ``Billing Name`` stand once,
+  ``Name``, ``Email`` and ``Lineitem ...`` repeat);
+- one row per line item with the order's total repeated on every row
+  (WooCommerce order exports) or with each line's own amount (shop logs).
+
+Rows that share an order number and a customer are one order. Its
+customer, date and status come from whichever of its rows carry them; its
+amount is the order-level total once (never once per line), or the sum of its
+lines when the amounts are line amounts. The order's money is then shared out
+over its lines, weighted by each line's price (or equally), so that product
+and category breakdowns still see every line and the lines add up to the
+order.
+
+Only kept money is revenue: an order whose status says it failed, was
+cancelled or voided, is still pending, is a draft or test, or was refunded in
+full is left out, row by row, in the skipped rows with its reason; a refund
+amount nets a partly refunded order. :mod:`calc.upload.statuses` holds the
+words.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from calc.errors import DataError
+from calc.messages import Message
+from calc.upload import statuses
+from calc.upload.amounts import parse_amounts
+from calc.upload.columns import fold
+from calc.upload.dates import parse_dates
+from calc.upload.platforms import Platform, column
+from calc.upload.shapes import (
+    _TRUE,
+    Built,
+    _column,
+    _currency_column,
+    _excel,
+    _no_rows,
+    _Skips,
+    _total_rows,
+    categorical,
+    encode_ids,
+    encode_text,
+)
+from calc.upload.sniff import RawTable
+
+#: Skip reason of a row left out for its order's status, by status class.
+STATUS_SKIPS = {
+    "failed": "upload.skip.status_failed",
+    "cancelled": "upload.skip.status_cancelled",
+    "pending": "upload.skip.status_pending",
+    "draft": "upload.skip.status_draft",
+    "not_sale": "upload.skip.status_not_sale",
+    "excluded": "upload.skip.status_excluded",
+}
+# Status classes a refund may refine, and those whose purchases lose what was paid back.
+_PLAIN = ("", "kept", "unknown")
+_PAID_BACK = ("refunded", "partially_refunded")
+# Fields that belong to the order, not to a line: taken from whichever row carries them.
+_ORDER_TEXT = ("customer_name", "channel", "country", "status")
+_LINE_TEXT = ("product", "category")
+_EMPTY_NOT_COUNTED = pd.DataFrame(
+    {
+        "status_class": pd.Series([], dtype="str"),
+        "statuses": pd.Series([], dtype="str"),
+        "orders": pd.Series([], dtype="int64"),
+        "amount": pd.Series([], dtype="float64"),
+    }
+)
+
+
+def _first_per_group(group: np.ndarray, order: np.ndarray, n_groups: int, valid: np.ndarray):
+    """Row index of the first row of each group (in file order) where ``valid``; -1 if none.
+
+    ``order`` sorts the rows by group, stably (file order inside a group).
+    """
+    out = np.full(n_groups, -1, dtype=np.int64)
+    rows = order[valid[order]]
+    if len(rows):
+        g = group[rows]
+        edge = np.ones(len(rows), dtype=bool)
+        edge[1:] = g[1:] != g[:-1]
+        out[g[edge]] = rows[edge]
+    return out
+
+
+def _pick(values: np.ndarray, first: np.ndarray, empty):
+    """``values[first]`` per group, ``empty`` where the group has no such row (NaT for dates)."""
+    out = values[np.maximum(first, 0)]
+    if out.dtype.kind == "M":
+        out = out.copy()
+        out[first < 0] = np.datetime64("NaT")
+        return out
+    return np.where(first >= 0, out, empty)
+
+
+def _with_fallback(cust, cust_values, raw, header):
+    """Customer codes where rows without one take the fallback column's value (a guest's name)."""
+    codes, values = encode_text(_column(raw, header))
+    fill = (cust < 0) & (codes >= 0)
+    if not fill.any():
+        return cust, cust_values, 0
+    both = pa.concat_arrays([cust_values.cast(pa.string()), values.cast(pa.string())])
+    merged = np.where(fill, codes + len(cust_values), cust)
+    enc = pc.dictionary_encode(both)
+    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.where(merged >= 0, remap[np.maximum(merged, 0)], -1), enc.dictionary, int(fill.sum())
+
+
+def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.ndarray:
+    """Status class per distinct status value; the user's choice of what counts wins."""
+    words = status_values.to_pylist()
+    out = []
+    for word in words:
+        cls = statuses.classify(word)
+        if counted is not None and cls != "":
+            if word.strip() in counted:
+                cls = cls if cls in statuses.COUNTED else "kept"
+            elif cls in statuses.COUNTED:
+                cls = "excluded"
+        out.append(cls)
+    return np.array([*out, ""], dtype=object)  # code -1 (empty) picks the final ""
+
+
+class _Orders:
+    """Rows grouped into orders: an order number and a customer make one order."""
+
+    def __init__(self, n: int, cust: np.ndarray, order_codes: np.ndarray | None) -> None:
+        self.n = n
+        if order_codes is None or n == 0:
+            self.group = np.arange(n, dtype=np.int64)
+            self.order = self.group
+            self.starts = self.group
+            self.size = np.ones(n, dtype=np.int64)
+            self.conflicts = 0
+            self.cust = cust
+            return
+        has_id = order_codes >= 0
+        id_group = np.where(has_id, order_codes, int(order_codes.max()) + 1)
+        n_ids = int(id_group.max()) + 1
+        # an order's customer: its first row with one; a row naming another customer is
+        # another order under the same number (and is counted as a conflict)
+        by_id = np.argsort(id_group, kind="stable")
+        first = _first_per_group(id_group, by_id, n_ids, cust >= 0)
+        order_cust = _pick(cust, first, -1)[id_group]
+        inherited = np.where(has_id & (cust < 0), order_cust, cust)
+        conflict = has_id & (inherited >= 0) & (inherited != order_cust)
+        self.conflicts = len(np.unique(order_codes[conflict])) if conflict.any() else 0
+        self.cust = inherited
+        width = int(inherited.max()) + 2
+        key = np.where(
+            has_id,
+            order_codes.astype(np.int64) * width + (inherited + 1),
+            -1 - np.arange(n, dtype=np.int64),
+        )
+        self.order = np.argsort(key, kind="stable")
+        self.starts = _starts(key[self.order])
+        step = np.zeros(n, dtype=np.int64)
+        step[self.starts[1:]] = 1
+        self.group = np.empty(n, dtype=np.int64)
+        self.group[self.order] = np.cumsum(step)
+        self.size = np.diff(np.append(self.starts, n))
+
+    @property
+    def count(self) -> int:
+        return len(self.starts)
+
+    @property
+    def multi(self) -> bool:
+        return bool(len(self.size) and self.size.max() > 1)
+
+    def first(self, valid: np.ndarray) -> np.ndarray:
+        if not self.multi:
+            return np.where(valid, np.arange(self.n), -1)
+        return _first_per_group(self.group, self.order, self.count, valid)
+
+    def total(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.group, weights=values, minlength=self.count)
+
+    def any(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.group[mask], minlength=self.count) > 0
+
+
+def _starts(sorted_values: np.ndarray) -> np.ndarray:
+    if len(sorted_values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    edge = np.ones(len(sorted_values), dtype=bool)
+    edge[1:] = sorted_values[1:] != sorted_values[:-1]
+    return np.flatnonzero(edge)
+
+
+def _amount_level(platform: Platform | None, orders: _Orders, has_amount: np.ndarray) -> str:
+    """Whether the amount is the order's (once, or repeated) or each line's.
+
+    A platform says so; otherwise an order total stands on one row of a
+    multi-row order and the other rows are empty.
+    """
+    if platform is not None:
+        return platform.amount_level
+    if not orders.multi:
+        return "line"
+    multi_rows = orders.size[orders.group] > 1
+    first_rows = np.zeros(orders.n, dtype=bool)
+    first_rows[orders.order[orders.starts]] = True
+    others = multi_rows & ~first_rows
+    return "order" if others.any() and has_amount[others].mean() < 0.1 else "line"
+
+
+def _refunds(raw, mapping, platform, orders, amounts, opts) -> np.ndarray | None:
+    """What was paid back of each order, from a refund column or an adjusted total; None if neither.
+
+    A refund column holds the refund (its sign does not matter); an adjusted
+    total (Etsy) holds what is left after it, and only on refunded orders.
+    """
+    adjusted = None
+    if platform is not None and platform.adjusted_total:
+        adjusted = column(platform, platform.adjusted_total, raw.names)
+    name = mapping.get("refund_amount") or adjusted
+    if name is None:
+        return None
+    values = parse_amounts(
+        _column(raw, name),
+        decimal=opts.get("decimal") or amounts.decimal,
+        hint=opts.get("hint", "."),
+        excel=_excel(opts),
+    ).values
+    first = orders.first(~np.isnan(values))
+    if name == mapping.get("refund_amount"):
+        return np.abs(_pick(np.nan_to_num(values), first, 0.0))
+    total = _pick(amounts.values, orders.first(~np.isnan(amounts.values)), np.nan)
+    left = _pick(values, first, np.nan)
+    return np.where(np.isnan(left), 0.0, np.maximum(np.nan_to_num(total) - left, 0.0))
+
+
+def _line_weights(raw: RawTable, platform: Platform | None, n: int, opts: dict) -> np.ndarray:
+    """Each line's price x quantity, to share an order's total out over its lines; 0 unknown."""
+    if platform is None or platform.line_value is None:
+        return np.zeros(n)
+    price_col = column(platform, platform.line_value[0], raw.names)
+    qty_col = column(platform, platform.line_value[1], raw.names)
+    if price_col is None:
+        return np.zeros(n)
+    price = parse_amounts(_column(raw, price_col), hint=opts.get("hint", ".")).values
+    qty = np.ones(n)
+    if qty_col is not None:
+        qty = np.nan_to_num(parse_amounts(_column(raw, qty_col)).values, nan=1.0)
+    weights = np.nan_to_num(price * qty, nan=0.0)
+    return weights if (weights >= 0).all() else np.zeros(n)
+
+
+def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
+    """Canonical orders: customer_id (categorical), date, amount and optional columns.
+
+    ``opts`` may carry ``platform`` (a :class:`~calc.upload.platforms.Platform`)
+    and ``statuses`` (the status values, as written, that count; default by
+    :mod:`calc.upload.statuses`).
+    """
+    n = len(raw.rows)
+    skips = _Skips(raw)
+    excel = _excel(opts)
+    platform: Platform | None = opts.get("platform")
+    # Hashing the customer ids is the longest step; Arrow releases the GIL, so it runs
+    # in a second thread while the dates and amounts are parsed here.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        customers = pool.submit(encode_ids, _column(raw, mapping["customer_id"]))
+        dates = parse_dates(
+            _column(raw, mapping["date"]),
+            order=opts.get("date_order"),
+            column=mapping["date"],
+            serials=excel,
+        )
+        amounts = parse_amounts(
+            _column(raw, mapping["amount"]),
+            decimal=opts.get("decimal"),
+            hint=opts.get("hint", "."),
+            excel=excel,
+        )
+        cust, cust_values = customers.result()
+    guests = 0
+    if platform is not None and platform.customer_fallback:
+        fallback = column(platform, platform.customer_fallback, raw.names)
+        if fallback is not None and fallback != mapping["customer_id"]:
+            cust, cust_values, guests = _with_fallback(cust, cust_values, raw, fallback)
+    order_codes = None
+    if "order_id" in mapping:
+        order_codes, _ = encode_text(_column(raw, mapping["order_id"]))
+    orders = _Orders(n, cust, order_codes)
+    cust = orders.cust
+
+    # the order's own values, from whichever of its rows carry them
+    has_amount = ~np.isnan(amounts.values)
+    has_date = ~np.isnat(dates.values)
+    level = _amount_level(platform, orders, has_amount)
+    g = orders.group
+    first_date = orders.first(has_date)
+    first_amount = orders.first(has_amount)
+    row_cust = _pick(cust, orders.first(cust >= 0), -1)[g]
+    if level == "order":
+        o_amount = _pick(amounts.values, first_amount, np.nan)
+        row_date = _pick(dates.values, first_date, None)[g]
+        row_amount = o_amount[g]
+        amount_invalid = (orders.any(amounts.invalid) & (first_amount < 0))[g]
+    else:
+        o_amount = np.where(first_amount >= 0, orders.total(np.nan_to_num(amounts.values)), np.nan)
+        row_date = np.where(has_date, dates.values, _pick(dates.values, first_date, None)[g])
+        row_amount = amounts.values
+        amount_invalid = amounts.invalid
+    date_invalid = (orders.any(dates.invalid) & (first_date < 0))[g]
+
+    skips.add(_total_rows(raw, mapping, np.isnat(row_date)), "upload.skip.total_row", raw.names[0])
+
+    # what the status, the platform's flags and refunds say of the money
+    o_class = np.full(orders.count, "", dtype=object)
+    status_codes = status_values = o_status = None
+    if "status" in mapping:
+        status_codes, status_values = encode_text(_column(raw, mapping["status"]))
+        o_status = _pick(status_codes, orders.first(status_codes >= 0), -1)
+        o_class = _classes(status_values, opts.get("statuses"))[o_status]
+    for header, test, cls in platform.flags if platform is not None else ():
+        name = column(platform, header, raw.names)
+        if name is not None:
+            codes, values = encode_text(_column(raw, name))
+            hit = [test == "filled" or fold(v) == test for v in values.to_pylist()]
+            flagged = orders.any(np.array([*hit, False])[codes])
+            o_class = np.where(flagged & np.isin(o_class, _PLAIN), cls, o_class)
+    o_refund = _refunds(raw, mapping, platform, orders, amounts, opts)
+    if o_refund is not None:
+        paid_back = np.isin(o_class, (*_PLAIN, *_PAID_BACK)) & (o_refund > 0)
+        full = paid_back & (o_refund >= np.abs(o_amount) - 0.005)
+        o_class = np.where(full, "refunded", np.where(paid_back, "partially_refunded", o_class))
+    else:
+        o_refund = np.zeros(orders.count)
+    # line amounts: a refund is a row of its own with a negative amount (Square, Vipps, logs)
+    line_amount = np.nan_to_num(amounts.values) if level == "line" else np.zeros(orders.n)
+    o_gross = orders.total(np.maximum(line_amount, 0)) if level == "line" else o_amount
+    o_minus = -orders.total(np.minimum(line_amount, 0))
+    in_rows = (o_minus > 0) & np.isin(o_class, _PLAIN)
+    o_class = np.where(
+        in_rows, np.where(o_gross - o_minus <= 0.005, "refunded", "partially_refunded"), o_class
+    )
+    o_refund = np.where(in_rows, o_minus, o_refund)
+    status_column = mapping.get("status") or mapping.get("refund_amount") or mapping["amount"]
+    usable = ~skips.taken
+    not_counted = []
+    for cls in (*STATUS_SKIPS, "refunded", "partially_refunded"):
+        rows = (o_class == cls)[g] & usable
+        if not rows.any():
+            continue
+        if cls in STATUS_SKIPS:
+            skips.add(rows, STATUS_SKIPS[cls], status_column)
+        which = orders.any(rows)
+        money = o_refund if cls == "partially_refunded" else o_gross
+        words = ""
+        if status_codes is not None:
+            seen = np.unique(status_codes[rows & (status_codes >= 0)])
+            words = ", ".join(str(status_values[int(c)]) for c in seen[:8])
+        not_counted.append((cls, words, int(which.sum()), float(np.nansum(money[which]))))
+    skips.add(row_cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
+    skips.add(np.isnat(row_date) & ~date_invalid, "upload.skip.date_missing", mapping["date"])
+    skips.add(date_invalid, "upload.skip.date_not_understood", mapping["date"])
+    no_amount = np.isnan(row_amount) & ~amount_invalid
+    skips.add(no_amount, "upload.skip.amount_missing", mapping["amount"])
+    skips.add(amount_invalid, "upload.skip.amount_not_understood", mapping["amount"])
+    keep = ~skips.taken
+    skipped = skips.frame()
+    if not keep.any():
+        if any(c[0] in STATUS_SKIPS for c in not_counted):
+            words = ", ".join(c[1] for c in not_counted if c[1])
+            raise DataError(
+                "upload.no_kept_orders",
+                column=status_column,
+                orders=sum(c[2] for c in not_counted),
+                statuses=words.split(", ")[:8],
+            )
+        raise _no_rows(mapping["amount"], skipped, Message("upload.holds.orders"))
+
+    # the order's kept money: an order total shared out over its lines ...
+    if level == "order" and orders.multi:
+        w = np.where(keep, _line_weights(raw, platform, orders.n, opts), 0.0)
+        w_total = orders.total(w)[g]
+        lines = orders.total(keep.astype(np.float64))[g]
+        safe = np.where(w_total > 0, w_total, 1.0)
+        row_amount = row_amount * np.where(w_total > 0, w / safe, 1 / np.maximum(lines, 1))
+    # ... then what a status or a refund column says was paid back taken off its purchases
+    # (a refund already in the rows stays as it is)
+    value = np.nan_to_num(row_amount) * keep
+    plus = orders.total(np.maximum(value, 0))
+    minus = orders.total(np.minimum(value, 0))
+    target = np.where(o_class == "refunded", 0.0, plus + minus - o_refund)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.clip((target - minus) / plus, 0.0, 1.0)
+    scale = np.where(in_rows | (plus <= 0) | ~np.isin(o_class, _PAID_BACK), 1.0, scale)
+    row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
+    rows = np.flatnonzero(keep)
+    if level == "order" and orders.multi:
+        # an order's lines next to each other, orders in the order of their first row
+        # (line amounts keep their own rows and days: a refund row on a later day stays there)
+        first_row = orders.first(keep)[g[rows]]
+        rows = rows[np.lexsort((rows, first_row))]
+    columns = {
+        "customer_id": categorical(row_cust[rows], cust_values),
+        "date": row_date[rows],
+        "amount": row_value[rows],
+    }
+    if "order_id" in mapping:
+        ids = pc.utf8_trim_whitespace(
+            pc.cast(_column(raw, mapping["order_id"]), pa.string())
+        ).to_numpy(zero_copy_only=False)
+        columns["order_id"] = pd.array(ids[rows], dtype="str")
+    for field in (*_ORDER_TEXT, *_LINE_TEXT):
+        if field in mapping:
+            codes, values = encode_text(_column(raw, mapping[field]))
+            if field in _ORDER_TEXT and orders.multi:
+                codes = _pick(codes, orders.first(codes >= 0), -1)[g]
+            columns[field] = categorical(codes[rows], values)
+    if "quantity" in mapping:
+        columns["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[rows]
+    returned = np.isin(o_class, ("refunded", "partially_refunded"))[g]
+    if "returned" in mapping:
+        codes, values = encode_text(_column(raw, mapping["returned"]))
+        truthy = np.array([fold(v) in _TRUE for v in values.to_pylist()] + [False], dtype=bool)
+        returned = returned | orders.any(truthy[codes])[g]
+    if "returned" in mapping or "status" in mapping or "refund_amount" in mapping:
+        columns["returned"] = returned[rows]
+    table = pd.DataFrame(columns, copy=False)
+
+    currency, currency_source = amounts.currency, "cells" if amounts.currency else None
+    if currency is None:
+        currency = _currency_column(raw, mapping, keep)
+        currency_source = "column" if currency else None
+    warnings = []
+    unknown = _unknown(status_values, o_class, o_status)
+    if unknown:
+        warnings.append(
+            Message(
+                "upload.note.unknown_statuses", column=mapping["status"], statuses=list(unknown)
+            )
+        )
+    if orders.conflicts:
+        warnings.append(Message("upload.note.order_customers", count=orders.conflicts))
+    if guests:
+        warnings.append(Message("upload.note.guests", rows=guests))
+    info = {
+        "decimal": amounts.decimal,
+        "currency": currency,
+        "currency_source": currency_source,
+        "date_order": dates.order,
+        "date_order_source": dates.source,
+        "date_min": table["date"].min(),
+        "date_max": table["date"].max(),
+        "refund_rows": int((table["amount"] < 0).sum()),
+        "rows_total": n,
+        "orders_multi_row": orders.multi,
+        "amount_level": level,
+        "not_counted": _not_counted_frame(not_counted),
+        "unknown_statuses": unknown,
+        "warnings": tuple(warnings),
+    }
+    return Built(table, skipped, info)
+
+
+def _not_counted_frame(rows) -> pd.DataFrame:
+    if not rows:
+        return _EMPTY_NOT_COUNTED.copy()
+    cls, words, orders, amount = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "status_class": pd.array(cls, dtype="str"),
+            "statuses": pd.array(words, dtype="str"),
+            "orders": np.array(orders, dtype=np.int64),
+            "amount": np.array(amount, dtype=np.float64),
+        }
+    )
+
+
+def _unknown(values, o_class, o_status) -> tuple[str, ...]:
+    """Status words the table does not know, which were counted as kept."""
+    if o_status is None:
+        return ()
+    unknown = np.unique(o_status[(o_class == "unknown") & (o_status >= 0)])
+    return tuple(str(values[int(c)]) for c in unknown[:20])
