@@ -3,7 +3,7 @@
 import streamlit as st
 
 from calc.errors import DataError
-from ui import chrome, upload_view
+from ui import chrome, kept_view, upload_view
 
 cur = chrome.page("upload")
 picked = upload_view.source()
@@ -11,16 +11,17 @@ if picked is None:
     st.stop()
 
 name, data = picked
+file = kept_view.file_id(name, data)
 try:
-    loaded = upload_view.load(data, name, upload_view.overrides())
+    loaded = upload_view.load(data, name, upload_view.overrides(file))
 except DataError as error:
     upload_view.show_error(error)
-    upload_view.settings(())
+    upload_view.settings(None, file)
     st.stop()
 
-upload_view.settings(loaded.upload.report.sheet_names)
-cur = upload_view.currency_of(loaded, cur)
-upload_view.report(loaded)
+upload_view.settings(loaded.upload.report, file)
+cur = upload_view.currency_of(loaded, cur, file)
+upload_view.report(loaded, cur)
 if loaded.analysis is not None:
     upload_view.orders_results(loaded, cur)
 elif loaded.subscriptions is not None:

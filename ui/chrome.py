@@ -56,6 +56,8 @@ def page(key: str) -> str:
             bind="query-params",
             persist_state="session",
         )
+        if "up_cur_next" in st.session_state:  # a new upload names its currency (upload_view)
+            st.session_state.cur = st.session_state.pop("up_cur_next")
         st.selectbox(
             t("app.currency"),
             CURRENCIES,

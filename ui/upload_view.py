@@ -18,7 +18,7 @@ from calc import orders, upload
 from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
-from ui import charts, chrome, state
+from ui import charts, chrome, kept_view, state
 from ui.format import CURRENCIES, calc_text, day, duration, localized, money, number, pct
 from ui.i18n import column_title, t
 
@@ -92,17 +92,18 @@ def source() -> tuple[str, bytes] | None:
     return None
 
 
-def overrides() -> tuple[tuple[str, object], ...]:
-    """The reading settings the user changed from "automatic"."""
+def overrides(file: str | None = None) -> tuple[tuple[str, object], ...]:
+    """The reading settings the user changed from "automatic" (for ``file``; default the last
+    file the settings were shown for, as on the Forecast page)."""
     chosen = []
     for key, (name, _) in SETTINGS.items():
         value = st.session_state[key]
         if value != AUTO:
             chosen.append((name, value))
-    return tuple(chosen)
+    return (*chosen, *kept_view.overrides(file))
 
 
-def settings(sheet_names: tuple[str, ...]) -> None:
+def settings(report: upload.Report | None, file: str) -> None:
     """Reading settings, each "automatic" unless the user forces it."""
     with st.expander(t("upload.settings"), expanded=st.session_state.up_dates != AUTO):
         columns = st.columns(len(SETTINGS))
@@ -113,8 +114,10 @@ def settings(sheet_names: tuple[str, ...]) -> None:
                 format_func=lambda v, key=key: t(f"upload.{key}_{_option_key(v)}"),
                 key=key,
             )
-        if len(sheet_names) > 1:
-            st.caption(t("upload.sheets", sheets=", ".join(sheet_names)))
+        if report is not None:
+            kept_view.settings(report, file)
+            if len(report.sheet_names) > 1:
+                st.caption(t("upload.sheets", sheets=", ".join(report.sheet_names)))
 
 
 def _setting_text(key: str, value: str | None) -> str:
@@ -144,8 +147,8 @@ def show_error(error: DataError) -> None:
         st.info(t("upload.ask_date_order"), icon=":material/calendar_month:")
 
 
-def report(loaded: Loaded) -> None:
-    """The validation report: what was read, what was skipped and why."""
+def report(loaded: Loaded, currency: str) -> None:
+    """The validation report: what was read, what was skipped and why, what was not counted."""
     r = loaded.upload.report
     with st.container(border=True):
         st.subheader(t("upload.report"))
@@ -173,11 +176,11 @@ def report(loaded: Loaded) -> None:
                     last=day(r.date_max),
                 )
             )
-        if r.currency:
-            facts.append(t("upload.fact_currency", currency=r.currency))
+        facts.extend(kept_view.facts(r))
         if r.refund_rows:
             facts.append(t("upload.fact_refunds", rows=number(r.refund_rows)))
         st.markdown("\n".join(f"- {fact}" for fact in facts))
+        kept_view.not_counted(r, currency)
         for warning in r.warnings:
             st.warning(calc_text(warning), icon=":material/warning:")
         mapping = pd.DataFrame(
@@ -245,10 +248,24 @@ def _is_id(column: str) -> bool:
     return column == "row" or column.endswith("_id")
 
 
-def currency_of(loaded: Loaded, chosen: str) -> str:
-    """The file's own currency when it names one we format, else the one chosen."""
+def currency_of(loaded: Loaded, chosen: str, file: str | None = None) -> str:
+    """The file's own currency when it names one we format, else the one chosen.
+
+    With ``file``, the sidebar's currency follows a new file (once, then the
+    user's choice there stands): the page runs again with it set.
+    """
     found = loaded.upload.report.currency
-    return found if found in CURRENCIES else chosen
+    if found not in CURRENCIES:
+        return chosen
+    if file is None:
+        return found
+    seen = f"{file}:{found}"
+    if st.session_state.get("up_cur_of") != seen:
+        st.session_state.up_cur_of = seen
+        if found != chosen:
+            st.session_state.up_cur_next = found
+            st.rerun()
+    return chosen
 
 
 def _download(name: str, frame: pd.DataFrame) -> None:

@@ -113,7 +113,8 @@ class Report:
     shape : str
         ``"orders"``, ``"customers"`` or ``"subscriptions"``.
     shape_source : str
-        ``"detected"`` or ``"override"``.
+        ``"detected"``, ``"platform"`` (a platform's export layout, see
+        ``platform``) or ``"override"``.
     layout : str
         ``"long"``, or ``"wide"`` for one column of revenue per month.
     file_format : str
