@@ -2,8 +2,9 @@
 
 Rates are fractions. Conversions between periods go through
 :func:`calc.clv.convert_rate` (compounding), and the verdict through
-:func:`calc.thresholds.churn_health`, so the 7%-a-year line is compared in
-the same period whatever period the user typed.
+:func:`calc.thresholds.churn_health` with the lines of the user's kind of
+business (``business``), so a line is compared in its own period whatever
+period the user typed.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from calc import _validate as v
+from calc.business import DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
 from calc.thresholds import Health, churn_health, rule
 
 __all__ = ["ChurnCost", "churn_by_period", "churn_cost"]
 
 
-def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
+def churn_by_period(
+    churn_rate: float, period: str, *, business: str = DEFAULT_BUSINESS
+) -> pd.DataFrame:
     """The same churn expressed per month, quarter and year, with its thresholds.
 
     Parameters
@@ -28,6 +32,8 @@ def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
         Share of customers lost per ``period``, in [0, 1].
     period : {"month", "quarter", "year"}
         Period of ``churn_rate``.
+    business : str, default "other"
+        Kind of business whose churn lines apply (:mod:`calc.business`).
 
     Returns
     -------
@@ -50,19 +56,19 @@ def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
 
     References
     ----------
-    HubSpot, "Customer retention metrics" (the 5-7% line), and
-    :func:`calc.clv.convert_rate` for the conversion.
+    The lines of :data:`calc.business.LINES` (e.g. HubSpot's 5-7% a year for
+    software), and :func:`calc.clv.convert_rate` for the conversion.
 
     Examples
     --------
-    >>> table = churn_by_period(0.03, "month")
+    >>> table = churn_by_period(0.03, "month", business="saas_small")
     >>> [round(x, 3) for x in table["churn"]]
     [0.03, 0.087, 0.306]
     >>> list(table["level"])
     ['act', 'act', 'act']
     """
-    verdict = churn_health(churn_rate, period)
-    lines = rule("churn")
+    verdict = churn_health(churn_rate, period, business=business)
+    lines = rule("churn", business)
     rows = [
         {
             "period": target,
@@ -103,7 +109,12 @@ class ChurnCost:
 
 
 def churn_cost(
-    churn_rate: float, period: str, customers: float, margin_per_customer: float
+    churn_rate: float,
+    period: str,
+    customers: float,
+    margin_per_customer: float,
+    *,
+    business: str = DEFAULT_BUSINESS,
 ) -> ChurnCost:
     """Customers and yearly margin lost to churn, and what the watch line would save.
 
@@ -117,6 +128,8 @@ def churn_cost(
         Customers you have now, at least 0.
     margin_per_customer : float
         Gross margin of one customer per YEAR, in money, at least 0.
+    business : str, default "other"
+        Kind of business whose churn lines apply (:mod:`calc.business`).
 
     Returns
     -------
@@ -142,15 +155,17 @@ def churn_cost(
     1,000 customers, 3% a month, 72 a year each: 306 customers and about
     22,000 of margin a year.
 
-    >>> cost = churn_cost(0.03, "month", 1000, 72)
-    >>> round(cost.customers_lost), round(cost.margin_lost)
-    (306, 22043)
+    >>> cost = churn_cost(0.03, "month", 1000, 72, business="saas_small")
+    >>> round(cost.customers_lost), round(cost.margin_lost), cost.verdict.level
+    (306, 22043, 'act')
+    >>> churn_cost(0.03, "month", 1000, 72, business="cafe").verdict.level
+    'healthy'
     """
-    verdict = churn_health(churn_rate, period)
+    verdict = churn_health(churn_rate, period, business=business)
     count = v.non_negative(customers, "customers", "customers")
     margin = v.non_negative(margin_per_customer, "margin_per_customer", "margin_per_customer")
     annual = convert_rate(churn_rate, period, "year")
-    lines = rule("churn")
+    lines = rule("churn", business)
     watch_annual = convert_rate(lines.watch, lines.period, "year")
     lost = count * annual
     return ChurnCost(

@@ -5,6 +5,9 @@ import pytest
 from calc.churn import churn_by_period, churn_cost
 from calc.errors import InputError
 
+#: HubSpot's 5-7% a year: the lines of software sold by subscription.
+SAAS = "saas_small"
+
 
 def test_monthly_three_percent_is_thirty_point_six_a_year_not_thirty_six():
     """Hand-worked: 1 - 0.97**12 = 0.30616 (compounding), 1 - 0.97**3 = 0.08733."""
@@ -15,15 +18,15 @@ def test_monthly_three_percent_is_thirty_point_six_a_year_not_thirty_six():
 
 def test_thresholds_are_converted_with_the_churn():
     """The 7%-a-year act line is 1 - 0.93**(1/12) = 0.603% a month."""
-    table = churn_by_period(0.06, "year").set_index("period")
+    table = churn_by_period(0.06, "year", business=SAAS).set_index("period")
     assert table.loc["year", "act"] == pytest.approx(0.07)
     assert table.loc["month", "act"] == pytest.approx(1 - 0.93 ** (1 / 12))
     assert set(table["level"]) == {"watch"}  # 6% a year: between 5% and 7%
 
 
 def test_verdict_does_not_depend_on_the_period_typed():
-    monthly = churn_by_period(0.005, "month")["level"].iloc[0]
-    yearly = churn_by_period(1 - 0.995**12, "year")["level"].iloc[0]
+    monthly = churn_by_period(0.005, "month", business=SAAS)["level"].iloc[0]
+    yearly = churn_by_period(1 - 0.995**12, "year", business=SAAS)["level"].iloc[0]
     assert monthly == yearly == "watch"
 
 
@@ -32,7 +35,7 @@ def test_cost_hand_worked():
 
     The watch line is 5% a year: already below it, nothing to save there.
     """
-    cost = churn_cost(0.04, "year", 2000, 150)
+    cost = churn_cost(0.04, "year", 2000, 150, business=SAAS)
     assert cost.customers_lost == pytest.approx(80)
     assert cost.margin_lost == pytest.approx(12_000)
     assert cost.customers_kept_at_watch_line == 0
@@ -41,7 +44,7 @@ def test_cost_hand_worked():
 
 def test_cost_saved_at_watch_line():
     """2% a month: 1 - 0.98**12 = 21.53% a year vs the 5% line: 1,000 x 0.1653 = 165 kept."""
-    cost = churn_cost(0.02, "month", 1000, 100)
+    cost = churn_cost(0.02, "month", 1000, 100, business=SAAS)
     assert cost.customers_kept_at_watch_line == pytest.approx(1000 * ((1 - 0.98**12) - 0.05))
     assert cost.verdict.level == "act"
 
@@ -62,3 +65,27 @@ def test_churn_above_100_percent_is_refused():
     with pytest.raises(InputError) as err:
         churn_by_period(1.5, "month")
     assert err.value.field == "churn_rate"
+
+
+def test_a_cafe_losing_35_percent_a_year_is_not_told_to_act():
+    """Issue 12: Statista (2018) puts hospitality's yearly retention at 55% (45% churn)."""
+    cafe = churn_by_period(0.35, "year", business="cafe").set_index("period")
+    assert set(cafe["level"]) == {"healthy"}
+    assert cafe.loc["year", "watch"] == pytest.approx(0.45)
+    saas = churn_cost(0.35, "year", 100, 10, business="saas_small")
+    assert saas.verdict.level == "act"
+
+
+def test_the_watch_line_saved_is_the_business_own():
+    """A café at 55% a year against its 45% line: 1,000 x (0.55 - 0.45) = 100 kept."""
+    cost = churn_cost(0.55, "year", 1000, 100, business="cafe")
+    assert cost.customers_kept_at_watch_line == pytest.approx(100)
+    assert cost.verdict.level == "watch"
+
+
+def test_a_subscription_box_is_judged_per_month():
+    """Recurly (2017): about 10% of box subscribers cancel a month; act above 15%."""
+    table = churn_by_period(0.12, "month", business="subscription_box").set_index("period")
+    assert table.loc["month", "watch"] == pytest.approx(0.10)
+    assert table.loc["month", "act"] == pytest.approx(0.15)
+    assert set(table["level"]) == {"watch"}
