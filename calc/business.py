@@ -416,7 +416,8 @@ CITATIONS: dict[str, str] = {
     ),
     "salon_rule": (
         "Rule of thumb: no survey publishes a salon's yearly churn. Salon owners report "
-        "keeping 72-79% of existing clients over 90 days (Salon Today, 2013), and "
+        "keeping 72-79% of existing clients over 90 days (Salon Today, owner interviews, "
+        "undated), and "
         "Strategies (Ducoff) calls an existing-client 90-day return below 80% a warning; "
         "over a year a salon sits between retail (63% kept, Statista 2018) and "
         "professional services (84%), hence 35% and 50%."
@@ -432,7 +433,7 @@ CITATIONS: dict[str, str] = {
         "about 0.90^12 = 28% at the median and 0.85^12 = 14% at 15% a month (rule of thumb "
         "for the act line)."
     ),
-    "saas_capital_2023": (
+    "saas_capital": (
         "SaaS Capital (2023). 2023 B2B SaaS Retention Benchmarks: for contracts under $12k "
         "a year the median net revenue retention is 100% and gross revenue retention 90%. "
         "The act lines (90% and 80%) are a rule of thumb: 10 points below the median."
@@ -496,8 +497,8 @@ LINES: tuple[Line, ...] = (
     Line("subscription_box", "revenue_churn", 0.10, 0.15, "month", "recurly_box"),
     Line("subscription_box", "nrr", 0.28, 0.14, "year", "recurly_box_revenue"),
     Line("subscription_box", "grr", 0.28, 0.14, "year", "recurly_box_revenue"),
-    Line("saas_small", "nrr", 1.00, 0.90, "year", "saas_capital_2023"),
-    Line("saas_small", "grr", 0.90, 0.80, "year", "saas_capital_2023"),
+    Line("saas_small", "nrr", 1.00, 0.90, "year", "saas_capital"),
+    Line("saas_small", "grr", 0.90, 0.80, "year", "saas_capital"),
     # CLV : CAC
     Line("subscription_box", "clv_cac", 3.0, 1.0, None, "skok_clv_cac"),
     Line("saas_small", "clv_cac", 3.0, 1.0, None, "skok_clv_cac"),

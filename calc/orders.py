@@ -864,6 +864,17 @@ def yearly_churn(table: pd.DataFrame) -> YearlyChurn:
     return _yearly_churn(_prepare(table))
 
 
+def require_yearly_churn(churn: float, days: int) -> float:
+    """The headline yearly churn, or a :class:`DataError` saying the file is too short for one.
+
+    >>> require_yearly_churn(0.25, 800)
+    0.25
+    """
+    if np.isnan(churn):
+        raise DataError("business.no_yearly_churn", days=days)
+    return churn
+
+
 @dataclass(frozen=True)
 class Lapsed:
     """Customers past their own usual reorder interval (or past a set window).

@@ -89,3 +89,44 @@ def test_a_subscription_box_is_judged_per_month():
     assert table.loc["month", "watch"] == pytest.approx(0.10)
     assert table.loc["month", "act"] == pytest.approx(0.15)
     assert set(table["level"]) == {"watch"}
+
+
+def test_alive_after_matches_direct_integration_and_simulation():
+    """P(active at T + t) = P(alive) E_p[(1 + p t / (alpha + T))^-(r + x)].
+
+    Oracles: scipy's adaptive quadrature of the same expectation, and a
+    Monte Carlo draw of lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x)
+    (seeded), on the CDNOW parameters of Fader, Hardie and Lee (2005).
+    """
+    import numpy as np
+    from scipy import integrate, stats
+
+    from calc.churn import alive_after
+    from calc.models.bgnbd import _cdnow
+
+    m = _cdnow()
+    x, tx, age = np.array([0, 2, 7]), np.array([0.0, 30.0, 35.0]), np.array([38.0, 38.0, 39.0])
+    got = alive_after(m, x, tx, age, 52.0)
+    alive = m.p_alive(x, tx, age)
+    rng = np.random.default_rng(12)
+    for i in range(3):
+        r, beta_b, base = m.r + x[i], m.b + x[i], m.alpha + age[i]
+
+        def f(p, r=r, beta_b=beta_b, base=base):
+            return stats.beta.pdf(p, m.a, beta_b) * (1 + p * 52.0 / base) ** -r
+
+        assert got[i] == pytest.approx(alive[i] * integrate.quad(f, 0, 1, limit=200)[0], abs=1e-6)
+        lam = rng.gamma(r, 1 / base, 200_000)
+        p = rng.beta(m.a, beta_b, 200_000)
+        assert got[i] == pytest.approx(alive[i] * np.exp(-lam * p * 52.0).mean(), abs=3e-3)
+    assert np.all(got <= alive)
+    assert alive_after(m, x, tx, age, 0.0) == pytest.approx(alive)
+
+
+def test_alive_after_refuses_a_negative_horizon():
+    from calc.churn import alive_after
+    from calc.models.bgnbd import _cdnow
+
+    with pytest.raises(InputError) as err:
+        alive_after(_cdnow(), [1], [2.0], [3.0], -1.0)
+    assert err.value.field == "t"

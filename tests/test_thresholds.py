@@ -84,7 +84,10 @@ def test_quarterly_churn_conversion_matches_convert_rate():
 
 def test_retention_mirrors_churn():
     for churn, period in [(0.002, "month"), (0.005, "month"), (0.2, "month"), (0.5, "year")]:
-        assert t.retention_health(1 - churn, period, business=SAAS).level == t.churn_health(churn, period, business=SAAS).level
+        assert (
+            t.retention_health(1 - churn, period, business=SAAS).level
+            == t.churn_health(churn, period, business=SAAS).level
+        )
     h = t.retention_health(0.99, "month", business=SAAS)
     assert h.value == pytest.approx(0.99**12)
 
