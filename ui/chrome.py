@@ -112,7 +112,11 @@ def in_unit(rule, value: float | None) -> str:
 
 
 def business_selector() -> None:
-    """The kind of business, chosen once in the sidebar and kept in the link (``business=``)."""
+    """The kind of business, chosen once in the sidebar and kept in the link as its code.
+
+    Not ``bind="query-params"``: that writes the option's translated label
+    into the address; a link carries ``business=cafe`` in every language.
+    """
     st.selectbox(
         t("business.label"),
         BUSINESS_TYPES,
@@ -121,9 +125,11 @@ def business_selector() -> None:
         key="business",
         placeholder=t("business.placeholder"),
         help=t("business.help"),
-        bind="query-params",
         persist_state="session",
     )
+    chosen = st.session_state.business
+    if chosen in BUSINESS_TYPES:
+        st.query_params["business"] = chosen
 
 
 def _pick_business(key: str) -> None:
