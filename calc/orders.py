@@ -889,20 +889,23 @@ class Lapsed:
         How many times their usual interval counts as lapsed.
     window_days : float or None
         The fixed window, when one was set instead of the usual interval.
+    once_days : float
+        Days after which a customer who bought once counts as lapsed.
     """
 
     customers: int
     share: float
     factor: float
     window_days: float | None
+    once_days: float
 
 
 def lapsed(
     summary: pd.DataFrame,
-    typical_gap_days: float,
     *,
     factor: float = AT_RISK_FACTOR,
     window_days: float | None = None,
+    once_days: float = YEAR_DAYS,
 ) -> Lapsed:
     """How many customers are past their usual reorder interval, or past a window.
 
@@ -911,15 +914,16 @@ def lapsed(
     summary : pandas.DataFrame
         From :func:`customer_summary` (``days_since_last``,
         ``usual_interval_days``).
-    typical_gap_days : float
-        The file's median days between purchases, the interval of a customer
-        who bought once; NaN (nobody bought twice) means a year.
     factor : float, default 1.5
         Lapsed when days since the last purchase exceed ``factor`` x the
-        customer's usual interval. Above 0.
+        customer's own usual interval. Above 0.
     window_days : float, optional
         Instead: lapsed when the last purchase is more than this many days
-        before the file's last day. Above 0.
+        before the file's last day, for every customer. Above 0.
+    once_days : float, default 365
+        A customer who bought on one day only has no interval of their own:
+        lapsed after this many days without a purchase (a year, as the
+        headline churn's window).
 
     Returns
     -------
@@ -928,27 +932,26 @@ def lapsed(
     Raises
     ------
     DataError
-        If ``factor`` or ``window_days`` is not above 0.
+        If ``factor``, ``window_days`` or ``once_days`` is not above 0.
 
     Examples
     --------
     a buys every 15 days and was last seen 40 days ago (> 1.5 x 15): lapsed;
-    b bought once, 10 days ago, with the file's typical gap of 30: not.
+    b bought once, 100 days ago: not yet (a year).
 
-    >>> s = pd.DataFrame({"days_since_last": [40.0, 10.0],
+    >>> s = pd.DataFrame({"days_since_last": [40.0, 100.0],
     ...                   "usual_interval_days": [15.0, float("nan")]})
-    >>> lapsed(s, 30.0).customers, lapsed(s, 30.0, window_days=5).customers
+    >>> lapsed(s).customers, lapsed(s, window_days=30).customers
     (1, 2)
     """
-    if not factor > 0 or (window_days is not None and not window_days > 0):
+    if not factor > 0 or not once_days > 0 or (window_days is not None and not window_days > 0):
         raise DataError("orders.factor_not_positive")
     since = summary["days_since_last"].to_numpy(dtype=float)
     if window_days is not None:
         limit = np.full(len(since), float(window_days))
     else:
-        fallback = typical_gap_days if typical_gap_days == typical_gap_days else YEAR_DAYS
         usual = summary["usual_interval_days"].to_numpy(dtype=float)
-        limit = factor * np.where(np.isnan(usual), fallback, usual)
+        limit = np.where(np.isnan(usual), once_days, factor * usual)
     with np.errstate(invalid="ignore"):
         count = int((since > limit).sum())
     n = len(since)
@@ -957,6 +960,7 @@ def lapsed(
         share=count / n if n else float("nan"),
         factor=factor,
         window_days=window_days,
+        once_days=once_days,
     )
 
 

@@ -256,21 +256,21 @@ def test_yearly_churn_of_the_european_sample():
 
 def test_lapsed_by_own_rhythm_and_by_window():
     """a: every 10 days, last seen 16 days ago (> 1.5 x 10): lapsed. b: usual 30, 40 ago: not.
-    c: bought once 50 days ago, file's typical gap 30 -> 45: lapsed. d: once, 5 days ago."""
+    c: bought once, 400 days ago (> a year): lapsed. d: once, 50 days ago: not yet."""
     s = pd.DataFrame(
         {
-            "days_since_last": [16.0, 40.0, 50.0, 5.0],
+            "days_since_last": [16.0, 40.0, 400.0, 50.0],
             "usual_interval_days": [10.0, 30.0, np.nan, np.nan],
         }
     )
-    gone = orders.lapsed(s, 30.0)
-    assert (gone.customers, gone.share, gone.window_days) == (2, 0.5, None)
-    assert orders.lapsed(s, 30.0, factor=2.0).customers == 0  # 16 < 20, 40 < 60, 50 < 60
-    assert orders.lapsed(s, float("nan")).customers == 1  # one-timers measured against a year
-    by_window = orders.lapsed(s, 30.0, window_days=30)
-    assert (by_window.customers, by_window.window_days) == (2, 30)
+    gone = orders.lapsed(s)
+    assert (gone.customers, gone.share, gone.window_days, gone.once_days) == (2, 0.5, None, 365)
+    assert orders.lapsed(s, factor=2.0).customers == 1  # 16 < 20, 40 < 60: only c
+    assert orders.lapsed(s, once_days=30).customers == 3  # d too
+    by_window = orders.lapsed(s, window_days=30)  # 40, 400 and 50 days > 30
+    assert (by_window.customers, by_window.window_days) == (3, 30)
     with pytest.raises(DataError):
-        orders.lapsed(s, 30.0, window_days=0)
+        orders.lapsed(s, window_days=0)
 
 
 def test_analyse_bundles_every_table():

@@ -396,7 +396,7 @@ def _lapsed(a: orders.OrdersAnalysis) -> orders.Lapsed:
     s = st.session_state
     days = s.get("up_lapsed_days") or orders.YEAR_DAYS
     window = days if s.get("up_lapsed_by") == "window" and days > 0 else None
-    return orders.lapsed(a.customers, a.headline.median_days_between_purchases, window_days=window)
+    return orders.lapsed(a.customers, window_days=window)
 
 
 def _lapsed_settings(a: orders.OrdersAnalysis, gone: orders.Lapsed) -> None:
@@ -406,12 +406,11 @@ def _lapsed_settings(a: orders.OrdersAnalysis, gone: orders.Lapsed) -> None:
         "share": pct(gone.share),
     }
     if gone.window_days is None:
-        gap = a.headline.median_days_between_purchases
         st.caption(
             t(
                 "datachurn.lapsed_rhythm",
                 factor=number(gone.factor, 1),
-                gap=duration(gap if gap == gap else orders.YEAR_DAYS, "days", 0),
+                days=number(gone.once_days),
                 **values,
             )
         )
