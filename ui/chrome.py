@@ -126,10 +126,16 @@ def business_selector() -> None:
         placeholder=t("business.placeholder"),
         help=t("business.help"),
         persist_state="session",
+        on_change=_business_cleared,
     )
     chosen = st.session_state.business
     if chosen in BUSINESS_TYPES:
         st.query_params["business"] = chosen
+
+
+def _business_cleared() -> None:
+    if st.session_state.business is None and "business" in st.query_params:
+        del st.query_params["business"]
 
 
 def _pick_business(key: str) -> None:
@@ -148,11 +154,11 @@ def judged_as(rule, proposed: bool = False) -> None:
         text = t("business.judged_as_general", kind=kind)
     else:
         text = t("business.judged_as_proposed" if proposed else "business.judged_as", kind=kind)
-    left, right = st.columns([4, 1], vertical_alignment="center")
-    left.caption(text)
     key = f"business_pick_{rule.key}"  # one verdict per rule on a page
     st.session_state[key] = rule.business
-    with right.popover(t("business.change"), icon=":material/storefront:"):
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.caption(text, width="content")
+    with row.popover(t("business.change"), icon=":material/storefront:", type="tertiary"):
         st.selectbox(
             t("business.label"),
             BUSINESS_TYPES,
