@@ -55,14 +55,17 @@ try:
     )
 except InputError:
     pass
-business, _ = state.business()
+business, proposed = state.business()
+judged = t(
+    "business.judged_as_proposed" if proposed else "business.judged_as", kind=t(f"kind.{business}")
+)
 try:
     cost = churn_cost(
         v("ch_churn"), v("ch_period"), v("ch_customers"), v("ch_margin"), business=business
     )
     headline["churn"] = (
         t(f"level.{cost.verdict.level}"),
-        t("overview.churn_sub", lost=number(cost.customers_lost)),
+        t("overview.churn_sub", lost=number(cost.customers_lost)) + " " + judged,
     )
 except InputError:
     pass

@@ -18,6 +18,7 @@ from scipy.special import roots_jacobi
 from calc import _validate as v
 from calc.business import DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
+from calc.models._fit import compress
 from calc.thresholds import Health, churn_health, rule
 
 __all__ = ["ChurnCost", "alive_after", "churn_by_period", "churn_cost"]
@@ -212,8 +213,8 @@ def alive_after(model, frequency, recency, age, t: float) -> np.ndarray:
 
     P(active at T + t) = P(alive) * E_p[(1 + p t / (alpha + T))^-(r + x)],
 
-    the expectation by 24-point Gauss-Jacobi quadrature on the Beta weight.
-    At t = 0 this is ``model.p_alive``.
+    the expectation by 24-point Gauss-Jacobi quadrature on the Beta weight,
+    once per distinct (x, T). At t = 0 this is ``model.p_alive``.
 
     References
     ----------
@@ -237,12 +238,15 @@ def alive_after(model, frequency, recency, age, t: float) -> np.ndarray:
     alive = np.asarray(model.p_alive(frequency, recency, age), dtype=float)
     if horizon == 0 or len(x) == 0:
         return alive
-    survive = np.empty(len(x))
-    for value in np.unique(x):
+    inverse, first, _ = compress(x, t_age)  # once per distinct (x, T): the rest is shared
+    px, base = x[first], model.alpha + t_age[first]
+    survive = np.empty(len(first))
+    for value in np.unique(px):
         nodes, weights = roots_jacobi(24, model.b + value - 1.0, model.a - 1.0)
         p = (1.0 + nodes) / 2.0
         w = weights / weights.sum()
-        rows = x == value
-        base = model.alpha + t_age[rows]
-        survive[rows] = ((1.0 + np.outer(horizon / base, p)) ** -(model.r + value) * w).sum(axis=1)
-    return alive * survive
+        rows = px == value
+        survive[rows] = ((1.0 + np.outer(horizon / base[rows], p)) ** -(model.r + value) * w).sum(
+            axis=1
+        )
+    return alive * survive[inverse]
