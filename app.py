@@ -7,7 +7,7 @@ from calc.clv import clv_report
 from calc.errors import InputError
 from calc.metrics import customer_retention_rate
 from calc.scenario import retention_uplift
-from ui import chrome, state
+from ui import chrome, state, upload_view
 from ui.format import money, number, pct, signed_pct
 from ui.i18n import t
 
@@ -55,14 +55,23 @@ try:
     )
 except InputError:
     pass
+business, proposed = state.business()
+judged = t(
+    "business.judged_as_proposed" if proposed else "business.judged_as", kind=t(f"kind.{business}")
+)
 try:
-    cost = churn_cost(v("ch_churn"), v("ch_period"), v("ch_customers"), v("ch_margin"))
+    cost = churn_cost(
+        v("ch_churn"), v("ch_period"), v("ch_customers"), v("ch_margin"), business=business
+    )
     headline["churn"] = (
         t(f"level.{cost.verdict.level}"),
-        t("overview.churn_sub", lost=number(cost.customers_lost)),
+        t("overview.churn_sub", lost=number(cost.customers_lost)) + " " + judged,
     )
 except InputError:
     pass
+data_churn = upload_view.current_churn()  # the same headline churn as Your data and Forecast
+if data_churn is not None:
+    headline["upload"] = (pct(data_churn), t("datachurn.metric"))
 
 columns = st.columns(2)
 for index, info in enumerate(chrome.PAGES[1:]):

@@ -2,24 +2,31 @@
 
 Rates are fractions. Conversions between periods go through
 :func:`calc.clv.convert_rate` (compounding), and the verdict through
-:func:`calc.thresholds.churn_health`, so the 7%-a-year line is compared in
-the same period whatever period the user typed.
+:func:`calc.thresholds.churn_health` with the lines of the user's kind of
+business (``business``), so a line is compared in its own period whatever
+period the user typed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from scipy.special import roots_jacobi
 
 from calc import _validate as v
+from calc.business import DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
+from calc.models._fit import compress
 from calc.thresholds import Health, churn_health, rule
 
-__all__ = ["ChurnCost", "churn_by_period", "churn_cost"]
+__all__ = ["ChurnCost", "alive_after", "churn_by_period", "churn_cost"]
 
 
-def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
+def churn_by_period(
+    churn_rate: float, period: str, *, business: str = DEFAULT_BUSINESS
+) -> pd.DataFrame:
     """The same churn expressed per month, quarter and year, with its thresholds.
 
     Parameters
@@ -28,6 +35,8 @@ def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
         Share of customers lost per ``period``, in [0, 1].
     period : {"month", "quarter", "year"}
         Period of ``churn_rate``.
+    business : str, default "other"
+        Kind of business whose churn lines apply (:mod:`calc.business`).
 
     Returns
     -------
@@ -50,19 +59,19 @@ def churn_by_period(churn_rate: float, period: str) -> pd.DataFrame:
 
     References
     ----------
-    HubSpot, "Customer retention metrics" (the 5-7% line), and
-    :func:`calc.clv.convert_rate` for the conversion.
+    The lines of :data:`calc.business.LINES` (e.g. HubSpot's 5-7% a year for
+    software), and :func:`calc.clv.convert_rate` for the conversion.
 
     Examples
     --------
-    >>> table = churn_by_period(0.03, "month")
+    >>> table = churn_by_period(0.03, "month", business="saas_small")
     >>> [round(x, 3) for x in table["churn"]]
     [0.03, 0.087, 0.306]
     >>> list(table["level"])
     ['act', 'act', 'act']
     """
-    verdict = churn_health(churn_rate, period)
-    lines = rule("churn")
+    verdict = churn_health(churn_rate, period, business=business)
+    lines = rule("churn", business)
     rows = [
         {
             "period": target,
@@ -103,7 +112,12 @@ class ChurnCost:
 
 
 def churn_cost(
-    churn_rate: float, period: str, customers: float, margin_per_customer: float
+    churn_rate: float,
+    period: str,
+    customers: float,
+    margin_per_customer: float,
+    *,
+    business: str = DEFAULT_BUSINESS,
 ) -> ChurnCost:
     """Customers and yearly margin lost to churn, and what the watch line would save.
 
@@ -117,6 +131,8 @@ def churn_cost(
         Customers you have now, at least 0.
     margin_per_customer : float
         Gross margin of one customer per YEAR, in money, at least 0.
+    business : str, default "other"
+        Kind of business whose churn lines apply (:mod:`calc.business`).
 
     Returns
     -------
@@ -142,15 +158,17 @@ def churn_cost(
     1,000 customers, 3% a month, 72 a year each: 306 customers and about
     22,000 of margin a year.
 
-    >>> cost = churn_cost(0.03, "month", 1000, 72)
-    >>> round(cost.customers_lost), round(cost.margin_lost)
-    (306, 22043)
+    >>> cost = churn_cost(0.03, "month", 1000, 72, business="saas_small")
+    >>> round(cost.customers_lost), round(cost.margin_lost), cost.verdict.level
+    (306, 22043, 'act')
+    >>> churn_cost(0.03, "month", 1000, 72, business="cafe").verdict.level
+    'healthy'
     """
-    verdict = churn_health(churn_rate, period)
+    verdict = churn_health(churn_rate, period, business=business)
     count = v.non_negative(customers, "customers", "customers")
     margin = v.non_negative(margin_per_customer, "margin_per_customer", "margin_per_customer")
     annual = convert_rate(churn_rate, period, "year")
-    lines = rule("churn")
+    lines = rule("churn", business)
     watch_annual = convert_rate(lines.watch, lines.period, "year")
     lost = count * annual
     return ChurnCost(
@@ -160,3 +178,75 @@ def churn_cost(
         customers_kept_at_watch_line=max(0.0, count * (annual - watch_annual)),
         verdict=verdict,
     )
+
+
+def alive_after(model, frequency, recency, age, t: float) -> np.ndarray:
+    """Each customer's chance of still being active ``t`` time units after the data ends (BG/NBD).
+
+    Parameters
+    ----------
+    model : calc.models.bgnbd.BGNBDModel
+        A fitted model (``r``, ``alpha``, ``a``, ``b``).
+    frequency, recency, age : array-like
+        Repeat purchases, time of the last repeat purchase and age, in the
+        model's time unit (as for ``model.p_alive``).
+    t : float
+        Time ahead, in the model's time unit, at least 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        P(active at T + t), one per customer, in [0, 1].
+
+    Raises
+    ------
+    InputError
+        If ``t`` is negative or not a number (field ``"t"``).
+
+    Notes
+    -----
+    In BG/NBD a customer drops out only right after a purchase, with
+    probability p, and buys at rate lambda while active; so an active customer
+    survives a further t with probability exp(-lambda p t). Given the
+    customer's history and that they are active, lambda ~ Gamma(r + x,
+    alpha + T) and p ~ Beta(a, b + x), independent, so
+
+    P(active at T + t) = P(alive) * E_p[(1 + p t / (alpha + T))^-(r + x)],
+
+    the expectation by 24-point Gauss-Jacobi quadrature on the Beta weight,
+    once per distinct (x, T). At t = 0 this is ``model.p_alive``.
+
+    References
+    ----------
+    Fader, P. S., Hardie, B. G. S. and Lee, K. L. (2005). "Counting your
+    customers" the easy way: an alternative to the Pareto/NBD model.
+    Marketing Science 24(2), 275-284 (the model and P(alive)).
+
+    Examples
+    --------
+    >>> from calc.models.bgnbd import _cdnow
+    >>> m = _cdnow()
+    >>> x, tx, T = np.array([0, 2]), np.array([0.0, 30.0]), np.array([38.0, 38.0])
+    >>> alive_after(m, x, tx, T, 0.0).round(4).tolist() == m.p_alive(x, tx, T).round(4).tolist()
+    True
+    >>> alive_after(m, x, tx, T, 52.0).round(3).tolist()
+    [0.943, 0.532]
+    """
+    horizon = v.non_negative(t, "t", "periods")
+    x = np.asarray(frequency, dtype=float)
+    t_age = np.asarray(age, dtype=float)
+    alive = np.asarray(model.p_alive(frequency, recency, age), dtype=float)
+    if horizon == 0 or len(x) == 0:
+        return alive
+    inverse, first, _ = compress(x, t_age)  # once per distinct (x, T): the rest is shared
+    px, base = x[first], model.alpha + t_age[first]
+    survive = np.empty(len(first))
+    for value in np.unique(px):
+        nodes, weights = roots_jacobi(24, model.b + value - 1.0, model.a - 1.0)
+        p = (1.0 + nodes) / 2.0
+        w = weights / weights.sum()
+        rows = px == value
+        survive[rows] = ((1.0 + np.outer(horizon / base[rows], p)) ** -(model.r + value) * w).sum(
+            axis=1
+        )
+    return alive * survive[inverse]

@@ -743,6 +743,227 @@ def at_risk(summary: pd.DataFrame, factor: float = AT_RISK_FACTOR) -> pd.DataFra
     return out
 
 
+# ------------------------------------------------------------- headline churn
+
+#: Days of each window of the headline churn: a year.
+YEAR_DAYS = 365
+#: The first window may be shorter than a year when the file is, but not shorter than this.
+MIN_FIRST_WINDOW_DAYS = 183
+
+
+@dataclass(frozen=True)
+class YearlyChurn:
+    """The one churn of an order log: who bought in a year and not in the year after.
+
+    A shop's customers never cancel, so churn is a definition: of the
+    customers who bought in the first window, the share who did not buy in
+    the second. The second window is the last 365 days of the file, ending on
+    its last purchase day; the first is the 365 days before it (shorter when
+    the file starts later, never under :data:`MIN_FIRST_WINDOW_DAYS`).
+
+    Attributes
+    ----------
+    churn : float
+        lost / buyers, a fraction per year; NaN when the file is too short.
+    buyers : int
+        Customers with a purchase in the first window.
+    lost : int
+        Of those, customers with no purchase in the second window.
+    first_start, first_end, second_start, second_end : pandas.Timestamp
+        The windows, each day included.
+    first_days : int
+        Days in the first window (365 unless the file starts later; 0 when
+        there is no usable first window).
+    """
+
+    churn: float
+    buyers: int
+    lost: int
+    first_start: pd.Timestamp
+    first_end: pd.Timestamp
+    second_start: pd.Timestamp
+    second_end: pd.Timestamp
+    first_days: int
+
+    @property
+    def measured(self) -> bool:
+        """True when the file is long enough for a churn."""
+        return not np.isnan(self.churn)
+
+
+def _yearly_churn(p: _Prep) -> YearlyChurn:
+    last = int(p.day.max())
+    b0 = last - YEAR_DAYS + 1  # second window: b0 .. last
+    a1 = b0 - 1
+    a0 = max(a1 - YEAR_DAYS + 1, int(p.day.min()))  # first window: a0 .. a1
+    days = max(0, a1 - a0 + 1)
+    buyers = lost = 0
+    churn = float("nan")
+    if days >= MIN_FIRST_WINDOW_DAYS:
+        first = np.zeros(p.n_customers, dtype=bool)
+        second = np.zeros(p.n_customers, dtype=bool)
+        first[p.u_code[(p.u_day >= a0) & (p.u_day <= a1)]] = True
+        second[p.u_code[p.u_day >= b0]] = True
+        buyers = int(first.sum())
+        lost = int((first & ~second).sum())
+        churn = lost / buyers if buyers else float("nan")
+    return YearlyChurn(
+        churn=churn,
+        buyers=buyers,
+        lost=lost,
+        first_start=_ts(a0),
+        first_end=_ts(a1),
+        second_start=_ts(b0),
+        second_end=_ts(last),
+        first_days=days if days >= MIN_FIRST_WINDOW_DAYS else 0,
+    )
+
+
+def yearly_churn(table: pd.DataFrame) -> YearlyChurn:
+    """The headline churn of an order log: bought in one 12-month window, not in the next.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Orders: ``customer_id``, ``date``, ``amount``.
+
+    Returns
+    -------
+    YearlyChurn
+        ``churn`` is NaN when the file covers less than 365 +
+        :data:`MIN_FIRST_WINDOW_DAYS` days (about 18 months).
+
+    Notes
+    -----
+    churn = customers who bought in [last - 729, last - 365] and not in
+    [last - 364, last] / customers who bought in [last - 729, last - 365],
+    with ``last`` the file's last purchase day and the first window clipped
+    to the file's first day. Only purchases count (refund rows do not).
+    A yearly figure measured over a year: never a monthly figure raised to
+    the twelfth power, which reads "did not buy again the next month" as
+    "left for good" and comes out near 100% for a healthy shop.
+
+    References
+    ----------
+    Croll, A. and Yoskovitz, B. (2013). Lean Analytics, O'Reilly: the annual
+    repurchase rate of an online shop, "what percentage of last year's buyers
+    buy this year"; churn is its complement.
+
+    Examples
+    --------
+    a buys in both years, b only in the first, c only in the second: one of
+    the two first-year buyers is lost.
+
+    >>> t = pd.DataFrame({"customer_id": ["a", "b", "a", "c"],
+    ...     "date": pd.to_datetime(["2024-12-01", "2025-03-01", "2025-12-20", "2026-06-30"]),
+    ...     "amount": [10.0, 20.0, 30.0, 40.0]})
+    >>> y = yearly_churn(t)
+    >>> y.churn, y.buyers, y.lost, str(y.second_start.date()), y.first_days
+    (0.5, 2, 1, '2025-07-01', 212)
+    """
+    return _yearly_churn(_prepare(table))
+
+
+def require_yearly_churn(churn: float, days: int) -> float:
+    """The headline yearly churn, or a :class:`DataError` saying the file is too short for one.
+
+    >>> require_yearly_churn(0.25, 800)
+    0.25
+    """
+    if np.isnan(churn):
+        raise DataError("business.no_yearly_churn", days=days)
+    return churn
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """Customers past their own usual reorder interval (or past a set window).
+
+    Attributes
+    ----------
+    customers : int
+        Customers lapsed.
+    share : float
+        customers / all customers in the file.
+    factor : float
+        How many times their usual interval counts as lapsed.
+    window_days : float or None
+        The fixed window, when one was set instead of the usual interval.
+    once_days : float
+        Days after which a customer who bought once counts as lapsed.
+    """
+
+    customers: int
+    share: float
+    factor: float
+    window_days: float | None
+    once_days: float
+
+
+def lapsed(
+    summary: pd.DataFrame,
+    *,
+    factor: float = AT_RISK_FACTOR,
+    window_days: float | None = None,
+    once_days: float = YEAR_DAYS,
+) -> Lapsed:
+    """How many customers are past their usual reorder interval, or past a window.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        From :func:`customer_summary` (``days_since_last``,
+        ``usual_interval_days``).
+    factor : float, default 1.5
+        Lapsed when days since the last purchase exceed ``factor`` x the
+        customer's own usual interval. Above 0.
+    window_days : float, optional
+        Instead: lapsed when the last purchase is more than this many days
+        before the file's last day, for every customer. Above 0.
+    once_days : float, default 365
+        A customer who bought on one day only has no interval of their own:
+        lapsed after this many days without a purchase (a year, as the
+        headline churn's window).
+
+    Returns
+    -------
+    Lapsed
+
+    Raises
+    ------
+    DataError
+        If ``factor``, ``window_days`` or ``once_days`` is not above 0.
+
+    Examples
+    --------
+    a buys every 15 days and was last seen 40 days ago (> 1.5 x 15): lapsed;
+    b bought once, 100 days ago: not yet (a year).
+
+    >>> s = pd.DataFrame({"days_since_last": [40.0, 100.0],
+    ...                   "usual_interval_days": [15.0, float("nan")]})
+    >>> lapsed(s).customers, lapsed(s, window_days=30).customers
+    (1, 2)
+    """
+    if not factor > 0 or not once_days > 0 or (window_days is not None and not window_days > 0):
+        raise DataError("orders.factor_not_positive")
+    since = summary["days_since_last"].to_numpy(dtype=float)
+    if window_days is not None:
+        limit = np.full(len(since), float(window_days))
+    else:
+        usual = summary["usual_interval_days"].to_numpy(dtype=float)
+        limit = np.where(np.isnan(usual), once_days, factor * usual)
+    with np.errstate(invalid="ignore"):
+        count = int((since > limit).sum())
+    n = len(since)
+    return Lapsed(
+        customers=count,
+        share=count / n if n else float("nan"),
+        factor=factor,
+        window_days=window_days,
+        once_days=once_days,
+    )
+
+
 # ----------------------------------------------------------------- CLV inputs
 
 
@@ -758,12 +979,15 @@ class ClvInputs:
         Orders per customer per year: orders / customers / years covered.
         NaN when the data covers less than 28 days.
     monthly_churn : float
-        Customers churned / customers active, pooled over every month but
-        the last (per month, 0-1). NaN with fewer than two months.
+        Customers who did not buy again the next calendar month / customers
+        active, pooled over every month but the last (0-1). Detail only: a
+        customer who skips a month has not left.
     annual_churn : float
-        The same for calendar years (per year). NaN with fewer than two years.
+        The headline churn (per year): :func:`yearly_churn`. NaN when the
+        file covers less than about 18 months.
     annual_churn_from_monthly : float
-        ``1 - (1 - monthly_churn) ** 12`` (:func:`calc.clv.convert_rate`), for comparison.
+        ``1 - (1 - monthly_churn) ** 12``, kept only to show why a monthly
+        figure must not be annualised; never used as a churn.
     customers : int
     days : int
         Days covered by the data.
@@ -784,14 +1008,14 @@ def _pooled_churn(ret: pd.DataFrame) -> float:
     return float(ret.loc[done, "churned"].sum() / active) if active else float("nan")
 
 
-def _clv_inputs(h: Headline, monthly: pd.DataFrame, yearly: pd.DataFrame) -> ClvInputs:
+def _clv_inputs(h: Headline, monthly: pd.DataFrame, yearly: YearlyChurn) -> ClvInputs:
     years = h.days / 365.25
     m = _pooled_churn(monthly)
     return ClvInputs(
         aov=h.aov,
         purchases_per_year=h.orders / h.customers / years if h.days >= 28 else float("nan"),
         monthly_churn=m,
-        annual_churn=_pooled_churn(yearly),
+        annual_churn=yearly.churn,
         annual_churn_from_monthly=convert_rate(m, "month", "year")
         if not np.isnan(m)
         else float("nan"),
@@ -801,20 +1025,22 @@ def _clv_inputs(h: Headline, monthly: pd.DataFrame, yearly: pd.DataFrame) -> Clv
 
 
 def clv_inputs(table: pd.DataFrame) -> ClvInputs:
-    """AOV, purchase frequency per year and churn per month and year, for the formula CLV.
+    """AOV, purchase frequency per year and the headline yearly churn, for the formula CLV.
 
     Examples
     --------
+    Two months of orders: a monthly figure, but too short for a yearly churn.
+
     >>> t = pd.DataFrame({"customer_id": ["a", "b", "a", "c"],
     ...     "date": pd.to_datetime(["2026-01-05", "2026-01-20", "2026-02-10", "2026-02-01"]),
     ...     "amount": [100.0, 80.0, 50.0, 20.0]})
     >>> c = clv_inputs(t)
-    >>> c.aov, c.monthly_churn, round(c.annual_churn_from_monthly, 6)
-    (62.5, 0.5, 0.999756)
+    >>> c.aov, c.monthly_churn, c.annual_churn
+    (62.5, 0.5, nan)
     """
     p = _prepare(table)
     h = _headline(p)
-    return _clv_inputs(h, _retention(p, "M"), _retention(p, "Y"))
+    return _clv_inputs(h, _retention(p, "M"), _yearly_churn(p))
 
 
 # ------------------------------------------------------------------- breakdown
@@ -938,6 +1164,8 @@ class OrdersAnalysis:
     breakdowns : dict
         Column name -> :func:`breakdown` table, for each category-like column
         present and for ``"tier"``.
+    churn : YearlyChurn
+        :func:`yearly_churn`, the headline churn (``clv.annual_churn``).
     """
 
     headline: Headline
@@ -948,6 +1176,7 @@ class OrdersAnalysis:
     at_risk: pd.DataFrame
     clv: ClvInputs
     breakdowns: dict[str, pd.DataFrame]
+    churn: YearlyChurn | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by a short code, ready for :func:`to_xlsx` as sheet names.
@@ -1012,6 +1241,7 @@ def analyse(
     p = _prepare(table)
     h = _headline(p)
     ret = {k: _retention(p, k) for k in PERIODS}
+    churn = _yearly_churn(p)
     summary = _customer_table(p, None if as_of is None else pd.Timestamp(as_of))
     if breakdown_columns is None:
         breakdown_columns = (*(c for c in BREAKDOWN_COLUMNS if c in table.columns), "tier")
@@ -1031,7 +1261,8 @@ def analyse(
         gaps=_gap_table(p),
         customers=summary,
         at_risk=at_risk(summary, at_risk_factor),
-        clv=_clv_inputs(h, ret["M"], ret["Y"]),
+        clv=_clv_inputs(h, ret["M"], churn),
+        churn=churn,
         breakdowns=breakdowns,
     )
 

@@ -5,12 +5,17 @@ business of that kind, chosen by us, not measured and not taken from a
 published survey (``source`` is ``None``). Replace them with the client's own
 numbers before drawing any conclusion. Units as in :mod:`calc.scenarios`:
 money per customer, rates as fractions per year.
+
+There is one preset per kind of business of :data:`calc.business.BUSINESS_TYPES`
+(all but ``"other"``), under the same key, so a preset is judged by the lines
+of its own kind (:data:`calc.business.LINES`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from calc.business import BUSINESS_TYPES
 from calc.clv import convert_rate
 from calc.scenarios import Scenario, scenario
 
@@ -106,6 +111,10 @@ PRESETS: tuple[Preset, ...] = (
         },
     ),
 )
+
+
+if tuple(p.key for p in PRESETS) != tuple(k for k in BUSINESS_TYPES if k != "other"):
+    raise RuntimeError("calc.presets and calc.business.BUSINESS_TYPES name different businesses")
 
 
 def preset(key: str) -> Preset:

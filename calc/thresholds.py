@@ -1,37 +1,38 @@
-"""Rules of thumb for retention metrics, each with its source and a next step.
+"""Rules of thumb for retention metrics, judged against the user's kind of business.
 
-:data:`RULES` is the one table of every rule of thumb the app uses: the lines
-between *healthy*, *watch* and *act* for each metric, and the well-known
-figures quoted beside them (acquiring a customer costs about five times as
-much as keeping one; +5 points of retention, +25% to +95% profit). The
-``*_health`` functions compare a user's number with its rule and return a
-:class:`Health`.
+The lines live as data in :mod:`calc.business`: :data:`RULES`, the general
+rule of every metric (its direction, unit, next step and the well-known
+figures quoted beside them: acquiring a customer costs about five times as
+much as keeping one; +5 points of retention, +25% to +95% profit), and
+:data:`calc.business.LINES`, the lines of each kind of business with their
+sources. The ``*_health`` functions compare a user's number with the line of
+the business named in ``business`` (default ``"other"``: the general lines)
+and return a :class:`Health` whose ``rule`` says which lines and source were
+used.
 
 Periods. A rule with a period (churn per month, NRR per year) is compared in
 that period: the user's rate is first converted with
 :func:`calc.clv.convert_rate`, and the :class:`Health` reports the converted
-value and the rule's period, i.e. exactly what was compared.
+value and the rule's period, i.e. exactly what was compared. Churn lines are
+per year for most businesses and per month for a subscription box, whose
+published benchmark is monthly.
 
-The churn rule. The project's source material, HubSpot's list of customer
-retention metrics, says that an annual churn above 5-7% is the point to look
-hard at customer happiness. The lines are therefore read **per year**: a
-monthly churn is converted before it is compared, never compared raw, so 3% a
-month (1 - 0.97**12 = 30.6% a year) is well past the 7% line. This is strict
-for shops where many first-time buyers never return; the verdict is a prompt
-to look at why customers leave, not a judgement of the business. To read the
-rule per month instead, change ``period`` on the ``"churn"`` and
-``"retention"`` rules; nothing else needs to change.
-
-Where a line is only a practitioners' convention the source says "rule of
-thumb": treat those as a prompt to look, not as a verdict.
+The churn lines. A churn of 35% a year is poor for software sold to small
+firms (HubSpot's 5-7% a year) and good for a café (hospitality keeps about
+55% of its customers a year, Statista 2018). See :mod:`calc.business` for
+each line and how it was set. Where a line is only a practitioners'
+convention its source says "rule of thumb": treat it as a prompt to look,
+not as a verdict.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from calc import _validate as v
+from calc import business as biz
+from calc.business import CITATIONS, DEFAULT_BUSINESS, RULES, Rule
 from calc.clv import convert_rate
 from calc.errors import InputError
 from calc.messages import Percent
@@ -69,321 +70,61 @@ LEVELS = ("healthy", "watch", "act")
 _KEEP_MEASURING = "No action needed. Keep measuring it each period so you see a change early."
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One rule of thumb: where a metric turns from healthy to watch to act.
-
-    Attributes
-    ----------
-    key : str
-        Stable identifier, e.g. ``"churn"``.
-    metric : str
-        Name of the metric in plain words.
-    direction : {"higher_is_better", "lower_is_better", "info"}
-        Which way is good; ``"info"`` marks a quoted figure with no levels.
-    watch, act : float or None
-        The lines: for ``"lower_is_better"`` a value *above* ``watch`` is
-        watch and above ``act`` is act; for ``"higher_is_better"`` a value
-        *below* them. ``None`` for ``"info"`` rules.
-    period : {"month", "quarter", "year"} or None
-        Period of the lines, where they have one.
-    unit : str
-        ``"fraction"`` (0.07 means 7%), ``"multiple"``, ``"months"``,
-        ``"days"`` or ``"points"``.
-    source : str
-        Where the rule comes from: author, title, year, or "rule of thumb".
-    next_step : str
-        What to do when the metric is at watch or act, in plain words.
-    value : float or None
-        The figure of an ``"info"`` rule (e.g. 5.0 for "five times").
-    ceiling : float or None
-        A value above which "more" stops being plainly better.
-    ceiling_note : str
-        What to consider above ``ceiling``.
-    """
-
-    key: str
-    metric: str
-    direction: str
-    watch: float | None
-    act: float | None
-    period: str | None
-    unit: str
-    source: str
-    next_step: str
-    value: float | None = None
-    ceiling: float | None = None
-    ceiling_note: str = ""
-
-
-_HUBSPOT = (
-    'HubSpot, "Customer retention metrics": an annual churn above 5-7% calls for a hard '
-    "look at customer happiness."
-)
-_SKOK = (
-    "Skok, D. (2013). SaaS Metrics 2.0 - A Guide to Measuring and Improving What "
-    "Matters. forEntrepreneurs.com"
-)
-_REICHHELD = (
-    "Reichheld, F. F. and Sasser, W. E. (1990). Zero Defections: Quality Comes to "
-    "Services. Harvard Business Review 68(5), 105-111 (5 points fewer defections: +85% "
-    "profit in a bank's branches, +50% in an insurance brokerage, +30% in an auto-service "
-    "chain); Reichheld, F. F. (1996). The Loyalty Effect. Harvard Business School Press; "
-    "Reichheld, F. F. and Schefter, P. (2000). E-Loyalty: Your Secret Weapon on the Web. "
-    "Harvard Business Review, July-August 2000 (+5 points, +25% to +95% profit)."
-)
-
-#: The one table of rules of thumb.
-RULES: tuple[Rule, ...] = (
-    Rule(
-        key="churn",
-        metric="Customer churn",
-        direction="lower_is_better",
-        watch=0.05,
-        act=0.07,
-        period="year",
-        unit="fraction",
-        source=_HUBSPOT,
-        next_step=(
-            "Find out why customers leave: ask the ones who left, look at what happens in "
-            "their first weeks, and fix the most common reason first."
-        ),
-    ),
-    Rule(
-        key="retention",
-        metric="Customer retention",
-        direction="higher_is_better",
-        watch=0.95,
-        act=0.93,
-        period="year",
-        unit="fraction",
-        source=_HUBSPOT + " Retention is 1 - churn.",
-        next_step=(
-            "Find out why customers leave: ask the ones who left, look at what happens in "
-            "their first weeks, and fix the most common reason first."
-        ),
-    ),
-    Rule(
-        key="revenue_churn",
-        metric="Revenue churn",
-        direction="lower_is_better",
-        watch=0.01,
-        act=0.02,
-        period="month",
-        unit="fraction",
-        source="Rule of thumb for subscription businesses (gross MRR churn under 1% a month).",
-        next_step=(
-            "See whether the lost revenue comes from customers leaving or paying less, and "
-            "talk to your largest accounts before renewal."
-        ),
-    ),
-    Rule(
-        key="nrr",
-        metric="Net revenue retention",
-        direction="higher_is_better",
-        watch=1.0,
-        act=0.9,
-        period="year",
-        unit="fraction",
-        source=(
-            "Rule of thumb: above 100% existing customers alone grow revenue, what "
-            + _SKOK
-            + " calls negative churn."
-        ),
-        next_step=(
-            "Offer existing customers a reason to buy more (upgrades, add-ons, bundles) and "
-            "reduce downgrades."
-        ),
-    ),
-    Rule(
-        key="grr",
-        metric="Gross revenue retention",
-        direction="higher_is_better",
-        watch=0.9,
-        act=0.8,
-        period="year",
-        unit="fraction",
-        source="Rule of thumb for subscription businesses (keep 90% or more a year).",
-        next_step=("Upgrades cannot hide losses here: work on why customers cancel or downgrade."),
-    ),
-    Rule(
-        key="repeat_purchase",
-        metric="Repeat purchase rate",
-        direction="higher_is_better",
-        watch=0.25,
-        act=0.15,
-        period="year",
-        unit="fraction",
-        source="Rule of thumb for online shops; compare with your own previous years.",
-        next_step=(
-            "Give first-time buyers a reason to come back: a follow-up email, a well-timed "
-            "reminder or a small offer on the second order."
-        ),
-    ),
-    Rule(
-        key="return_rate",
-        metric="Product return rate",
-        direction="lower_is_better",
-        watch=0.10,
-        act=0.20,
-        period=None,
-        unit="fraction",
-        source="Rule of thumb; clothing and shoes run much higher than other goods.",
-        next_step=(
-            "Read the return reasons for your most-returned products: better photos, sizes "
-            "and descriptions prevent many returns."
-        ),
-    ),
-    Rule(
-        key="dso",
-        metric="Days sales outstanding",
-        direction="lower_is_better",
-        watch=45.0,
-        act=60.0,
-        period=None,
-        unit="days",
-        source="Rule of thumb for 30-day payment terms: well above the terms means late payers.",
-        next_step="Send invoices at once, remind on the due date, and follow up on late payers.",
-    ),
-    Rule(
-        key="nps",
-        metric="Net Promoter Score",
-        direction="higher_is_better",
-        watch=20.0,
-        act=0.0,
-        period=None,
-        unit="points",
-        source=(
-            "Reichheld, F. F. (2003). The One Number You Need to Grow. Harvard Business "
-            "Review 81(12), 46-54 (the score); the levels are a rule of thumb."
-        ),
-        next_step=(
-            "Ask detractors (0-6) what went wrong and fix it; ask promoters (9-10) for a "
-            "review or a referral."
-        ),
-    ),
-    Rule(
-        key="clv_cac",
-        metric="CLV : CAC",
-        direction="higher_is_better",
-        watch=3.0,
-        act=1.0,
-        period=None,
-        unit="multiple",
-        source=_SKOK + " (LTV above 3 x CAC); below 1 each customer costs more than they bring.",
-        next_step=(
-            "Lower what you pay to win a customer, raise the margin per order, or keep "
-            "customers longer."
-        ),
-        ceiling=5.0,
-        ceiling_note=(
-            "Above 5 you may be spending too little on winning customers: you could spend "
-            "more on marketing and still earn well on each one."
-        ),
-    ),
-    Rule(
-        key="payback",
-        metric="CAC payback",
-        direction="lower_is_better",
-        watch=12.0,
-        act=24.0,
-        period=None,
-        unit="months",
-        source=_SKOK + " (recover CAC within 12 months); 24 months is a rule of thumb.",
-        next_step=(
-            "Lower the cost of winning a customer or raise the margin of their first "
-            "orders, so the cost comes back sooner."
-        ),
-    ),
-    Rule(
-        key="acquisition_cost_multiple",
-        metric="Cost of a new customer vs keeping one",
-        direction="info",
-        watch=None,
-        act=None,
-        period=None,
-        unit="multiple",
-        source=(
-            "Reichheld (1996), The Loyalty Effect, and Bain & Company, widely quoted as about "
-            "5 times; Gallo, A. (2014). The Value of Keeping the Right Customers. Harvard "
-            "Business Review (5 to 25 times)."
-        ),
-        next_step=(
-            "Before buying more new customers, check what it would take to keep the ones you have."
-        ),
-        value=5.0,
-    ),
-    Rule(
-        key="retention_uplift_points",
-        metric="Retention improvement in the profit claim",
-        direction="info",
-        watch=None,
-        act=None,
-        period="year",
-        unit="fraction",
-        source=_REICHHELD,
-        next_step="Try it on your own numbers in the retention scenario.",
-        value=0.05,
-    ),
-    Rule(
-        key="profit_uplift_low",
-        metric="Profit increase from +5 points of retention, low end",
-        direction="info",
-        watch=None,
-        act=None,
-        period=None,
-        unit="fraction",
-        source=_REICHHELD,
-        next_step="Try it on your own numbers in the retention scenario.",
-        value=0.25,
-    ),
-    Rule(
-        key="profit_uplift_high",
-        metric="Profit increase from +5 points of retention, high end",
-        direction="info",
-        watch=None,
-        act=None,
-        period=None,
-        unit="fraction",
-        source=_REICHHELD,
-        next_step="Try it on your own numbers in the retention scenario.",
-        value=0.95,
-    ),
-)
-
 _BY_KEY = {r.key: r for r in RULES}
 
 
-def rule(key: str) -> Rule:
-    """Look up a rule of thumb by its key.
+def rule(key: str, business: str = DEFAULT_BUSINESS) -> Rule:
+    """Look up a rule of thumb by its key, with the lines of a kind of business.
 
     Parameters
     ----------
     key : str
         One of the keys in :data:`RULES`, e.g. ``"churn"``.
+    business : str, default "other"
+        One of :data:`calc.business.BUSINESS_TYPES`. Where the business has
+        lines of its own (:data:`calc.business.LINES`) they replace the
+        general ones, with their source; otherwise the general rule applies.
 
     Returns
     -------
     Rule
-        The rule.
+        The rule, with ``business`` set and ``cite`` naming the source of a
+        business's own lines (``None`` for the general source).
 
     Raises
     ------
     InputError
-        If there is no rule with that key (field ``"key"``).
+        If there is no rule with that key (field ``"key"``) or no such
+        business (field ``"business"``).
 
     Examples
     --------
-    >>> rule("churn").act, rule("churn").period
+    >>> rule("churn", "saas_small").act, rule("churn", "saas_small").period
     (0.07, 'year')
+    >>> rule("churn", "cafe").watch, rule("churn", "cafe").cite
+    (0.45, 'statista_hospitality')
+    >>> rule("dso", "cafe").watch, rule("dso", "cafe").cite
+    (45.0, None)
     """
     if key not in _BY_KEY:
         raise InputError("key", "thresholds.unknown_rule", value=repr(key), choices=tuple(_BY_KEY))
-    return _BY_KEY[key]
+    general = _BY_KEY[key]
+    own = biz.line(key, business)
+    if own is None:
+        return replace(general, business=business)
+    return replace(
+        general,
+        watch=own.watch,
+        act=own.act,
+        period=own.period,
+        source=CITATIONS[own.cite],
+        business=business,
+        cite=own.cite,
+    )
 
 
-#: Yearly churn above which to act (HubSpot's 7% annual churn).
-CHURN_ACT_YEARLY: float = _BY_KEY["churn"].act
+#: Yearly churn above which software for small firms should act (HubSpot's 7% annual churn).
+CHURN_ACT_YEARLY: float = rule("churn", "saas_small").act
 #: CLV:CAC to aim for (Skok 2013).
 CLV_CAC_TARGET: float = _BY_KEY["clv_cac"].watch
 #: CLV:CAC above which acquisition may be under-funded (rule of thumb).
@@ -432,8 +173,8 @@ class Health:
     next_step: str
 
 
-def churn_health(churn_rate: float, period: str) -> Health:
-    """Compare customer churn with the 5% (watch) / 7% (act) per year lines.
+def churn_health(churn_rate: float, period: str, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare customer churn with the lines of the user's kind of business.
 
     Parameters
     ----------
@@ -441,45 +182,61 @@ def churn_health(churn_rate: float, period: str) -> Health:
         Share of customers lost per ``period``, in [0, 1].
     period : {"month", "quarter", "year"}
         Period of ``churn_rate``.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
     Health
-        ``value`` is the churn converted to a year.
+        ``value`` is the churn converted to the period of the business's
+        lines (a year, or a month for a subscription box).
 
     Raises
     ------
     InputError
-        If the churn is outside [0, 1] (field ``"churn_rate"``) or the period
-        is unknown (field ``"period"``).
+        If the churn is outside [0, 1] (field ``"churn_rate"``), the period
+        is unknown (field ``"period"``) or the business is unknown (field
+        ``"business"``).
 
     Notes
     -----
-    yearly churn = 1 - (1 - churn)**(periods per year). Above 7% a year: act;
-    above 5%: watch. See the module notes on the period of the lines.
+    churn in the lines' period = 1 - (1 - churn)**(lines' periods per
+    period of ``churn_rate``). Above the act line: act; above the watch line:
+    watch. The lines and their sources are in :data:`calc.business.LINES`.
 
     References
     ----------
-    HubSpot, "Customer retention metrics".
+    HubSpot, "Customer retention metrics" (software for small firms, 5-7% a
+    year); Statista (2018), customer retention rate worldwide by industry
+    (cafés: 55% kept a year); see :data:`calc.business.CITATIONS`.
 
     Examples
     --------
-    0.5% a month is 5.8% a year, between the lines:
+    35% a year is past HubSpot's 7% for software, and better than the
+    hospitality average of 45% for a café:
 
-    >>> h = churn_health(0.005, "month")
-    >>> h.level, round(h.value, 4), h.threshold, h.period
-    ('watch', 0.0584, 0.05, 'year')
-    >>> churn_health(0.03, "month").level
+    >>> churn_health(0.35, "year", business="saas_small").level
     'act'
+    >>> h = churn_health(0.35, "year", business="cafe")
+    >>> h.level, h.threshold, h.period
+    ('healthy', 0.45, 'year')
+
+    0.5% a month is 5.8% a year, between HubSpot's lines:
+
+    >>> h = churn_health(0.005, "month", business="saas_small")
+    >>> h.level, round(h.value, 4), h.threshold
+    ('watch', 0.0584, 0.05)
     """
-    r = _BY_KEY["churn"]
+    r = rule("churn", business)
     churn = v.fraction(churn_rate, "churn_rate", "churn_rate")
     p = v.period(period)
     return _assess(r, convert_rate(churn, p, r.period, kind="churn"))
 
 
-def retention_health(retention_rate: float, period: str) -> Health:
-    """Compare customer retention with the 95% (watch) / 93% (act) per year lines.
+def retention_health(
+    retention_rate: float, period: str, *, business: str = DEFAULT_BUSINESS
+) -> Health:
+    """Compare customer retention with the lines of the user's kind of business.
 
     Parameters
     ----------
@@ -487,6 +244,8 @@ def retention_health(retention_rate: float, period: str) -> Health:
         Share of customers kept per ``period``, in [0, 1].
     period : {"month", "quarter", "year"}
         Period of ``retention_rate``.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -506,21 +265,25 @@ def retention_health(retention_rate: float, period: str) -> Health:
 
     Examples
     --------
-    99% a quarter keeps 0.99**4 = 96.1% a year, above the 95% line:
+    99% a quarter keeps 0.99**4 = 96.1% a year, above software's 95% line:
 
-    >>> retention_health(0.99, "quarter").level
+    >>> retention_health(0.99, "quarter", business="saas_small").level
     'healthy'
-    >>> retention_health(0.985, "quarter").level
+    >>> retention_health(0.985, "quarter", business="saas_small").level
     'watch'
+    >>> retention_health(0.60, "year", business="cafe").level
+    'healthy'
     """
-    r = _BY_KEY["retention"]
+    r = rule("retention", business)
     kept = v.fraction(retention_rate, "retention_rate", "retention_rate")
     p = v.period(period)
     return _assess(r, convert_rate(kept, p, r.period, kind="retention"))
 
 
-def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
-    """Compare revenue churn (gross or net) with the 1% / 2% per month lines.
+def revenue_churn_health(
+    revenue_churn_rate: float, period: str, *, business: str = DEFAULT_BUSINESS
+) -> Health:
+    """Compare revenue churn (gross or net) with the lines of the business (general: 1% / 2%).
 
     Parameters
     ----------
@@ -529,6 +292,8 @@ def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
         churn may be negative (expansion larger than losses).
     period : {"month", "quarter", "year"}
         Period of ``revenue_churn_rate``.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -554,7 +319,7 @@ def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
     >>> revenue_churn_health(-0.02, "month").level
     'healthy'
     """
-    r = _BY_KEY["revenue_churn"]
+    r = rule("revenue_churn", business)
     churn = v.number(revenue_churn_rate, "revenue_churn_rate", "revenue_churn_rate")
     if churn > 1.0:
         raise InputError(
@@ -564,8 +329,8 @@ def revenue_churn_health(revenue_churn_rate: float, period: str) -> Health:
     return _assess(r, 1.0 - convert_rate(1.0 - churn, p, r.period, kind="ratio"))
 
 
-def nrr_health(nrr: float, period: str = "year") -> Health:
-    """Compare net revenue retention with the 100% (watch) / 90% (act) per year lines.
+def nrr_health(nrr: float, period: str = "year", *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare net revenue retention with the lines of the business (general: 100% / 90% a year).
 
     Parameters
     ----------
@@ -574,6 +339,8 @@ def nrr_health(nrr: float, period: str = "year") -> Health:
         least 0.
     period : {"month", "quarter", "year"}, default "year"
         Period of ``nrr``.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -597,14 +364,14 @@ def nrr_health(nrr: float, period: str = "year") -> Health:
     >>> round(nrr_health(0.99, "month").value, 3)
     0.886
     """
-    r = _BY_KEY["nrr"]
+    r = rule("nrr", business)
     value = v.non_negative(nrr, "nrr", "nrr")
     p = v.period(period)
     return _assess(r, convert_rate(value, p, r.period, kind="ratio"))
 
 
-def grr_health(grr: float, period: str = "year") -> Health:
-    """Compare gross revenue retention with the 90% (watch) / 80% (act) per year lines.
+def grr_health(grr: float, period: str = "year", *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare gross revenue retention with the lines of the business (general: 90% / 80% a year).
 
     Parameters
     ----------
@@ -612,6 +379,8 @@ def grr_health(grr: float, period: str = "year") -> Health:
         Gross revenue retention per ``period``, in [0, 1].
     period : {"month", "quarter", "year"}, default "year"
         Period of ``grr``.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -633,19 +402,23 @@ def grr_health(grr: float, period: str = "year") -> Health:
     >>> grr_health(0.85).level
     'watch'
     """
-    r = _BY_KEY["grr"]
+    r = rule("grr", business)
     value = v.fraction(grr, "grr", "grr")
     p = v.period(period)
     return _assess(r, convert_rate(value, p, r.period, kind="retention"))
 
 
-def repeat_purchase_health(repeat_purchase_rate: float) -> Health:
-    """Compare a yearly repeat purchase rate with the 25% / 15% lines.
+def repeat_purchase_health(
+    repeat_purchase_rate: float, *, business: str = DEFAULT_BUSINESS
+) -> Health:
+    """Compare a yearly repeat purchase rate with the lines of the business (general: 25% / 15%).
 
     Parameters
     ----------
     repeat_purchase_rate : float
         Share of a year's customers who ordered more than once, in [0, 1].
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -668,16 +441,18 @@ def repeat_purchase_health(repeat_purchase_rate: float) -> Health:
     'healthy'
     """
     value = v.fraction(repeat_purchase_rate, "repeat_purchase_rate", "repeat_purchase_rate")
-    return _assess(_BY_KEY["repeat_purchase"], value)
+    return _assess(rule("repeat_purchase", business), value)
 
 
-def return_rate_health(return_rate: float) -> Health:
+def return_rate_health(return_rate: float, *, business: str = DEFAULT_BUSINESS) -> Health:
     """Compare a product return rate with the 10% / 20% lines.
 
     Parameters
     ----------
     return_rate : float
         Units returned / units sold, in [0, 1].
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -699,16 +474,18 @@ def return_rate_health(return_rate: float) -> Health:
     'watch'
     """
     value = v.fraction(return_rate, "return_rate", "return_rate")
-    return _assess(_BY_KEY["return_rate"], value)
+    return _assess(rule("return_rate", business), value)
 
 
-def dso_health(days: float) -> Health:
+def dso_health(days: float, *, business: str = DEFAULT_BUSINESS) -> Health:
     """Compare days sales outstanding with the 45 / 60 day lines.
 
     Parameters
     ----------
     days : float
         DSO in days, at least 0.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -730,16 +507,18 @@ def dso_health(days: float) -> Health:
     'act'
     """
     value = v.non_negative(days, "days", "dso")
-    return _assess(_BY_KEY["dso"], value)
+    return _assess(rule("dso", business), value)
 
 
-def nps_health(score: float) -> Health:
+def nps_health(score: float, *, business: str = DEFAULT_BUSINESS) -> Health:
     """Compare a Net Promoter Score with the +20 (watch) / 0 (act) lines.
 
     Parameters
     ----------
     score : float
         NPS from -100 to 100.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -764,10 +543,10 @@ def nps_health(score: float) -> Health:
     value = v.number(score, "score", "nps")
     if not -100.0 <= value <= 100.0:
         raise InputError("score", "thresholds.nps_out_of_range", value=value)
-    return _assess(_BY_KEY["nps"], value)
+    return _assess(rule("nps", business), value)
 
 
-def clv_cac_health(ratio: float) -> Health:
+def clv_cac_health(ratio: float, *, business: str = DEFAULT_BUSINESS) -> Health:
     """Compare CLV:CAC with the 3 (watch) / 1 (act) lines, and note ratios above 5.
 
     Parameters
@@ -775,6 +554,8 @@ def clv_cac_health(ratio: float) -> Health:
     ratio : float
         CLV before acquisition cost / acquisition cost, at least 0
         (``math.inf`` allowed).
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -804,17 +585,19 @@ def clv_cac_health(ratio: float) -> Health:
     True
     """
     value = _non_negative_or_inf(ratio, "ratio", "clv_cac")
-    return _assess(_BY_KEY["clv_cac"], value)
+    return _assess(rule("clv_cac", business), value)
 
 
-def payback_health(payback_months: float) -> Health:
-    """Compare CAC payback with the 12 (watch) / 24 (act) month lines.
+def payback_health(payback_months: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare CAC payback with the lines of the business (software: 12 / 24 months).
 
     Parameters
     ----------
     payback_months : float
         Months to earn back the acquisition cost, at least 0; ``math.inf``
         means never.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
 
     Returns
     -------
@@ -842,7 +625,7 @@ def payback_health(payback_months: float) -> Health:
     'act'
     """
     value = _non_negative_or_inf(payback_months, "payback_months", "payback_months")
-    return _assess(_BY_KEY["payback"], value)
+    return _assess(rule("payback", business), value)
 
 
 # --- helpers -----------------------------------------------------------------

@@ -83,13 +83,14 @@ with results:
     if not has_cac:
         st.info(t("clv.no_cac"), icon=":material/info:")
     else:
+        business, proposed = state.business()
         verdict_ratio, verdict_payback = st.columns(2)
         with verdict_ratio:
             st.markdown(f"**{t('clv.clv_cac')}**")
-            chrome.health(clv_cac_health(report.clv_cac))
+            chrome.health(clv_cac_health(report.clv_cac, business=business), proposed)
         with verdict_payback:
             st.markdown(f"**{t('clv.payback')}**")
-            chrome.health(payback_health(report.payback_months))
+            chrome.health(payback_health(report.payback_months, business=business), proposed)
 
     payback_years = report.payback_years
     horizon = 10 if math.isinf(payback_years) else min(30, max(5, math.ceil(payback_years) + 3))

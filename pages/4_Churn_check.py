@@ -31,11 +31,12 @@ with inputs, st.container(border=True):
     form.number("ch_margin", "margin_per_customer", step=5.0)
 
 period = st.session_state.ch_period
+business, proposed = state.business()
 args = form.args("churn_rate", "customers", "margin_per_customer")
 with results:
     try:
-        cost = churn_cost(period=period, **args)
-        table = churn_by_period(args["churn_rate"], period)
+        cost = churn_cost(period=period, business=business, **args)
+        table = churn_by_period(args["churn_rate"], period, business=business)
     except InputError as error:
         form.show(error)
         st.info(t("app.fix_to_see_results"), icon=":material/edit:")
@@ -43,7 +44,7 @@ with results:
 
     verdict = cost.verdict
     st.subheader(t(f"churn.verdict_{verdict.level}"))
-    chrome.health(verdict)
+    chrome.health(verdict, proposed)
 
     columns = st.columns(3)
     for column, row in zip(columns, table.itertuples(), strict=True):
@@ -57,7 +58,7 @@ with results:
     a.metric(t("churn.lost_customers"), number(cost.customers_lost))
     b.metric(t("churn.lost_margin"), money(cost.margin_lost, cur))
     c.metric(
-        t("churn.kept_at_watch", line=chrome.in_unit(rule("churn"), rule("churn").watch)),
+        t("churn.kept_at_watch", line=chrome.in_unit(verdict.rule, verdict.rule.watch)),
         number(cost.customers_kept_at_watch_line),
     )
 
@@ -94,13 +95,15 @@ with results:
         ],
     )
     with st.expander(t("churn.all_rules")):
+        lines = [rule(r.key, business) for r in RULES]
+        st.caption(t("business.judged_as", kind=t(f"kind.{business}")))
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("churn.rules_metric"): [t(f"rule.{r.key}.metric") for r in RULES],
-                    t("churn.rules_watch"): [chrome.in_unit(r, r.watch) for r in RULES],
-                    t("churn.rules_act"): [chrome.in_unit(r, r.act) for r in RULES],
-                    t("churn.rules_source"): [t(f"rule.{r.key}.source") for r in RULES],
+                    t("churn.rules_metric"): [t(f"rule.{r.key}.metric") for r in lines],
+                    t("churn.rules_watch"): [chrome.in_unit(r, r.watch) for r in lines],
+                    t("churn.rules_act"): [chrome.in_unit(r, r.act) for r in lines],
+                    t("churn.rules_source"): [chrome.rule_source(r) for r in lines],
                 }
             ),
             hide_index=True,

@@ -191,7 +191,10 @@ def test_one_customer_shows_why_there_is_no_forecast_and_keeps_the_formula():
     assert "at least 20 customers" in at.warning[0].value
     assert not at.dataframe
     assert t("forecast.model_missing") in [c.value for c in at.caption]
-    assert [m.label for m in at.metric] == [t("forecast.formula_clv")]
+    # five months of orders: no yearly churn, so no formula CLV either (issue 12: a
+    # monthly churn is never annualised into one); the headline churn panel says why
+    assert [m.label for m in at.metric] == [t("datachurn.metric"), t("datachurn.lapsed")]
+    assert any("18 months" in w.value for w in at.warning)
 
 
 def test_subscriptions_where_nobody_left_show_a_fit_message():

@@ -5,6 +5,9 @@ import pytest
 from calc.churn import churn_by_period, churn_cost
 from calc.errors import InputError
 
+#: HubSpot's 5-7% a year: the lines of software sold by subscription.
+SAAS = "saas_small"
+
 
 def test_monthly_three_percent_is_thirty_point_six_a_year_not_thirty_six():
     """Hand-worked: 1 - 0.97**12 = 0.30616 (compounding), 1 - 0.97**3 = 0.08733."""
@@ -15,15 +18,15 @@ def test_monthly_three_percent_is_thirty_point_six_a_year_not_thirty_six():
 
 def test_thresholds_are_converted_with_the_churn():
     """The 7%-a-year act line is 1 - 0.93**(1/12) = 0.603% a month."""
-    table = churn_by_period(0.06, "year").set_index("period")
+    table = churn_by_period(0.06, "year", business=SAAS).set_index("period")
     assert table.loc["year", "act"] == pytest.approx(0.07)
     assert table.loc["month", "act"] == pytest.approx(1 - 0.93 ** (1 / 12))
     assert set(table["level"]) == {"watch"}  # 6% a year: between 5% and 7%
 
 
 def test_verdict_does_not_depend_on_the_period_typed():
-    monthly = churn_by_period(0.005, "month")["level"].iloc[0]
-    yearly = churn_by_period(1 - 0.995**12, "year")["level"].iloc[0]
+    monthly = churn_by_period(0.005, "month", business=SAAS)["level"].iloc[0]
+    yearly = churn_by_period(1 - 0.995**12, "year", business=SAAS)["level"].iloc[0]
     assert monthly == yearly == "watch"
 
 
@@ -32,7 +35,7 @@ def test_cost_hand_worked():
 
     The watch line is 5% a year: already below it, nothing to save there.
     """
-    cost = churn_cost(0.04, "year", 2000, 150)
+    cost = churn_cost(0.04, "year", 2000, 150, business=SAAS)
     assert cost.customers_lost == pytest.approx(80)
     assert cost.margin_lost == pytest.approx(12_000)
     assert cost.customers_kept_at_watch_line == 0
@@ -41,7 +44,7 @@ def test_cost_hand_worked():
 
 def test_cost_saved_at_watch_line():
     """2% a month: 1 - 0.98**12 = 21.53% a year vs the 5% line: 1,000 x 0.1653 = 165 kept."""
-    cost = churn_cost(0.02, "month", 1000, 100)
+    cost = churn_cost(0.02, "month", 1000, 100, business=SAAS)
     assert cost.customers_kept_at_watch_line == pytest.approx(1000 * ((1 - 0.98**12) - 0.05))
     assert cost.verdict.level == "act"
 
@@ -62,3 +65,68 @@ def test_churn_above_100_percent_is_refused():
     with pytest.raises(InputError) as err:
         churn_by_period(1.5, "month")
     assert err.value.field == "churn_rate"
+
+
+def test_a_cafe_losing_35_percent_a_year_is_not_told_to_act():
+    """Issue 12: Statista (2018) puts hospitality's yearly retention at 55% (45% churn)."""
+    cafe = churn_by_period(0.35, "year", business="cafe").set_index("period")
+    assert set(cafe["level"]) == {"healthy"}
+    assert cafe.loc["year", "watch"] == pytest.approx(0.45)
+    saas = churn_cost(0.35, "year", 100, 10, business="saas_small")
+    assert saas.verdict.level == "act"
+
+
+def test_the_watch_line_saved_is_the_business_own():
+    """A café at 55% a year against its 45% line: 1,000 x (0.55 - 0.45) = 100 kept."""
+    cost = churn_cost(0.55, "year", 1000, 100, business="cafe")
+    assert cost.customers_kept_at_watch_line == pytest.approx(100)
+    assert cost.verdict.level == "watch"
+
+
+def test_a_subscription_box_is_judged_per_month():
+    """Recurly (2017): about 10% of box subscribers cancel a month; act above 15%."""
+    table = churn_by_period(0.12, "month", business="subscription_box").set_index("period")
+    assert table.loc["month", "watch"] == pytest.approx(0.10)
+    assert table.loc["month", "act"] == pytest.approx(0.15)
+    assert set(table["level"]) == {"watch"}
+
+
+def test_alive_after_matches_direct_integration_and_simulation():
+    """P(active at T + t) = P(alive) E_p[(1 + p t / (alpha + T))^-(r + x)].
+
+    Oracles: scipy's adaptive quadrature of the same expectation, and a
+    Monte Carlo draw of lambda ~ Gamma(r + x, alpha + T), p ~ Beta(a, b + x)
+    (seeded), on the CDNOW parameters of Fader, Hardie and Lee (2005).
+    """
+    import numpy as np
+    from scipy import integrate, stats
+
+    from calc.churn import alive_after
+    from calc.models.bgnbd import _cdnow
+
+    m = _cdnow()
+    x, tx, age = np.array([0, 2, 7]), np.array([0.0, 30.0, 35.0]), np.array([38.0, 38.0, 39.0])
+    got = alive_after(m, x, tx, age, 52.0)
+    alive = m.p_alive(x, tx, age)
+    rng = np.random.default_rng(12)
+    for i in range(3):
+        r, beta_b, base = m.r + x[i], m.b + x[i], m.alpha + age[i]
+
+        def f(p, r=r, beta_b=beta_b, base=base):
+            return stats.beta.pdf(p, m.a, beta_b) * (1 + p * 52.0 / base) ** -r
+
+        assert got[i] == pytest.approx(alive[i] * integrate.quad(f, 0, 1, limit=200)[0], abs=1e-6)
+        lam = rng.gamma(r, 1 / base, 200_000)
+        p = rng.beta(m.a, beta_b, 200_000)
+        assert got[i] == pytest.approx(alive[i] * np.exp(-lam * p * 52.0).mean(), abs=3e-3)
+    assert np.all(got <= alive)
+    assert alive_after(m, x, tx, age, 0.0) == pytest.approx(alive)
+
+
+def test_alive_after_refuses_a_negative_horizon():
+    from calc.churn import alive_after
+    from calc.models.bgnbd import _cdnow
+
+    with pytest.raises(InputError) as err:
+        alive_after(_cdnow(), [1], [2.0], [3.0], -1.0)
+    assert err.value.field == "t"

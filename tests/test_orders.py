@@ -19,6 +19,7 @@ and 2 Apr (gaps of 36 and 51 days).
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import fastexcel
 import hypothesis.strategies as st
@@ -175,8 +176,101 @@ def test_clv_inputs_hand_computed():
     assert c.purchases_per_year == pytest.approx(1.5 / (101 / 365.25))
     assert c.monthly_churn == 0.75  # (1 + 2) churned of (2 + 2) active, March has no one
     assert c.annual_churn_from_monthly == pytest.approx(1 - 0.25**12)
-    assert np.isnan(c.annual_churn)  # one calendar year: its churn is not observed yet
+    assert np.isnan(c.annual_churn)  # 101 days: too short for the headline yearly churn
     assert (c.customers, c.days) == (4, 101)
+
+
+# ------------------------------------------------ headline yearly churn (issue 12)
+
+
+def _two_years(rows):
+    """An order log from (customer, date) pairs, 10 a row."""
+    ids, dates = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {"customer_id": list(ids), "date": pd.to_datetime(list(dates)), "amount": 10.0}
+    )
+
+
+def test_yearly_churn_hand_computed():
+    """Last day 2026-06-30: second window 2025-07-01..2026-06-30, first 2024-07-01..2025-06-30.
+
+    First-window buyers a, b, c, d; a and c buy again in the second window, b only in
+    the first, d only in the first (twice). e buys only in the second. 2 of 4 lost.
+    """
+    log = _two_years(
+        [
+            ("a", "2024-07-01"),
+            ("b", "2024-09-15"),
+            ("c", "2025-06-30"),
+            ("d", "2024-12-01"),
+            ("d", "2025-02-01"),
+            ("a", "2025-07-01"),
+            ("c", "2026-06-30"),
+            ("e", "2026-01-10"),
+        ]
+    )
+    y = orders.yearly_churn(log)
+    assert (y.buyers, y.lost, y.churn) == (4, 2, 0.5)
+    assert (str(y.first_start.date()), str(y.first_end.date())) == ("2024-07-01", "2025-06-30")
+    assert str(y.second_start.date()) == "2025-07-01"
+    assert str(y.second_end.date()) == "2026-06-30"
+    assert y.first_days == 365 and y.measured
+
+
+def test_yearly_churn_is_not_the_monthly_figure_annualised():
+    """Issue 12: a shop whose customers all buy every other month loses nobody in a year,
+    yet "did not buy again the next month" pools to 100% and annualises to 100%."""
+    rows = [
+        (c, f"{2024 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}-10")
+        for c in ("a", "b", "c")
+        for m in range(1, 25, 2)
+    ]
+    log = _two_years(rows)
+    a = orders.analyse(log)
+    assert a.clv.monthly_churn == 1.0
+    assert a.churn.churn == 0.0
+    assert a.clv.annual_churn == 0.0  # what "use these numbers" carries
+
+
+def test_yearly_churn_needs_eighteen_months():
+    short = _two_years([("a", "2025-01-01"), ("a", "2026-01-01"), ("b", "2026-05-01")])
+    y = orders.yearly_churn(short)  # 486 days: first window 2025-01-01..2025-05-01 = 121 days
+    assert np.isnan(y.churn) and not y.measured and y.first_days == 0
+    with pytest.raises(DataError, match="about 18 months"):
+        orders.require_yearly_churn(y.churn, 486)
+    enough = _two_years([("a", "2024-12-01"), ("a", "2026-01-01"), ("b", "2026-05-01")])
+    y = orders.yearly_churn(enough)  # first window 2024-12-01..2025-05-01 = 152 days: too few
+    assert not y.measured
+    longer = _two_years([("a", "2024-10-01"), ("b", "2024-11-01"), ("a", "2026-05-01")])
+    y = orders.yearly_churn(longer)  # 2024-10-01..2025-05-01 = 213 days
+    assert (y.first_days, y.buyers, y.lost, y.churn) == (213, 2, 1, 0.5)
+
+
+def test_yearly_churn_of_the_european_sample():
+    """samples/orders_european.csv: 313 first-window buyers, 229 of them not back."""
+    data = (Path(__file__).parents[1] / "samples" / "orders_european.csv").read_bytes()
+    a = orders.analyse(read(data, "orders_european.csv").table)
+    assert (a.churn.buyers, a.churn.lost) == (313, 229)
+    assert a.clv.annual_churn == pytest.approx(229 / 313)
+
+
+def test_lapsed_by_own_rhythm_and_by_window():
+    """a: every 10 days, last seen 16 days ago (> 1.5 x 10): lapsed. b: usual 30, 40 ago: not.
+    c: bought once, 400 days ago (> a year): lapsed. d: once, 50 days ago: not yet."""
+    s = pd.DataFrame(
+        {
+            "days_since_last": [16.0, 40.0, 400.0, 50.0],
+            "usual_interval_days": [10.0, 30.0, np.nan, np.nan],
+        }
+    )
+    gone = orders.lapsed(s)
+    assert (gone.customers, gone.share, gone.window_days, gone.once_days) == (2, 0.5, None, 365)
+    assert orders.lapsed(s, factor=2.0).customers == 1  # 16 < 20, 40 < 60: only c
+    assert orders.lapsed(s, once_days=30).customers == 3  # d too
+    by_window = orders.lapsed(s, window_days=30)  # 40, 400 and 50 days > 30
+    assert (by_window.customers, by_window.window_days) == (3, 30)
+    with pytest.raises(DataError):
+        orders.lapsed(s, window_days=0)
 
 
 def test_analyse_bundles_every_table():

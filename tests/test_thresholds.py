@@ -8,6 +8,9 @@ from calc import thresholds as t
 from calc.clv import convert_rate
 from calc.errors import InputError
 
+#: HubSpot's 5-7% churn lines belong to software sold by subscription (issue 12).
+SAAS = "saas_small"
+
 # --- the table -----------------------------------------------------------------
 
 
@@ -27,9 +30,9 @@ def test_rules_table_is_complete_and_consistent():
 
 def test_rules_hold_the_published_figures():
     """Issue 2 and its sources: 7% churn, NRR 100%, CLV:CAC 3, 12 months, 5x, 5 points -> 25-95%."""
-    assert (t.rule("churn").act, t.rule("churn").period) == (0.07, "year")
+    assert (t.rule("churn", SAAS).act, t.rule("churn", SAAS).period) == (0.07, "year")
     assert t.CHURN_ACT_YEARLY == 0.07
-    assert "annual churn above 5-7%" in t.rule("churn").source
+    assert "annual churn above 5-7%" in t.rule("churn", SAAS).source
     assert t.rule("nrr").watch == 1.0
     assert (t.CLV_CAC_TARGET, t.CLV_CAC_CEILING) == (3.0, 5.0)
     assert t.PAYBACK_TARGET_MONTHS == 12.0
@@ -55,34 +58,37 @@ def test_rule_unknown_key():
 
 def test_monthly_churn_is_converted_to_a_year_before_comparing():
     """0.5% a month is 1 - 0.995**12 = 5.84% a year: watch (raw 0.005 < 0.05 would pass)."""
-    h = t.churn_health(0.005, "month")
+    h = t.churn_health(0.005, "month", business=SAAS)
     assert h.level == "watch"
     assert h.value == pytest.approx(0.0584, abs=5e-5)
     assert (h.threshold, h.period) == (0.05, "year")
-    assert h.rule is t.rule("churn")
-    assert h.source == t.rule("churn").source
-    assert h.next_step == t.rule("churn").next_step
+    assert h.rule == t.rule("churn", SAAS)
+    assert h.source == t.rule("churn", SAAS).source
+    assert h.next_step == t.rule("churn", SAAS).next_step
 
 
 def test_churn_levels_at_and_around_the_lines():
-    assert t.churn_health(0.07, "year").level == "watch"  # "above 7%" is strict
-    act = t.churn_health(0.071, "year")
+    assert t.churn_health(0.07, "year", business=SAAS).level == "watch"  # "above 7%" is strict
+    act = t.churn_health(0.071, "year", business=SAAS)
     assert (act.level, act.threshold) == ("act", 0.07)
-    healthy = t.churn_health(0.02, "year")
+    healthy = t.churn_health(0.02, "year", business=SAAS)
     assert (healthy.level, healthy.threshold) == ("healthy", 0.05)
     assert healthy.next_step.startswith("No action needed")
 
 
 def test_quarterly_churn_conversion_matches_convert_rate():
-    h = t.churn_health(0.015, "quarter")
+    h = t.churn_health(0.015, "quarter", business=SAAS)
     assert h.value == pytest.approx(convert_rate(0.015, "quarter", "year"))
     assert h.level == "watch"  # 1 - 0.985**4 = 5.9% a year
 
 
 def test_retention_mirrors_churn():
     for churn, period in [(0.002, "month"), (0.005, "month"), (0.2, "month"), (0.5, "year")]:
-        assert t.retention_health(1 - churn, period).level == t.churn_health(churn, period).level
-    h = t.retention_health(0.99, "month")
+        assert (
+            t.retention_health(1 - churn, period, business=SAAS).level
+            == t.churn_health(churn, period, business=SAAS).level
+        )
+    h = t.retention_health(0.99, "month", business=SAAS)
     assert h.value == pytest.approx(0.99**12)
 
 

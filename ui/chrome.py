@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from calc.business import BUSINESS_TYPES
 from ui import present, share, state
 from ui.format import CURRENCIES, duration, number, pct
 from ui.i18n import LANGUAGES, start_language, t
@@ -66,6 +67,7 @@ def page(key: str) -> str:
             bind="query-params",
             persist_state="session",
         )
+        business_selector()
         present.toggle()
         st.caption(t("app.sidebar_note"))
         st.html(_decimal_comma(), unsafe_allow_javascript=True)
@@ -111,8 +113,67 @@ def in_unit(rule, value: float | None) -> str:
     return t(f"fmt.per_{rule.period}", value=text) if rule.period else text
 
 
-def health(result) -> None:
-    """A traffic-light badge for a ``calc.thresholds.Health`` with its rule and source."""
+def business_selector() -> None:
+    """The kind of business, chosen once in the sidebar and kept in the link as its code.
+
+    Not ``bind="query-params"``: that writes the option's translated label
+    into the address; a link carries ``business=cafe`` in every language.
+    """
+    st.selectbox(
+        t("business.label"),
+        BUSINESS_TYPES,
+        index=None,
+        format_func=lambda key: t(f"kind.{key}"),
+        key="business",
+        placeholder=t("business.placeholder"),
+        help=t("business.help"),
+        persist_state="session",
+        on_change=_business_cleared,
+    )
+    chosen = st.session_state.business
+    if chosen in BUSINESS_TYPES:
+        st.query_params["business"] = chosen
+
+
+def _business_cleared() -> None:
+    if st.session_state.business is None and "business" in st.query_params:
+        del st.query_params["business"]
+
+
+def _pick_business(key: str) -> None:
+    st.session_state.business = st.session_state[key]
+
+
+def rule_source(rule) -> str:
+    """The source of a rule's lines in the user's language: the business's own, or the general."""
+    return t(f"rule.cite.{rule.cite}.source") if rule.cite else t(f"rule.{rule.key}.source")
+
+
+def judged_as(rule, proposed: bool = False) -> None:
+    """Which kind of business a verdict assumed, and a way to change it there and then."""
+    kind = t(f"kind.{rule.business}")
+    if rule.cite is None and rule.business != "other":
+        text = t("business.judged_as_general", kind=kind)
+    else:
+        text = t("business.judged_as_proposed" if proposed else "business.judged_as", kind=kind)
+    key = f"business_pick_{rule.key}"  # one verdict per rule on a page
+    st.session_state[key] = rule.business
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.caption(text, width="content")
+    with row.popover(t("business.change"), icon=":material/storefront:", type="tertiary"):
+        st.selectbox(
+            t("business.label"),
+            BUSINESS_TYPES,
+            format_func=lambda k: t(f"kind.{k}"),
+            key=key,
+            on_change=_pick_business,
+            args=(key,),
+        )
+
+
+def health(result, proposed: bool = False) -> None:
+    """A traffic-light badge for a ``calc.thresholds.Health`` with its rule, source and
+    the kind of business it was judged as (``proposed``: only suggested by the file)."""
     color, icon = LEVEL_STYLE[result.level]
     st.badge(t(f"level.{result.level}"), color=color, icon=icon)
     st.caption(
@@ -121,8 +182,9 @@ def health(result) -> None:
             rule=t(f"rule.{result.rule.key}.metric"),
             value=in_unit(result.rule, result.value),
             threshold=in_unit(result.rule, result.threshold),
-            source=t(f"rule.{result.rule.key}.source"),
+            source=rule_source(result.rule),
         )
     )
+    judged_as(result.rule, proposed)
     if result.level != "healthy":
         st.markdown(f"**{t('app.next_step')}** {t(f'rule.{result.rule.key}.next_step')}")

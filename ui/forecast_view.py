@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from calc import orders
+from calc.churn import alive_after
 from calc.clv import clv_report
 from calc.errors import CalcError
 from calc.messages import Message
@@ -144,6 +145,7 @@ def fit_orders(
             table[f"next_{days}"] = ahead.likely
             table[f"next_{days}_high"] = ahead.high
             totals[days] = model.expected_total(weeks, *rfm)
+        table["alive_next_year"] = alive_after(model, *rfm, convert_time(365, "D", UNIT))
     except CalcError as error:
         customers = loaded.analysis.headline.customers
         return OrderFit(customers=customers, error=error.about)
@@ -236,6 +238,8 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
                 state="complete",
             )
     st.caption(t("forecast.orders_basis"))
+    alive = None if result.error else float(result.table["alive_next_year"].mean())
+    upload_view.churn_panel(loaded, alive)
     if result.error:
         st.warning(
             t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
@@ -425,7 +429,7 @@ def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):
     Same inputs as the "Your data" page; raises ``CalcError`` when they cannot be used.
     """
     c = loaded.analysis.clv
-    churn = c.annual_churn if not math.isnan(c.annual_churn) else c.annual_churn_from_monthly
+    churn = orders.require_yearly_churn(c.annual_churn, c.days)  # as on the Your data page
     return clv_report(
         c.aov, c.purchases_per_year, margin, disc, state.calc_value("cac"), churn_rate=churn
     )

@@ -11,7 +11,7 @@ import streamlit as st
 from calc import metrics as m
 from calc import thresholds as th
 from calc.errors import InputError
-from ui import chrome
+from ui import chrome, state
 from ui.fields import Form
 from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import t
@@ -25,16 +25,16 @@ class Metric:
     compute: Callable[..., float]
     feeds: dict[str, str]
     show: str = "pct"
-    health: Callable[[float, str], th.Health] | None = None
+    health: Callable[[float, str, str], th.Health] | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
 def _per(fn):
-    return lambda value, period: fn(value, period)
+    return lambda value, period, business: fn(value, period, business=business)
 
 
 def _plain(fn):
-    return lambda value, period: fn(value)
+    return lambda value, period, business: fn(value, business=business)
 
 
 GROUPS: tuple[tuple[str, tuple[str, ...], tuple[Metric, ...]], ...] = (
@@ -174,9 +174,10 @@ def card(metric: Metric, form: Form, period: str, currency: str) -> None:
     raw = {arg: st.session_state[key] for arg, key in metric.feeds.items()}
     if any(value is None for value in raw.values()):
         return
+    business, proposed = state.business()
     try:
         value = metric.compute(**raw, **_extra_args(metric, period))
-        verdict = metric.health(value, period) if metric.health else None
+        verdict = metric.health(value, period, business) if metric.health else None
     except InputError as error:
         form.show(error, metric.feeds)
         return
@@ -187,7 +188,7 @@ def card(metric: Metric, form: Form, period: str, currency: str) -> None:
             help=t(f"metrics.{metric.key}_help", period=t(f"period.{period}")),
         )
         if verdict is not None:
-            chrome.health(verdict)
+            chrome.health(verdict, proposed)
         shown = {arg: number(v, 2) for arg, v in raw.items()}
         with st.expander(t("app.how_calculated")):
             st.markdown(
@@ -230,13 +231,14 @@ def nps_group() -> None:
         try:
             scores = m.parse_scores(text)
             breakdown = m.nps_breakdown(scores)
-            verdict = th.nps_health(breakdown.score)
+            business, proposed = state.business()
+            verdict = th.nps_health(breakdown.score, business=business)
         except InputError as error:
             form.show(error)
             return
         with right, st.container(border=True):
             st.metric(t("metrics.nps"), number(breakdown.score, 0), help=t("metrics.nps_help"))
-            chrome.health(verdict)
+            chrome.health(verdict, proposed)
             with st.expander(t("app.how_calculated")):
                 st.markdown(
                     t(

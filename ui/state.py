@@ -14,6 +14,7 @@ import math
 
 import streamlit as st
 
+from calc.business import BUSINESS_TYPES, DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
 from ui.format import CURRENCIES
 
@@ -21,6 +22,8 @@ from ui.format import CURRENCIES
 # year, 30% of customers lost a year, 40% gross margin.
 EXAMPLE: dict[str, object] = {
     "cur": "EUR",
+    # Kind of business every verdict is judged by: None until the user picks one
+    "business": None,
     # Customer value (CLV)
     "aov": 45.0,
     "freq": 4.0,
@@ -76,6 +79,8 @@ EXAMPLE: dict[str, object] = {
     "up_period": "M",
     "up_cohort_measure": "customers",
     "up_cohort_pct": True,
+    "up_lapsed_by": "rhythm",
+    "up_lapsed_days": 365.0,
 }
 
 #: Session values that are not widgets: the saved scenarios (a tuple of
@@ -87,6 +92,9 @@ SESSION: dict[str, object] = {
     "sc_base": None,
     "sc_error": None,
     "sc_loaded": None,
+    # kind of business an upload's shape suggested, carried with its numbers
+    # (set by use_measured_clv_inputs); a choice in the selector wins
+    "business_proposed": None,
 }
 
 RETENTION_SLIDER = (50.0, 99.0)
@@ -98,7 +106,7 @@ PAGE_INPUTS: dict[str, tuple[str, ...]] = {
     "whatif": tuple(key for key in EXAMPLE if key.startswith("wi_")),
     "churn": tuple(key for key in EXAMPLE if key.startswith("ch_")),
 }
-URL_KEYS = frozenset({"cur"}.union(*PAGE_INPUTS.values()))
+URL_KEYS = frozenset({"cur", "business"}.union(*PAGE_INPUTS.values()))
 
 #: Allowed options of the choice inputs, and the ranges of the what-if sliders
 #: (pages/3_What_if.py draws them with the same bounds; a test checks).
@@ -107,6 +115,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "m_period": PERIODS,
     "ch_period": PERIODS,
     "cur": CURRENCIES,
+    "business": BUSINESS_TYPES,
 }
 SLIDERS: dict[str, tuple[float, float]] = {
     "wi_ret": RETENTION_SLIDER,
@@ -243,9 +252,33 @@ def churn_check_changed() -> None:
     _set_churn_everywhere(annual, skip="churn")
 
 
-def use_measured_clv_inputs(aov: float, purchases_per_year: float, annual_churn: float) -> None:
-    """Copy order value, frequency and churn measured in an upload to the CLV page."""
+def business(proposed: str | None = None) -> tuple[str, bool]:
+    """The kind of business verdicts are judged by, and whether it was only proposed.
+
+    The user's choice in the selector wins; else ``proposed`` (the shape of
+    the file on screen), else what an upload proposed when its numbers were
+    carried over, else the general lines (``"other"``).
+    """
     s = st.session_state
+    if s.get("business") in BUSINESS_TYPES:
+        return s.business, False
+    guess = proposed or s.get("business_proposed")
+    if guess in BUSINESS_TYPES:
+        return guess, True
+    return DEFAULT_BUSINESS, False
+
+
+def use_measured_clv_inputs(
+    aov: float, purchases_per_year: float, annual_churn: float, proposed: str | None = None
+) -> None:
+    """Copy order value, frequency and churn measured in an upload to the CLV page.
+
+    ``proposed`` is the kind of business the file's shape suggests; it judges
+    the calculators' verdicts until the user picks one.
+    """
+    s = st.session_state
+    if proposed in BUSINESS_TYPES:
+        s.business_proposed = proposed
     s.aov = round(aov, 2)
     s.freq = round(purchases_per_year, 2)
     s.clv_mode = "churn"

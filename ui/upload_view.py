@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from calc import orders, upload
+from calc.business import PROPOSED_BY_SHAPE
 from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
@@ -92,12 +93,34 @@ def source() -> tuple[str, bytes] | None:
     return None
 
 
+def current_churn() -> float | None:
+    """The headline yearly churn of the file or sample in this session, without drawing anything.
+
+    ``None`` when no order log is at hand (none chosen, another shape, or a
+    file that cannot be read) or when it is too short for a yearly churn.
+    """
+    uploaded = st.session_state.get("up_file")
+    name = st.session_state.get("up_sample")
+    try:
+        if uploaded is not None:
+            loaded = load(uploaded.getvalue(), uploaded.name, overrides())
+        elif name in SAMPLES:
+            loaded = load(sample_bytes(name), name, overrides())
+        else:
+            return None
+    except DataError:
+        return None
+    if loaded.analysis is None or not loaded.analysis.churn.measured:
+        return None
+    return loaded.analysis.churn.churn
+
+
 def overrides(file: str | None = None) -> tuple[tuple[str, object], ...]:
     """The reading settings the user changed from "automatic" (for ``file``; default the last
     file the settings were shown for, as on the Forecast page)."""
     chosen = []
     for key, (name, _) in SETTINGS.items():
-        value = st.session_state[key]
+        value = st.session_state.get(key, AUTO)
         if value != AUTO:
             chosen.append((name, value))
     return (*chosen, *kept_view.overrides(file))
@@ -293,6 +316,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     row2[2].metric(t("upload.median_gap"), duration(h.median_days_between_purchases, "days", 0))
     row2[3].metric(t("upload.return_rate"), pct(h.return_rate))
     st.caption(t("upload.headline_note", days=number(h.days)))
+    churn_panel(loaded)
 
     tabs = st.tabs(
         [
@@ -336,6 +360,97 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     )
 
 
+def business_of(loaded: Loaded) -> tuple[str, bool]:
+    """The kind of business a file is judged as: the user's pick, else what its shape suggests."""
+    return state.business(PROPOSED_BY_SHAPE.get(loaded.upload.report.shape))
+
+
+def churn_panel(loaded: Loaded, alive_next_year: float | None = None) -> None:
+    """The one churn of an order log, stated in words, judged, with customers lapsed beside it.
+
+    ``alive_next_year``: the BG/NBD share of today's customers still active a
+    year on, when the Forecast page has fitted the models.
+    """
+    a = loaded.analysis
+    y, h = a.churn, a.headline
+    with st.container(border=True, key="churn_panel"):
+        st.subheader(t("datachurn.title"))
+        left, middle, right = st.columns(3)
+        left.metric(
+            t("datachurn.metric"),
+            pct(y.churn) if y.measured else t("fmt.not_available"),
+            help=t("datachurn.metric_help"),
+        )
+        gone = _lapsed(a)
+        middle.metric(t("datachurn.lapsed"), pct(gone.share), help=t("datachurn.lapsed_help"))
+        if alive_next_year is None:
+            right.caption(t("datachurn.model_note"))
+        else:
+            right.metric(t("datachurn.model"), pct(alive_next_year), help=t("datachurn.model_help"))
+        if y.measured:
+            text = t(
+                "datachurn.definition",
+                buyers=number(y.buyers),
+                lost=number(y.lost),
+                a0=day(y.first_start),
+                a1=day(y.first_end),
+                b0=day(y.second_start),
+                b1=day(y.second_end),
+            )
+            if y.first_days < orders.YEAR_DAYS:
+                text += " " + t(
+                    "datachurn.short_first", days=number(y.first_days), a0=day(y.first_start)
+                )
+            st.markdown(text)
+            business, proposed = business_of(loaded)
+            chrome.health(churn_health(y.churn, "year", business=business), proposed)
+        else:
+            st.info(t("datachurn.too_short", days=number(h.days)), icon=":material/schedule:")
+        _lapsed_settings(a, gone)
+
+
+def _lapsed(a: orders.OrdersAnalysis) -> orders.Lapsed:
+    s = st.session_state
+    days = s.get("up_lapsed_days") or orders.YEAR_DAYS
+    window = days if s.get("up_lapsed_by") == "window" and days > 0 else None
+    return orders.lapsed(a.customers, window_days=window)
+
+
+def _lapsed_settings(a: orders.OrdersAnalysis, gone: orders.Lapsed) -> None:
+    values = {
+        "count": number(gone.customers),
+        "customers": number(a.headline.customers),
+        "share": pct(gone.share),
+    }
+    if gone.window_days is None:
+        st.caption(
+            t(
+                "datachurn.lapsed_rhythm",
+                factor=number(gone.factor, 1),
+                days=number(gone.once_days),
+                **values,
+            )
+        )
+    else:
+        st.caption(t("datachurn.lapsed_window", days=number(gone.window_days), **values))
+    left, right = st.columns(2)
+    left.segmented_control(
+        t("datachurn.lapsed_by"),
+        ["rhythm", "window"],
+        format_func=lambda k: t(f"datachurn.lapsed_by_{k}"),
+        key="up_lapsed_by",
+        required=True,
+    )
+    if st.session_state.up_lapsed_by == "window":
+        right.number_input(
+            t("datachurn.lapsed_days"),
+            min_value=1.0,
+            step=30.0,
+            format="%.0f",
+            key="up_lapsed_days",
+        )
+
+
 def _retention(a: orders.OrdersAnalysis) -> None:
     code = st.segmented_control(
         t("upload.period"),
@@ -351,13 +466,12 @@ def _retention(a: orders.OrdersAnalysis) -> None:
         return
     churned, active = measured["churned"].sum(), measured["active"].sum()
     pooled = churned / active if active else math.nan
-    verdict = churn_health(pooled, PERIOD_CODES[code])
-    st.metric(
-        t("upload.pooled_churn", period=t(f"period.{PERIOD_CODES[code]}")),
+    name = t(f"period.{PERIOD_CODES[code]}")
+    st.metric(  # detail only: never annualised, never judged (the headline churn is yearly)
+        t("datachurn.monthly_detail", period=name),
         pct(pooled),
-        help=t("upload.pooled_churn_help"),
+        help=t("datachurn.monthly_detail_help", period=name),
     )
-    chrome.health(verdict)
     charts.draw(
         charts.rate_over_time,
         {"rates": measured.rename(columns={"churn_rate": "rate"})[["label", "rate"]]},
@@ -405,6 +519,9 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
         st.caption(t("upload.historic_note"))
     with right, st.container(border=True):
         st.markdown(f"**{t('upload.formula_clv')}**")
+        if math.isnan(c.annual_churn):
+            st.info(t("datachurn.too_short", days=number(c.days)), icon=":material/schedule:")
+            return
         try:
             report = clv_report(
                 c.aov,
@@ -412,9 +529,7 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
                 state.calc_value("margin"),
                 state.calc_value("disc"),
                 state.calc_value("cac"),
-                churn_rate=c.annual_churn
-                if not math.isnan(c.annual_churn)
-                else c.annual_churn_from_monthly,
+                churn_rate=c.annual_churn,
             )
         except CalcError as error:
             st.warning(t("upload.formula_failed", reason=calc_text(error)), icon=":material/info:")
@@ -434,7 +549,7 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
         st.button(
             t("upload.use_on_clv"),
             on_click=state.use_measured_clv_inputs,
-            args=(c.aov, c.purchases_per_year, report.annual_churn),
+            args=(c.aov, c.purchases_per_year, report.annual_churn, PROPOSED_BY_SHAPE["orders"]),
             key="up_use_clv",
         )
     st.markdown(t("upload.clv_why"))
@@ -450,11 +565,12 @@ def subscription_results(loaded: Loaded, currency: str) -> None:
     d.metric(t("upload.nrr"), pct(s.nrr_12m))
     e.metric(t("upload.grr"), pct(s.grr_12m))
     if not math.isnan(s.nrr_12m):
+        business, proposed = business_of(loaded)
         left, right = st.columns(2)
         with left:
-            chrome.health(nrr_health(s.nrr_12m, "year"))
+            chrome.health(nrr_health(s.nrr_12m, "year", business=business), proposed)
         with right:
-            chrome.health(grr_health(s.grr_12m, "year"))
+            chrome.health(grr_health(s.grr_12m, "year", business=business), proposed)
     kinds = {
         k: t(f"upload.move_{k}")
         for k in ("new", "reactivation", "expansion", "contraction", "churn")
