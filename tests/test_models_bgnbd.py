@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from calc.errors import DataError, FitError, InputError
 from calc.models import bgnbd
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
+DATA = Path(__file__).parent / "fixtures" / "models"
 
 
 @pytest.fixture(scope="module")

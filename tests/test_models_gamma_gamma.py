@@ -9,7 +9,7 @@ import pytest
 from calc.errors import DataError, FitError
 from calc.models import gamma_gamma
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
+DATA = Path(__file__).parent / "fixtures" / "models"
 
 
 @pytest.fixture(scope="module")

@@ -710,7 +710,7 @@ def _cdnow() -> BGNBDModel:
     """The CDNOW fit of Fader, Hardie and Lee (2005), for the examples.
 
     Parameters and covariance as :func:`fit` returns them on
-    ``shared/data/cdnow_sample_summary.csv`` (weeks).
+    ``tests/fixtures/models/cdnow_sample_summary.csv`` (weeks).
     """
     return BGNBDModel(
         r=0.2425929,

@@ -356,7 +356,7 @@ def _cdnow() -> GammaGammaModel:
     """The CDNOW fit of Fader and Hardie (2013), for the examples.
 
     Parameters and covariance as :func:`fit` returns them on the 946 repeat
-    buyers of ``shared/data/cdnow_sample_summary.csv``, with the mean repeat
+    buyers of ``tests/fixtures/models/cdnow_sample_summary.csv``, with the mean repeat
     order value taken as ``repeat_spend / x``.
     """
     return GammaGammaModel(

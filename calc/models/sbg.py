@@ -15,7 +15,7 @@ References
 ----------
 Fader, P. S. and Hardie, B. G. S. (2007), "How to project customer retention",
 Journal of Interactive Marketing 21(1), 76-90 (model, likelihood, the
-Regular / High End data in ``shared/data/sbg_survival_fader_hardie_2007.csv``).
+Regular / High End data in ``tests/fixtures/models/sbg_survival_fader_hardie_2007.csv``).
 
 Fader, P. S. and Hardie, B. G. S. (2010), "Customer-base valuation in a
 contractual setting: the perils of ignoring heterogeneity", Marketing Science
