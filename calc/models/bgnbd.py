@@ -55,6 +55,8 @@ from calc.models._fit import (
 
 #: Fewest customers the model is fitted to.
 MIN_CUSTOMERS = 20
+#: The parameters, in the order of ``log_params``.
+PARAMETERS = ("r", "alpha", "a", "b")
 
 #: The columns of a customer summary, as messages name them.
 _LABELS = {
@@ -85,6 +87,11 @@ class BGNBDModel:
         Distinct (frequency, recency, age) rows the likelihood was computed on.
     covariance : ndarray
         Covariance of ``log(r, alpha, a, b)``, for the ranges.
+    held : tuple of str
+        Parameters the data could not fix, held by the weak penalty of
+        :mod:`calc.models._fit` near the limiting model (see
+        :attr:`rates_alike`, :attr:`no_dropout_seen`); empty for a plain
+        maximum likelihood fit.
     """
 
     r: float
@@ -95,6 +102,37 @@ class BGNBDModel:
     n_customers: int
     distinct_rows: int
     covariance: np.ndarray = field(repr=False)
+    held: tuple[str, ...] = ()
+
+    @property
+    def rates_alike(self) -> bool:
+        """The data show no spread of purchase rates between customers.
+
+        ``r`` and ``alpha`` ran off together (their ratio, the average rate,
+        stays fixed): the limit is every active customer buying at the same
+        rate ``r / alpha``, and the fit stands in for it.
+
+        Examples
+        --------
+        >>> _cdnow().rates_alike
+        False
+        """
+        return "r" in self.held or "alpha" in self.held
+
+    @property
+    def no_dropout_seen(self) -> bool:
+        """The data show too little of customers leaving to measure how they do.
+
+        ``a`` or ``b`` ran off; typically ``a / (a + b)``, the average chance of
+        leaving after a purchase, went towards 0: P(alive) is then close to 1
+        for everyone and rests on that assumption.
+
+        Examples
+        --------
+        >>> _cdnow().no_dropout_seen
+        False
+        """
+        return "a" in self.held or "b" in self.held
 
     @property
     def log_params(self) -> np.ndarray:
@@ -290,8 +328,12 @@ def fit(frequency, recency, age) -> BGNBDModel:
         Inputs of different lengths, missing or negative values, a fractional
         frequency, recency above age, or recency without repeat purchases.
     FitError
-        Fewer than 20 customers, nobody with a repeat purchase, or a fit that
-        does not converge or runs to the edge of the allowed values.
+        Fewer than 20 customers, nobody with a repeat purchase, or a
+        likelihood that is undefined where the search goes. A parameter the
+        data cannot fix (every customer buying at the same rate, nobody seen
+        leaving) is no error: it is held near its limit and named in
+        :attr:`BGNBDModel.held`; the same data give the same verdict on any
+        machine (see :mod:`calc.models._fit`).
 
     Notes
     -----
@@ -303,7 +345,8 @@ def fit(frequency, recency, age) -> BGNBDModel:
 
     Identical (x, t_x, T) rows are grouped and their log-likelihood counted
     with its multiplicity, so the cost grows with distinct rows, not
-    customers. Maximised with L-BFGS-B over the log-parameters.
+    customers. Maximised over the log-parameters as described in
+    :mod:`calc.models._fit` (L-BFGS-B, then Newton steps).
 
     Examples
     --------
@@ -323,6 +366,35 @@ def fit(frequency, recency, age) -> BGNBDModel:
 
 def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
     """:func:`fit` on checked arrays and their :func:`compress` result ``rows``."""
+    neg_ll, start = _problem(x, tx, t_age, rows)
+    opt = maximise(
+        neg_ll,
+        start,
+        names=PARAMETERS,
+        model=Message("models.fit.bgnbd"),
+        scale=x.size,
+    )
+    r, alpha, a, b = np.exp(opt.log_params)
+    return BGNBDModel(
+        r=float(r),
+        alpha=float(alpha),
+        a=float(a),
+        b=float(b),
+        log_likelihood=float(opt.log_likelihood),
+        n_customers=int(x.size),
+        distinct_rows=int(rows[1].size),
+        covariance=opt.covariance,
+        held=opt.held,
+    )
+
+
+def _problem(x, tx, t_age, rows):
+    """Minus the log-likelihood on the distinct rows, and the search's start.
+
+    The start (also the centre of the weak penalty, see :mod:`calc.models._fit`)
+    is r = 1, a = 1, b = 3 and ``alpha = 1 / (repeat purchases per unit of
+    age)``: the rate of the average customer, so it moves with the time unit.
+    """
     n = x.size
     if n < MIN_CUSTOMERS:
         raise FitError("models.bgnbd.too_few_customers", minimum=MIN_CUSTOMERS, count=n)
@@ -332,21 +404,7 @@ def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
     neg_ll = _neg_log_likelihood(x[first], tx[first], t_age[first], counts)
     rate = np.sum(x) / max(np.sum(t_age), 1e-9)
     start = np.log([1.0, 1.0 / max(rate, 1e-6), 1.0, 3.0])
-    start = np.clip(start, np.log(1e-5), np.log(1e6))
-    opt = maximise(
-        neg_ll, start, names=("r", "alpha", "a", "b"), model=Message("models.fit.bgnbd"), scale=n
-    )
-    r, alpha, a, b = np.exp(opt.log_params)
-    return BGNBDModel(
-        r=float(r),
-        alpha=float(alpha),
-        a=float(a),
-        b=float(b),
-        log_likelihood=float(opt.log_likelihood),
-        n_customers=int(n),
-        distinct_rows=int(first.size),
-        covariance=opt.covariance,
-    )
+    return neg_ll, np.clip(start, np.log(1e-5), np.log(1e6))
 
 
 def _neg_log_likelihood(x, tx, t_age, w):
@@ -669,16 +727,21 @@ def _expected_new_integral(t, r, alpha, a, b) -> float:
 
     def low(s):  # p = e^s, dp = p ds
         p = np.exp(s)
-        return log_g(p) + a * s + (b - 1) * np.log1p(-p) - norm
+        # Where r p t / alpha is below 1e-13 (p itself may underflow to 0 when a
+        # is tiny and the range reaches e**-100000), log_g is log(r t / alpha).
+        tiny = s + np.log(r * scale) < -30
+        exact = np.log(-np.expm1(-r * np.log1p(p * scale))) - s
+        return np.where(tiny, np.log(r * scale), exact) + a * s + (b - 1) * np.log1p(-p) - norm
 
     def high(u):  # p = 1 - e^u, dp = -e^u du
         p = -np.expm1(u)
         return log_g(p) + (a - 1) * np.log(p) + b * u - norm
 
     half = np.log(0.5)
-    return _log_quad(low, -60.0 / min(a, 1.0) - np.log1p(scale), half) + _log_quad(
-        high, -60.0 / min(b, 1.0), half
-    )
+    with np.errstate(all="ignore"):
+        return _log_quad(low, -60.0 / min(a, 1.0) - np.log1p(scale), half) + _log_quad(
+            high, -60.0 / min(b, 1.0), half
+        )
 
 
 def _log_quad(log_f, lo: float, hi: float) -> float:
