@@ -209,7 +209,8 @@ class BGNBDModel:
         """
         horizon = _horizon(t)
         x, tx, t_age = check_rfm(frequency, recency, age)
-        return _conditional(horizon, x, tx, t_age, self.log_params)
+        per_row, inverse = _conditional(horizon, x, tx, t_age)
+        return per_row(self.log_params)[inverse]
 
     def expected_purchases_range(self, t, frequency, recency, age) -> Range:
         """:meth:`expected_purchases` as low / likely / high per customer.
@@ -225,10 +226,48 @@ class BGNBDModel:
         """
         horizon = _horizon(t)
         x, tx, t_age = check_rfm(frequency, recency, age)
-        value, grads = log_gradients(
-            lambda z: _conditional(horizon, x, tx, t_age, z), self.log_params
-        )
-        return to_range(value, quadratic_form(grads, self.covariance), level=RANGE_LEVEL)
+        return self.forecast(horizon, x, tx, t_age)[0]
+
+    def forecast(self, t, x, tx, t_age, rows=None) -> tuple[Range, Range]:
+        """Expected purchases in the next ``t`` units, per customer and in total.
+
+        One pass for both (the Forecast page's work): every distinct
+        (frequency, recency, age) row is computed once, the hypergeometric
+        part once per distinct (frequency, age), for the value and each of the
+        four shifted parameter sets behind the ranges.
+
+        Parameters
+        ----------
+        t : float
+            Window, in the model's unit, 0 or more.
+        x, tx, t_age : ndarray
+            Checked arrays (see :func:`check_rfm`).
+        rows : tuple, optional
+            ``compress(x, tx, t_age)``, when the caller already has it.
+
+        Returns
+        -------
+        (Range, Range)
+            Per customer (arrays) and all customers together (floats).
+
+        Examples
+        --------
+        >>> x, tx, age = check_rfm([0, 2], [0.0, 30.43], [38.86, 38.86])
+        >>> each, total = _cdnow().forecast(39.0, x, tx, age)
+        >>> each.likely.round(3).tolist(), round(total.likely, 3)
+        ([0.195, 1.226], 1.421)
+        """
+        horizon = _horizon(t)
+        per_row, inverse, counts = _conditional(horizon, x, tx, t_age, rows, counts=True)
+        value, grads = log_gradients(per_row, self.log_params)
+        each = to_range(value, quadratic_form(grads, self.covariance), level=RANGE_LEVEL)
+        each = Range(each.low[inverse], each.likely[inverse], each.high[inverse])
+        total = float(np.sum(counts * value))
+        if total <= 0:
+            return each, Range(0.0, 0.0, 0.0)
+        g = np.array([np.sum(counts * value * gj) for gj in grads]) / total
+        variance = quadratic_form(g[:, None], self.covariance)[0]
+        return each, to_range(total, variance, level=RANGE_LEVEL)
 
     def expected_total(self, t, frequency, recency, age) -> Range:
         """Expected purchases of all these customers together in the next ``t`` units.
@@ -251,15 +290,7 @@ class BGNBDModel:
         """
         horizon = _horizon(t)
         x, tx, t_age = check_rfm(frequency, recency, age)
-        value, grads = log_gradients(
-            lambda z: _conditional(horizon, x, tx, t_age, z), self.log_params
-        )
-        total = float(np.sum(value))
-        if total <= 0:
-            return Range(0.0, 0.0, 0.0)
-        g = np.array([np.sum(value * gj) for gj in grads]) / total
-        variance = quadratic_form(g[:, None], self.covariance)[0]
-        return to_range(total, variance, level=RANGE_LEVEL)
+        return self.forecast(horizon, x, tx, t_age)[1]
 
     def expected_purchases_new(self, t):
         """Expected repeat purchases of a newly acquired customer in their first ``t`` units.
@@ -657,14 +688,29 @@ def _p_alive(x, tx, t_age, r, alpha, a, b):
     return np.where(repeat, expit(-log_odds), 1.0)
 
 
-def _conditional(t, x, tx, t_age, z):
-    """E[X(t) | x, t_x, T] per customer, the hypergeometric part once per (x, T)."""
-    r, alpha, a, b = np.exp(z)
-    alive = _p_alive(x, tx, t_age, r, alpha, a, b)
-    inverse, first, _ = compress(x, t_age)
-    px, pt = x[first], t_age[first]
-    per_pair = expected_new(t, r + px, alpha + pt, a, b + px)
-    return alive * per_pair[inverse]
+def _conditional(t, x, tx, t_age, rows=None, *, counts=False):
+    """E[X(t) | x, t_x, T] as a function of the log-parameters, per distinct row.
+
+    The grouping is done here, once: ``per_row(z)`` computes P(alive) once per
+    distinct (x, t_x, T) row and the hypergeometric part once per distinct
+    (x, T), so the ~20 evaluations behind a page's ranges never group again
+    (grouping on every call cost 1.1 s of 1.6 s at 1M customers). Returns
+    ``per_row`` and the row of every customer (``inverse``), and with
+    ``counts`` the customers per row.
+    """
+    inverse, first, weight = compress(x, tx, t_age) if rows is None else rows
+    ux, utx, ut = x[first], tx[first], t_age[first]
+    pair_inverse, pair_first, _ = compress(ux, ut)
+    px, pt = ux[pair_first], ut[pair_first]
+
+    def per_row(z):
+        r, alpha, a, b = np.exp(z)
+        alive = _p_alive(ux, utx, ut, r, alpha, a, b)
+        return alive * expected_new(t, r + px, alpha + pt, a, b + px)[pair_inverse]
+
+    if counts:
+        return per_row, inverse, weight
+    return per_row, inverse
 
 
 def expected_new(t, r, alpha, a, b):
