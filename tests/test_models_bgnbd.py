@@ -168,6 +168,22 @@ def test_forecast_falls_back_where_hyp2f1_breaks_down(t, r, alpha, a, b, referen
     assert float(bgnbd.expected_new(t, r, alpha, a, b)) == pytest.approx(reference, rel=1e-9)
 
 
+@pytest.mark.parametrize(
+    ("t", "r", "alpha", "a", "b"),
+    [
+        (13.0, 46444.4, 417582.3, 3e-4, 11055.6),  # the held fit of issue 14's shop
+        (300.0, 46444.4, 417582.3, 3e-4, 11055.6),
+        (52.0, 2.6e4, 3.3e5, 0.01, 1.1e4),
+    ],
+)
+def test_forecast_of_customers_held_alike_uses_the_pfaff_series(t, r, alpha, a, b):
+    """scipy's hyp2f1 gives NaN for both forms here; the series matches the integral."""
+    value = float(bgnbd.expected_new(t, r, alpha, a, b))
+    assert value == pytest.approx(bgnbd._expected_new_integral(t, r, alpha, a, b), rel=1e-9)
+    series, done = bgnbd._pfaff_series(*(np.array([v]) for v in (t, r, alpha, a, b)))
+    assert done[0] and series[0] == pytest.approx(value, rel=1e-12)
+
+
 def test_forecast_at_a_equal_to_one_is_the_limit():
     """The formula divides by a - 1; at a = 1 the value is the limit from both sides."""
     at_one = float(bgnbd.expected_new(10.0, 0.5, 5.0, 1.0, 2.0))
@@ -288,18 +304,31 @@ def regular_shop() -> pd.DataFrame:
 
     Customer c first buys on day 8c, then again every 50-68 days (median gap 59)
     until the end of the 20 months (608 days): everybody buys at about the same
-    rate and nobody leaves.
+    rate and nobody leaves. Each customer has a typical order value of 20-80, and
+    an order is within 20% of it, rounded to cents.
     """
     rng = np.random.default_rng(14)
     rows = []
     for c in range(60):
         day = 8.0 * c
+        typical = rng.uniform(20, 80)
         while day < 608:
-            rows.append((f"C{c:02d}", int(day)))
+            rows.append((f"C{c:02d}", int(day), round(typical * rng.uniform(0.8, 1.2), 2)))
             day += rng.uniform(50, 68)
-    orders = pd.DataFrame(rows, columns=["customer", "day"])
+    orders = pd.DataFrame(rows, columns=["customer", "day", "amount"])
     orders["date"] = np.datetime64("2023-01-01") + orders["day"].to_numpy().astype("m8[D]")
     return orders
+
+
+def shop_lines(orders: pd.DataFrame) -> str:
+    rows = zip(orders["customer"], orders["date"], orders["amount"], strict=True)
+    return "".join(f"{c},{d:%Y-%m-%d},{a:.2f}\n" for c, d, a in rows)
+
+
+def test_the_shop_fixture_is_what_regular_shop_builds():
+    """tests/fixtures/models/regular_shop.csv (read by the page test) comes from regular_shop()."""
+    expected = "customer,date,amount\n" + shop_lines(regular_shop())
+    assert (DATA / "regular_shop.csv").read_text() == expected
 
 
 def test_a_small_regular_shop_gets_a_forecast():
@@ -317,7 +346,7 @@ def test_a_small_regular_shop_gets_a_forecast():
     gaps = orders.groupby("customer")["day"].diff().dropna()
     assert 380 <= len(orders) <= 420 and orders["customer"].nunique() == 60
     assert 57 <= gaps.median() <= 61
-    s = summarize(orders["customer"], orders["date"], np.full(len(orders), 40.0), unit="W")
+    s = summarize(orders["customer"], orders["date"], orders["amount"], unit="W")
     assert np.all(s.frequency > 0)  # every customer a repeat buyer
     model = bgnbd.fit(s.frequency, s.recency, s.age)
     assert model.rates_alike and model.no_dropout_seen

@@ -751,10 +751,44 @@ def _expected_new_flat(t, r, alpha, a, b):
                 1 - hyp2f1(r[bad], a[bad] - 1, a[bad] + b[bad] - 1, -t[bad] / alpha[bad])
             )
             bad = ~(np.isfinite(value) & (value > 0) & (value <= ceiling)) & (t > 0)
+        if np.any(bad):
+            series, done = _pfaff_series(t[bad], r[bad], alpha[bad], a[bad], b[bad])
+            fine = done & (series > 0) & (series <= ceiling[bad])
+            where = np.flatnonzero(bad)[fine]
+            value[where] = series[fine]
+            bad[where] = False
     value = np.where(t > 0, value, 0.0)
     for i in np.flatnonzero(bad):
         value[i] = _expected_new_integral(t[i], r[i], alpha[i], a[i], b[i])
     return value
+
+
+def _pfaff_series(t, r, alpha, a, b, terms: int = 2000):
+    """E[X(t)] from the series of the Pfaff form, summed without its leading 1.
+
+    ``E = (a + b - 1) / (a - 1) * (1 - 2F1(r, a - 1; a + b - 1; -t / alpha))``
+    and ``1 - 2F1 = -sum_{k >= 1} T_k`` with ``T_1 = r (a - 1) z / c`` and
+    ``T_{k+1} = T_k (r + k) (a - 1 + k) z / ((c + k) (k + 1))``, ``z = -t / alpha``,
+    ``c = a + b - 1``. Summing the terms alone avoids the cancellation in
+    ``1 - 2F1``; it is where scipy's ``hyp2f1`` returns NaN for the very large
+    ``r`` and ``b`` of a fit held near "every customer alike" (r ~ 5e4). Used
+    for ``t / alpha < 1/2`` only; returns the values and whether each converged.
+    """
+    z = -t / alpha
+    c = a + b - 1
+    term = r * (a - 1) * z / c
+    total = term.copy()
+    done = np.zeros(t.shape, dtype=bool)
+    use = np.abs(z) < 0.5
+    with np.errstate(all="ignore"):
+        for k in range(1, terms):
+            term = term * (r + k) * (a - 1 + k) * z / ((c + k) * (k + 1))
+            total = total + term
+            done = use & np.isfinite(total) & (np.abs(term) <= 1e-16 * np.abs(total))
+            if np.all(done | ~use):
+                break
+        value = (a + b - 1) / (a - 1) * -total
+    return value, done
 
 
 def _expected_new_integral(t, r, alpha, a, b) -> float:
