@@ -185,16 +185,36 @@ def upload_file(at: AppTest, data: bytes) -> AppTest:
 
 
 def test_one_customer_shows_why_there_is_no_forecast_and_keeps_the_formula():
+    """No model, but the readiness check and a ranking by recency and frequency."""
     one = b"customer,date,amount\na,2024-01-05,10\na,2024-03-01,20\na,2024-06-01,15\n"
     at = upload_file(forecast_page(), one)
     assert at.warning
     assert "at least 20 customers" in at.warning[0].value
-    assert not at.dataframe
     assert t("forecast.model_missing") in [c.value for c in at.caption]
     # five months of orders: no yearly churn, so no formula CLV either (issue 12: a
     # monthly churn is never annualised into one); the headline churn panel says why
     assert [m.label for m in at.metric] == [t("datachurn.metric"), t("datachurn.lapsed")]
     assert any("18 months" in w.value for w in at.warning)
+    assert t("readiness.ranking_title") in [s.value for s in at.subheader]
+    ranking = at.dataframe[0].value
+    assert ranking["customer_id"].tolist() == ["a"] and ranking["orders"].tolist() == [3]
+    needs = [m.value for m in at.markdown if "**" + t("readiness.need_customers") + "**" in m.value]
+    assert len(needs) == 1 and "1 in this file" in needs[0]
+
+
+def test_the_small_regular_shop_of_issue_14_gets_a_forecast_and_says_what_was_done():
+    """It used to get "could not find a sensible value for alpha" and the formula alone."""
+    at = upload_file(
+        forecast_page(), (ROOT / "tests/fixtures/models/regular_shop.csv").read_bytes()
+    )
+    assert not at.error
+    assert not any(t("forecast.fit_failed_label") in w.value for w in at.warning)
+    shown = [i.value for i in at.info]
+    assert any(t("readiness.held_rates") in v and t("readiness.held_trust") in v for v in shown)
+    assert any(t("readiness.held_dropout") in v for v in shown)
+    assert metric(at, t("forecast.purchases_next", days=number(90)))
+    assert len(at.dataframe[0].value) == 60  # every customer forecast
+    assert metric(at, t("forecast.model_clv", years=duration(YEARS, "years")))
 
 
 def test_subscriptions_where_nobody_left_show_a_fit_message():

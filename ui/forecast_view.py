@@ -9,6 +9,7 @@ be made is shown as a message; the rest of the page stays.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -23,16 +24,15 @@ from calc.messages import Message
 from calc.models import Range, sbg
 from calc.models.clv import (
     HoldoutCheck,
-    ModelValuation,
     at_risk,
     discount_rate_per_unit,
     holdout_check,
-    value_customers,
     value_if_active,
 )
 from calc.models.cohorts import observed_survival, subscription_cohorts
+from calc.models.forecast import OrderForecast, forecast_orders
 from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
-from ui import charts, chrome, forecast_charts, state, upload_view
+from ui import charts, chrome, forecast_charts, forecast_readiness, state, upload_view
 from ui.format import (
     calc_text,
     currency_symbol,
@@ -89,13 +89,22 @@ def customers_only() -> None:
 
 @dataclass(frozen=True)
 class OrderFit:
-    """The repeat-buying models fitted to one file, or why they could not be."""
+    """The order models' answer for one file, as far as they got, and why they stopped.
+
+    ``forecast`` holds the readiness checks and every model result;
+    ``table`` the per-customer forecast with the file's names, last purchase
+    and spend joined; ``error`` why BG/NBD (and so every forecast) could not
+    be made.
+    """
 
     customers: int
-    valuation: ModelValuation | None = None
+    forecast: OrderForecast | None = None
     table: pd.DataFrame | None = None
-    totals: dict[int, Range] | None = None
     error: Message | None = None
+
+    @property
+    def totals(self) -> dict[int, Range]:
+        return self.forecast.totals if self.forecast is not None else {}
 
 
 @dataclass(frozen=True)
@@ -114,55 +123,69 @@ def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["amount"] > 0]
 
 
-@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
+def file_key(name: str, data: bytes) -> tuple:
+    """A cheap key of the file on screen: its upload id (or sample name), size and ends.
+
+    The fitted results are kept with :func:`st.cache_resource` under this key
+    (the objects themselves, never copied or unpickled on a rerun), so a rerun
+    does not hash the whole file either: at 5M rows that alone took 0.3 s.
+    Every upload gets a new random id from Streamlit, so two sessions never
+    share a key unless they look at the same sample.
+    """
+    uploaded = st.session_state.get("up_file")
+    ident = getattr(uploaded, "file_id", None) if uploaded is not None else None
+    ends = hashlib.blake2b(data[:65536] + data[-65536:], digest_size=16).hexdigest()
+    return (ident or "", name, len(data), ends)
+
+
 def fit_orders(
     data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
 ) -> OrderFit:
-    """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast.
+    """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast."""
+    return _fit_orders(file_key(name, data), data, name, overrides, margin, disc, years)
 
-    Cached on the file's bytes, the reading settings, the margin, the yearly
-    discount rate and the CLV horizon in years.
-    """
-    loaded = upload_view.load(data, name, overrides)
+
+@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
+def _fit_orders(
+    key: tuple, _data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
+) -> OrderFit:
+    loaded = upload_view.load(_data, name, overrides)
     log = paid_orders(loaded.upload.table)
     try:
         summary = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
-        valuation = value_customers(
+        result = forecast_orders(
             summary,
-            horizon=years,
-            horizon_unit="Y",
+            windows_days=WINDOWS,
+            horizon_years=years,
             annual_discount_rate=disc,
             margin=margin,
         )
-        rfm = (summary.frequency, summary.recency, summary.age)
-        model = valuation.purchases
-        table = valuation.values.table.copy()
-        totals = {}
-        for days in WINDOWS:
-            weeks = convert_time(days, "D", UNIT)
-            ahead = model.expected_purchases_range(weeks, *rfm)
-            table[f"next_{days}_low"] = ahead.low
-            table[f"next_{days}"] = ahead.likely
-            table[f"next_{days}_high"] = ahead.high
-            totals[days] = model.expected_total(weeks, *rfm)
-        table["alive_next_year"] = alive_after(model, *rfm, convert_time(365, "D", UNIT))
     except CalcError as error:
-        customers = loaded.analysis.headline.customers
-        return OrderFit(customers=customers, error=error.about)
+        return OrderFit(customers=loaded.analysis.headline.customers, error=error.about)
+    if result.table is None:
+        return OrderFit(summary.n_customers, forecast=result, error=result.purchases_error)
+    table = result.table.copy()
+    rfm = (summary.frequency, summary.recency, summary.age)
+    table["alive_next_year"] = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
     known = loaded.analysis.customers.set_index("customer_id")
     known.index = known.index.astype(object)
     extra = known.reindex(table.index.astype(object))
     for column in ("customer_name", "last_purchase", "historic_clv"):
         if column in extra.columns:
             table[column] = extra[column].to_numpy()
-    table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
-    return OrderFit(customers=summary.n_customers, valuation=valuation, table=table, totals=totals)
+    if "clv" in table.columns:
+        table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
+    return OrderFit(customers=summary.n_customers, forecast=result, table=table)
 
 
-@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
 def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
     """Fit on all but the last 13 weeks and compare with what happened in them."""
-    log = paid_orders(upload_view.load(data, name, overrides).upload.table)
+    return _check_orders(file_key(name, data), data, name, overrides)
+
+
+@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
+def _check_orders(key: tuple, _data: bytes, name: str, overrides: Params) -> Holdout:
+    log = paid_orders(upload_view.load(_data, name, overrides).upload.table)
     last = log["date"].max()
     first = log["date"].min()
     if (last - first).days < MIN_HISTORY_WEEKS * DAYS_PER_UNIT["W"]:
@@ -188,10 +211,14 @@ class SubscriptionFit:
     error: Message | None = None
 
 
-@st.cache_data(max_entries=4, ttl=1800, show_spinner=False)
 def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
     """sBG on the monthly start cohorts of a subscription file."""
-    table = upload_view.load(data, name, overrides).upload.table
+    return _fit_subscriptions(file_key(name, data), data, name, overrides)
+
+
+@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
+def _fit_subscriptions(key: tuple, _data: bytes, name: str, overrides: Params) -> SubscriptionFit:
+    table = upload_view.load(_data, name, overrides).upload.table
     cohorts = subscription_cohorts(table)
     observed = observed_survival(cohorts)
     try:
@@ -213,7 +240,12 @@ def _range(r: Range, fmt) -> str:
 
 
 def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
-    """Everything the models say about an order log, and the formula CLV beside it."""
+    """Everything the models say about an order log, and the formula CLV beside it.
+
+    Whatever the fit: what the models need and how the file measures comes
+    first; then the models' forecasts, or without them a ranking by recency
+    and frequency and the customers past their usual gap.
+    """
     margin, disc = _settings()
     years = st.select_slider(
         t("forecast.years"),
@@ -237,6 +269,8 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
                 label=t("forecast.fitted_orders", customers=number(result.customers)),
                 state="complete",
             )
+    if result.forecast is not None:
+        forecast_readiness.needs(result.forecast.checks)
     st.caption(t("forecast.orders_basis"))
     alive = None if result.error else float(result.table["alive_next_year"].mean())
     upload_view.churn_panel(loaded, alive)
@@ -244,7 +278,9 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
         st.warning(
             t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
         )
+        forecast_readiness.without_model(loaded, currency)
     else:
+        forecast_readiness.held_note(result.forecast)
         _order_headline(result, currency, years)
         _customer_table(result, currency, years)
         _at_risk(result, currency, years)
@@ -255,7 +291,7 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
 
 
 def _order_headline(result: OrderFit, currency: str, years: int) -> None:
-    values = result.valuation.values
+    values = result.forecast.values
     alive = float(result.table["p_alive"].sum())
     cells = st.columns(4)
     cells[0].metric(
@@ -272,6 +308,12 @@ def _order_headline(result: OrderFit, currency: str, years: int) -> None:
             help=t("forecast.purchases_next_help"),
         )
         cell.caption(_range(total, number))
+    if values is None:
+        cells[3].info(
+            t("readiness.spend_missing", reason=calc_text(result.forecast.spend_error)),
+            icon=":material/info:",
+        )
+        return
     cells[3].metric(
         t("forecast.book_value", years=duration(years, "years")),
         money(values.total_clv.likely, currency),
@@ -386,7 +428,8 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     st.subheader(t("forecast.customers_title"))
     st.caption(t("forecast.customers_note", years=duration(years, "years")))
     config = _columns(currency, years)
-    ranked = result.table.sort_values("clv", ascending=False)
+    by = "clv" if "clv" in result.table.columns else f"next_{WINDOWS[-1]}"
+    ranked = result.table.sort_values(by, ascending=False)
     _show(ranked, config, TABLE_COLUMNS)
     sheet = t("forecast.customers_title")
     _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", sheet, "fc_all")
@@ -405,7 +448,11 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
         help=t("forecast.risk_threshold_help"),
         persist_state="session",
     )
-    slipping = at_risk(result.table, threshold / 100)
+    if "worth_if_active" in result.table.columns:
+        slipping = at_risk(result.table, threshold / 100)
+    else:  # no values in money: the most recent big spenders first
+        slipping = result.table[result.table["p_alive"] < threshold / 100]
+        slipping = slipping.sort_values("historic_clv", ascending=False, na_position="last")
     st.markdown(
         t(
             "forecast.risk_count",
@@ -470,10 +517,10 @@ def _compare_clv(
     model = None
     with right, st.container(border=True):
         st.markdown(f"**{t('forecast.model_title')}**")
-        if result.error:
+        if result.error or result.forecast.values is None:
             st.caption(t("forecast.model_missing"))
         else:
-            total = result.valuation.values.total_clv
+            total = result.forecast.values.total_clv
             n = result.customers
             model = Range(total.low / n, total.likely / n, total.high / n)
             st.metric(
@@ -557,17 +604,18 @@ def _holdout(holdout: Holdout) -> None:
 
 
 def _order_explain(result: OrderFit, currency: str) -> None:
-    purchases, spend = result.valuation.purchases, result.valuation.spend
-    chrome.explain(
-        "app.how_calculated",
-        [
-            t(
-                "forecast.explain_bgnbd",
-                r=number(purchases.r, 3),
-                alpha=number(purchases.alpha, 3),
-                a=number(purchases.a, 3),
-                b=number(purchases.b, 3),
-            ),
+    purchases, spend = result.forecast.purchases, result.forecast.spend
+    lines = [
+        t(
+            "forecast.explain_bgnbd",
+            r=number(purchases.r, 3),
+            alpha=number(purchases.alpha, 3),
+            a=number(purchases.a, 3),
+            b=number(purchases.b, 3),
+        )
+    ]
+    if spend is not None:
+        lines.append(
             t(
                 "forecast.explain_gg",
                 p=number(spend.p, 3),
@@ -575,10 +623,12 @@ def _order_explain(result: OrderFit, currency: str) -> None:
                 gamma=number(spend.gamma, 3),
                 mean=money(spend.population_mean_value, currency),
                 buyers=number(spend.n_customers),
-            ),
-            t("forecast.explain_ranges"),
-        ],
-    )
+            )
+        )
+    if result.forecast.held:
+        lines.append(t("readiness.explain_held"))
+    lines += [t("readiness.conventions"), t("forecast.explain_ranges")]
+    chrome.explain("app.how_calculated", lines)
 
 
 # ----------------------------------------------------------- subscriptions
@@ -647,6 +697,11 @@ def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, curre
             months=number(derl.likely, 1),
         )
     )
+    if model.held:
+        st.info(
+            t("readiness.held_churn", churn=pct(model.alpha / (model.alpha + model.beta))),
+            icon=":material/info:",
+        )
     _curve(result)
     lines = [
         t("forecast.explain_cohorts"),

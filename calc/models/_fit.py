@@ -1,11 +1,52 @@
 """Shared machinery of the models: maximum likelihood, ranges and row compression.
 
 Every model is fitted by maximising its log-likelihood over the logarithms of
-its parameters (so they stay positive) with L-BFGS-B and an analytic gradient.
-The curvature of the log-likelihood at the optimum (the Hessian, taken by
-finite differences of the gradient) gives the uncertainty of the parameters,
-and the delta method turns that into low / likely / high ranges for anything
-computed from them.
+its parameters (so they stay positive), in three steps that make the answer a
+property of the data, not of where an optimiser happens to stop:
+
+1. **Penalised search.** L-BFGS-B (analytic gradient) maximises the
+   log-likelihood minus a weak penalty on every log-parameter ``z``, measured
+   from a centre ``c`` the model derives from the data (for BG/NBD the rate of
+   the average customer)::
+
+       (z - c) ** 2 / (2 * 100 ** 2) + ((z - c) / 9) ** 8 / 8
+
+   Within a factor e**7 (about 1,100) of the centre it is all but nil (at
+   most 0.02); beyond e**9 (about 8,100) it rises steeply, smoothly (so
+   Newton steps converge fast). It gives the
+   objective a single peak even where the data are flat, so Newton steps
+   (:func:`_newton`) then pin that peak down to 1e-8 on the log scale,
+   whatever the starting point, method or machine.
+2. **Does the data alone have a peak?** From the penalised peak, Newton steps
+   on the log-likelihood alone. If they settle inside the allowed range on a
+   peak that curves in every direction (no direction along which the
+   parameters are uncertain by more than a factor e**3 = 20), that peak is the
+   maximum likelihood estimate and is returned: the penalty then has no
+   influence at all (the CDNOW parameters are reproduced exactly).
+3. **Otherwise the penalised fit is the answer.** When the likelihood keeps
+   rising towards an edge (BG/NBD's ``alpha`` to infinity: every customer buys
+   at the same rate; sBG's ``alpha`` and ``beta`` to infinity: every
+   subscriber has the same chance of leaving; BG/NBD's ``a`` to 0: nobody
+   seems to leave) or is flat along a line, the parameters that ran off are
+   reported as :attr:`Optimum.held`. The likelihood there is flat to a few
+   thousandths of a unit, so even the weak penalty would decide how far they
+   go; instead each held parameter is tied (standard deviation 1) a factor
+   e**3 (20) beyond the penalised peak, the way the likelihood rises, and
+   Newton steps pin the result down again. That lands close to the limiting
+   model (an sBG cohort with alpha + beta near ten thousand is a constant
+   churn; a gamma of purchase rates with shape in the thousands is
+   everybody buying at one rate).
+   Forecasts that do not depend on how far they ran (a rate, a churn) are
+   pinned down by the data; the ranges use the likelihood's curvature with
+   the held parameters known to within a factor e**3.
+
+This is the same device as lifetimes' ``penalizer_coef`` (an L2 penalty on
+the parameters) and PyMC-Marketing's priors, but applied only where the data
+cannot decide, and on the log scale so it does not depend on the time unit.
+The curvature of the objective at the optimum (the Hessian, taken by finite
+differences of the gradient) gives the uncertainty of the parameters, and the
+delta method turns that into low / likely / high ranges for anything computed
+from them.
 """
 
 from __future__ import annotations
@@ -21,10 +62,20 @@ from scipy.special import expit, ndtri
 from calc.errors import FitError
 from calc.messages import Message
 
-#: Parameters are searched between 1e-6 and 1e7 (on the log scale). An optimum
-#: at either end means the data cannot pin the parameter down.
+#: Parameters are searched between 1e-6 and 1e7 (on the log scale). A penalised
+#: optimum at either end means the data push a parameter past anything sensible.
 LOG_LOWER = float(np.log(1e-6))
 LOG_UPPER = float(np.log(1e7))
+
+#: The weak penalty on each log-parameter, measured from the model's centre:
+#: a tie-breaker of standard deviation 100 everywhere, plus a smooth wall,
+#: ``(d / 9) ** 8 / 8``, that rises steeply beyond a distance of 9 (a factor of
+#: about 8,100). Only reported where the data alone cannot fix a parameter.
+PENALTY_SD = 100.0
+PENALTY_WALL = 9.0
+#: A direction of the log-parameters known to no better than this standard
+#: deviation (a factor e**3 = 20) is one the data cannot fix.
+FLAT_SD = 3.0
 
 #: Share of the parameter uncertainty covered by every low-high range.
 RANGE_LEVEL = 0.90
@@ -32,6 +83,14 @@ RANGE_LEVEL = 0.90
 _BOUNDARY_TOLERANCE = 0.05
 _UNDEFINED = 1e300  # objective value where the likelihood is not defined
 _HESSIAN_STEP = 1e-4
+# Newton steps stop when no log-parameter moves by more than this.
+_NEWTON_STEP = 1e-8
+_NEWTON_ITERATIONS = 60
+# A parameter that moved by more than this (log scale) from the penalised peak
+# while the likelihood alone ran off is reported as held.
+_RAN_OFF = 0.5
+# How far (log scale) the centre of a held parameter moves the way it ran off.
+HOLD_SHIFT = 3.0
 # Step of the forward differences behind every range. Not smaller: with large
 # parameters (an sBG fit with alpha ~ 1e5, customers all alike) the values are
 # differences of log-beta terms of ~1e5, and a 1e-6 step turned their rounding
@@ -57,11 +116,26 @@ class Range:
 
 @dataclass(frozen=True)
 class Optimum:
-    """Where the likelihood peaks, and how sharply."""
+    """Where the likelihood peaks, and how sharply.
+
+    Attributes
+    ----------
+    log_params : ndarray
+        The fitted log-parameters.
+    log_likelihood : float
+        The log-likelihood (without the penalty) at ``log_params``.
+    covariance : ndarray
+        Covariance of the log-parameters: the inverse Hessian of minus the
+        log-likelihood, plus the penalty's curvature when ``held``.
+    held : tuple of str
+        Names of the parameters the data could not fix, held by the weak
+        penalty; empty for a maximum likelihood fit.
+    """
 
     log_params: np.ndarray
     log_likelihood: float
     covariance: np.ndarray
+    held: tuple[str, ...] = ()
 
 
 def maximise(
@@ -71,8 +145,10 @@ def maximise(
     names: tuple[str, ...],
     model: str | Message,
     scale: float,
+    centre: np.ndarray | None = None,
+    method: str = "L-BFGS-B",
 ) -> Optimum:
-    """Maximise a log-likelihood over log-parameters.
+    """Maximise a log-likelihood over log-parameters; hold what the data cannot fix.
 
     Parameters
     ----------
@@ -80,28 +156,40 @@ def maximise(
         Takes the log-parameters, returns minus the log-likelihood and its
         gradient with respect to the log-parameters.
     start : ndarray
-        Starting log-parameters.
+        Starting log-parameters of the search (the answer does not depend on it).
     names : tuple of str
-        Parameter names, used in messages.
+        Parameter names, used in messages and :attr:`Optimum.held`.
     model : str or Message
         Model name as the user sees it, used in messages: a
         :class:`~calc.messages.Message` such as ``models.fit.bgnbd``
         (English "repeat-purchase (BG/NBD)"), or a plain name.
     scale : float
-        Number of customers; the objective is divided by it so the stopping
-        rules do not depend on the size of the data.
+        Number of customers; the search's objective is divided by it so its
+        stopping rules do not depend on the size of the data.
+    centre : ndarray, optional
+        Centre of the weak penalty, log-parameters; ``start`` by default.
+    method : str
+        The first search's scipy method, ``"L-BFGS-B"`` or ``"Nelder-Mead"``
+        (the tests use the second to show the answer does not depend on it).
 
     Returns
     -------
     Optimum
-        Log-parameters, maximised log-likelihood and the covariance of the
-        log-parameters (inverse Hessian of minus the log-likelihood).
+        Log-parameters, log-likelihood, covariance of the log-parameters and
+        the names of the parameters held by the penalty.
 
     Raises
     ------
     FitError
-        The search did not converge, ran to the edge of the allowed range, or
-        the data cannot tell two parameters apart.
+        The likelihood is undefined where the search went, or even with the
+        penalty a parameter runs to the edge of the allowed range.
+
+    Notes
+    -----
+    The penalised objective is ``-ln L(z) + penalty(z - centre)``, the
+    penalty of :func:`penalty`. See the module description for the three
+    steps; the verdict (which parameters are held) depends only on the
+    likelihood's shape and the data.
 
     Examples
     --------
@@ -110,48 +198,213 @@ def maximise(
     >>> def f(z):
     ...     return float(((z - [1.0, 2.0]) ** 2).sum()), 2 * (z - [1.0, 2.0])
     >>> opt = maximise(f, np.zeros(2), names=("a", "b"), model="example", scale=1.0)
-    >>> opt.log_params.round(6).tolist(), opt.covariance.round(6).tolist()
-    ([1.0, 2.0], [[0.5, 0.0], [0.0, 0.5]])
-    """
+    >>> opt.log_params.round(6).tolist(), opt.covariance.round(6).tolist(), opt.held
+    ([1.0, 2.0], [[0.5, 0.0], [0.0, 0.5]], ())
 
-    def objective(z: np.ndarray) -> tuple[float, np.ndarray]:
+    A likelihood that only knows ``a + b`` (a ridge): the penalty picks the
+    point of the ridge where likelihood and penalty balance, and says so:
+
+    >>> def ridge(z):
+    ...     s = z[0] + z[1] - 3
+    ...     return float(s**2), np.array([2 * s, 2 * s])
+    >>> opt = maximise(ridge, np.zeros(2), names=("a", "b"), model="example", scale=1.0)
+    >>> opt.log_params.round(6).tolist(), opt.held
+    ([1.499962, 1.499962], ('a', 'b'))
+    """
+    start = np.asarray(start, dtype=float)
+    centre = start if centre is None else np.asarray(centre, dtype=float)
+    lower = np.full(start.size, LOG_LOWER)
+    upper = np.full(start.size, LOG_UPPER)
+
+    def penalised(z: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = neg_log_likelihood(z)
-        if not np.isfinite(value):
+        if not np.isfinite(value) or not np.all(np.isfinite(grad)):
             return _UNDEFINED, np.zeros_like(z)
+        extra, extra_grad = penalty(z - centre)
+        return value + extra, grad + extra_grad
+
+    def scaled(z: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = penalised(z)
         return value / scale, grad / scale
 
-    bounds = [(LOG_LOWER, LOG_UPPER)] * len(start)
-    res = minimize(
-        objective,
-        np.asarray(start, dtype=float),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": 3000, "ftol": 1e-13, "gtol": 1e-6},
-    )
-    z = res.x
-    value, grad = objective(z)
-    for name, zi in zip(names, z, strict=True):
+    first = np.clip(start, lower, upper)
+    if method == "Nelder-Mead":
+        res = minimize(
+            lambda z: scaled(np.clip(z, lower, upper))[0],
+            first,
+            method="Nelder-Mead",
+            options={"maxiter": 4000, "maxfev": 4000, "xatol": 1e-4, "fatol": 1e-9},
+        )
+        first = np.clip(res.x, lower, upper)
+    else:
+        res = minimize(
+            scaled,
+            first,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=list(zip(lower, upper, strict=True)),
+            options={"maxiter": 3000, "ftol": 1e-12, "gtol": 1e-7},
+        )
+        first = res.x
+    if penalised(first)[0] >= _UNDEFINED:
+        raise FitError("models.fit.not_settled", model=model)
+    z_pen = _newton(penalised, first, lower, upper)
+    for name, zi in zip(names, z_pen, strict=True):
         if zi < LOG_LOWER + _BOUNDARY_TOLERANCE or zi > LOG_UPPER - _BOUNDARY_TOLERANCE:
             raise FitError("models.fit.boundary", model=model, name=name, value=float(np.exp(zi)))
-    if value >= _UNDEFINED or np.max(np.abs(grad)) > 1e-4:
+    value, grad = penalised(z_pen)
+    if value >= _UNDEFINED or np.max(np.abs(grad)) > 1e-6 * max(scale, 1.0):
         raise FitError("models.fit.not_settled", model=model)
-    hessian = _hessian(neg_log_likelihood, z)
+
+    def held_fit(held: np.ndarray, direction: np.ndarray) -> Optimum:
+        # Where the likelihood keeps rising, even the weak penalty would decide
+        # how far a held parameter goes. Instead its centre moves a factor
+        # e**HOLD_SHIFT further the way the likelihood rises, and it is tied
+        # there (standard deviation 1), so the answer sits near the limiting
+        # model at a place fixed by the data, not by the search.
+        target = np.clip(z_pen + HOLD_SHIFT * direction, LOG_LOWER + 3, LOG_UPPER - 3)
+        tied = held & (direction != 0)
+
+        def limit(z: np.ndarray) -> tuple[float, np.ndarray]:
+            value, grad = neg_log_likelihood(z)
+            if not np.isfinite(value) or not np.all(np.isfinite(grad)):
+                return _UNDEFINED, np.zeros_like(z)
+            extra, extra_grad = penalty(np.where(tied, 0.0, z - centre))
+            d = np.where(tied, z - target, 0.0)
+            return value + extra + float(np.sum(d * d)) / 2, grad + extra_grad + d
+
+        z_held = z_pen
+        if np.any(tied):
+            z_held = _newton(limit, np.where(tied, target, z_pen), lower, upper)
+            if limit(z_held)[0] >= _UNDEFINED:
+                raise FitError("models.fit.not_settled", model=model)
+        # Uncertainty: the likelihood's curvature, with the held parameters
+        # known to within a factor e**3 (what "held" means) on top.
+        hessian = _hessian(neg_log_likelihood, z_held) + np.diag(held / FLAT_SD**2)
+        ll = -neg_log_likelihood(z_held)[0]
+        names_held = tuple(n for n, h in zip(names, held, strict=True) if h)
+        return Optimum(z_held, float(ll), _inverse(hessian, model), names_held)
+
+    # Step 2: is there a peak of the likelihood alone?
+    z_ml = _newton(neg_log_likelihood, z_pen, lower, upper)
+    value, grad = neg_log_likelihood(z_ml)
+    edge = (z_ml < LOG_LOWER + _BOUNDARY_TOLERANCE) | (z_ml > LOG_UPPER - _BOUNDARY_TOLERANCE)
+    away = z_ml - z_pen
+    if not np.isfinite(value) or np.any(edge) or np.max(np.abs(grad)) > 1e-6 * max(scale, 1.0):
+        ran = edge | (np.abs(away) > _RAN_OFF)
+        if not np.any(ran):
+            ran = np.abs(away) >= np.max(np.abs(away))
+        return held_fit(ran, np.sign(away))
+    hessian = _hessian(neg_log_likelihood, z_ml)
+    eigenvalues, vectors = np.linalg.eigh(hessian)
+    flat = ~np.isfinite(eigenvalues) | (eigenvalues < 1.0 / FLAT_SD**2)
+    if np.any(flat):
+        # Along the flat directions, which way does the likelihood still rise?
+        # Nowhere (a ridge): the penalty's point stays. Onwards (a slope too
+        # gentle to see, like a churn that is the same for everybody): tie there.
+        v = vectors[:, flat]
+        weight = np.max(np.abs(v), axis=1)
+        rise = -(v @ (v.T @ neg_log_likelihood(z_pen)[1]))
+        direction = np.where(np.abs(rise) > 1e-6, np.sign(rise), 0.0)
+        return held_fit(weight > 0.3, direction)
+    return Optimum(z_ml, float(-value), _inverse(hessian, model), ())
+
+
+def penalty(d: np.ndarray) -> tuple[float, np.ndarray]:
+    """The weak penalty at distances ``d`` from the centre (log scale), and its gradient.
+
+    ``sum(d ** 2 / (2 * 100 ** 2) + (d / 9) ** 8 / 8)``.
+
+    Examples
+    --------
+    >>> value, grad = penalty(np.array([0.0, 9.0, 18.0]))
+    >>> round(value, 4), grad.round(4).tolist()
+    (32.1452, [0.0, 0.112, 14.224])
+    """
+    d = np.asarray(d, dtype=float)
+    u = d / PENALTY_WALL
+    value = float(np.sum(d * d) / (2 * PENALTY_SD**2) + np.sum(u**8) / 8)
+    grad = d / PENALTY_SD**2 + u**7 / PENALTY_WALL
+    return value, grad
+
+
+def _inverse(hessian: np.ndarray, model) -> np.ndarray:
     eigenvalues = np.linalg.eigvalsh(hessian)
     if not np.all(np.isfinite(eigenvalues)) or eigenvalues.min() <= 1e-10 * max(
         eigenvalues.max(), 1.0
     ):
         raise FitError("models.fit.not_identified", model=model)
-    covariance = np.linalg.inv(hessian)
-    return Optimum(log_params=z, log_likelihood=-value * scale, covariance=covariance)
+    return np.linalg.inv(hessian)
+
+
+def _newton(
+    fun: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    z: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> np.ndarray:
+    """Newton steps with a backtracking line search, inside the bounds.
+
+    Where the Hessian does not curve upwards in every direction, it is
+    shifted until it does (Levenberg), so each step still goes downhill. Stops
+    when no log-parameter moves by more than 1e-8, when no step lowers the
+    objective, or after 60 steps. Deterministic: the same objective gives the
+    same path.
+    """
+    z = np.clip(np.asarray(z, dtype=float), lower, upper)
+    value, grad = fun(z)
+    for _ in range(_NEWTON_ITERATIONS):
+        if not np.isfinite(value) or value >= _UNDEFINED:
+            break
+        hessian = _hessian(fun, z, grad)
+        if not np.all(np.isfinite(hessian)):
+            break
+        eigenvalues, vectors = np.linalg.eigh(hessian)
+        floor = 1e-8 * max(float(np.max(np.abs(eigenvalues))), 1e-12)
+        eigenvalues = np.maximum(eigenvalues, floor)
+        step = -(vectors @ ((vectors.T @ grad) / eigenvalues))
+        biggest = np.max(np.abs(step))
+        if biggest > 5.0:  # no jumps across the whole range on a flat stretch
+            step *= 5.0 / biggest
+        slope = float(np.dot(grad, step))
+        t = 1.0
+        moved = False
+        while t > 1e-6:
+            trial = np.clip(z + t * step, lower, upper)
+            new_value, new_grad = fun(trial)
+            if np.isfinite(new_value) and new_value <= value + 1e-4 * t * min(slope, 0.0):
+                moved = True
+                break
+            # Near the peak the objective's change drowns in its rounding error
+            # (1e-13 of a log-likelihood of 1e3..1e6); the gradient does not:
+            # a full small step that shrinks it is taken.
+            if (
+                t == 1.0
+                and biggest < 1e-3
+                and np.all(np.isfinite(new_grad))
+                and np.max(np.abs(new_grad)) < np.max(np.abs(grad))
+            ):
+                moved = True
+                break
+            t /= 2
+        if not moved:
+            break
+        change = np.max(np.abs(trial - z))
+        z, value, grad = trial, new_value, new_grad
+        if change < _NEWTON_STEP:
+            break
+    return z
 
 
 def _hessian(
-    neg_log_likelihood: Callable[[np.ndarray], tuple[float, np.ndarray]], z: np.ndarray
+    neg_log_likelihood: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    z: np.ndarray,
+    base: np.ndarray | None = None,
 ) -> np.ndarray:
     """Hessian of minus the log-likelihood by forward differences of its gradient."""
     k = len(z)
-    base = neg_log_likelihood(z)[1]
+    if base is None:
+        base = neg_log_likelihood(z)[1]
     hessian = np.empty((k, k))
     for j in range(k):
         step = np.zeros(k)

@@ -11,6 +11,16 @@ discount to today's money. Every time unit is explicit:
 - ``annual_discount_rate``: a fraction per year (0.10 for 10%), converted to
   the model's unit as ``(1 + rate) ** (days per unit / 365.25) - 1``.
 
+Conventions: a year is 365.25 days and a month 365.25 / 12 = 30.4375 days
+(:data:`calc.models.summary.DAYS_PER_UNIT`); the horizon is cut into steps of
+at most a month, and each step's expected purchases are discounted to the
+step's middle, ``(1 + rate) ** -(years to the middle)``. The lifetimes library
+(0.11, ``customer_lifetime_value``) counts 30-day months and discounts each
+month's purchases to its end, ``(1 + monthly rate) ** -k``: on the CDNOW fits
+that values customers 1.0-1.7% lower over 1-5 years
+(``tests/test_models_clv.py`` works it out by hand; a steady buyer over a year
+at 10% loses 1.44% to the shorter year and 0.40% to the later discounting).
+
 Ranges (low / likely / high) cover 90% of the uncertainty of the fitted
 parameters of both models (delta method on the log scale); they do not cover
 the customer's own randomness.

@@ -45,11 +45,12 @@ from calc.models._fit import (
 
 #: Fewest repeat buyers the model is fitted to.
 MIN_REPEAT_BUYERS = 10
-#: Largest ``q`` taken as a fit. The customers' mean order values vary with a
-#: coefficient of variation of 1/sqrt(q) (0.01 at 10,000): beyond it the data
-#: show no spread between customers and the likelihood is flat towards infinity,
-#: so where the search stops (1e6 on one machine, the 1e7 bound on another)
-#: means nothing. ``q`` has no unit, so this holds in any currency.
+#: Largest ``q`` taken as a plain maximum likelihood fit. The customers' mean
+#: order values vary with a coefficient of variation of 1/sqrt(q) (0.01 at
+#: 10,000): beyond it the data show no spread between customers. Such data are
+#: now recognised by the likelihood's shape (see :mod:`calc.models._fit`) and
+#: ``q`` is held near that limit; this bound is the last safety net. ``q`` has
+#: no unit, so this holds in any currency.
 MAX_Q = 1e4
 
 #: The columns the model reads, as messages name them.
@@ -78,6 +79,11 @@ class GammaGammaModel:
         among those buyers; the model assumes it is near 0.
     covariance : ndarray
         Covariance of ``log(p, q, gamma)``, for the ranges.
+    held : tuple of str
+        Parameters the data could not fix, held by the weak penalty of
+        :mod:`calc.models._fit`; ``q`` and ``gamma`` held high: customers'
+        typical order values show no spread, and every customer's expected
+        order value is close to the shop's average (:attr:`values_alike`).
     """
 
     p: float
@@ -87,6 +93,18 @@ class GammaGammaModel:
     n_customers: int
     frequency_value_correlation: float
     covariance: np.ndarray = field(repr=False)
+    held: tuple[str, ...] = ()
+
+    @property
+    def values_alike(self) -> bool:
+        """The data show no spread of typical order values between customers.
+
+        Examples
+        --------
+        >>> _cdnow().values_alike
+        False
+        """
+        return bool(self.held)
 
     @property
     def log_params(self) -> np.ndarray:
@@ -181,10 +199,11 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         Inputs of different lengths, missing or negative values, or a repeat
         buyer with a mean order value of 0 or less.
     FitError
-        Fewer than 10 repeat buyers, a fit that does not converge or runs to
-        the edge of the allowed values (for ``q``, :data:`MAX_Q`), or
-        ``q <= 1`` (order values so spread out that their average is
-        unbounded).
+        Fewer than 10 repeat buyers, a likelihood undefined where the search
+        goes, or ``q <= 1`` (order values so spread out that their average is
+        unbounded). No visible spread between customers is no error: ``q``
+        and ``gamma`` are held near that limit and named in
+        :attr:`GammaGammaModel.held`.
 
     Notes
     -----
@@ -194,7 +213,8 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         + p x ln x - (p x + q) ln(gamma + x m)
 
     Everything that depends on ``x`` alone is computed once per distinct
-    ``x``; maximised with L-BFGS-B over the log-parameters.
+    ``x``; maximised over the log-parameters as :mod:`calc.models._fit`
+    describes.
 
     Examples
     --------
@@ -258,7 +278,7 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         neg_ll, start, names=("p", "q", "gamma"), model=Message("models.fit.gamma_gamma"), scale=n
     )
     p, q, g = np.exp(opt.log_params)
-    if q > MAX_Q:
+    if q > MAX_Q and not opt.held:
         raise FitError(
             "models.fit.boundary", model=Message("models.fit.gamma_gamma"), name="q", value=float(q)
         )
@@ -272,6 +292,7 @@ def fit(frequency, mean_value) -> GammaGammaModel:
         n_customers=int(n),
         frequency_value_correlation=corr,
         covariance=opt.covariance,
+        held=opt.held,
     )
 
 
@@ -356,7 +377,7 @@ def _cdnow() -> GammaGammaModel:
     """The CDNOW fit of Fader and Hardie (2013), for the examples.
 
     Parameters and covariance as :func:`fit` returns them on the 946 repeat
-    buyers of ``shared/data/cdnow_sample_summary.csv``, with the mean repeat
+    buyers of ``tests/fixtures/models/cdnow_sample_summary.csv``, with the mean repeat
     order value taken as ``repeat_spend / x``.
     """
     return GammaGammaModel(

@@ -15,7 +15,7 @@ References
 ----------
 Fader, P. S. and Hardie, B. G. S. (2007), "How to project customer retention",
 Journal of Interactive Marketing 21(1), 76-90 (model, likelihood, the
-Regular / High End data in ``shared/data/sbg_survival_fader_hardie_2007.csv``).
+Regular / High End data in ``tests/fixtures/models/sbg_survival_fader_hardie_2007.csv``).
 
 Fader, P. S. and Hardie, B. G. S. (2010), "Customer-base valuation in a
 contractual setting: the perils of ignoring heterogeneity", Marketing Science
@@ -69,6 +69,12 @@ class SBGModel:
         Periods observed after the start.
     covariance : ndarray
         Covariance of ``(log alpha, log beta)``, for the ranges.
+    held : tuple of str
+        Parameters the data could not fix, held by the weak penalty of
+        :mod:`calc.models._fit`. Both ``alpha`` and ``beta`` held high: every
+        subscriber seems to have the same chance of cancelling, and the model
+        stands in for a constant churn of ``alpha / (alpha + beta)`` a period
+        (:attr:`churn_alike`).
     """
 
     alpha: float
@@ -77,6 +83,18 @@ class SBGModel:
     n_customers: int
     periods: int
     covariance: np.ndarray = field(repr=False)
+    held: tuple[str, ...] = ()
+
+    @property
+    def churn_alike(self) -> bool:
+        """The data show no spread of the chance of cancelling between subscribers.
+
+        Examples
+        --------
+        >>> _example().churn_alike, fit([1000, 900, 810, 729, 656, 590, 531]).churn_alike
+        (False, True)
+        """
+        return bool(self.held)
 
     def survival(self, t):
         """Share of a new cohort still active after ``t`` periods.
@@ -351,7 +369,9 @@ def fit(active) -> SBGModel:
         Counts that are negative, not whole, missing inside a cohort, or that rise.
     FitError
         Fewer than 3 values in the longest cohort; nobody left; everybody left
-        in the first period; or the fit does not converge.
+        in the first period. A cohort with the same churn every period is no
+        error: ``alpha`` and ``beta`` run off together, are held near that
+        limit (a constant churn) and named in :attr:`SBGModel.held`.
 
     Notes
     -----
@@ -381,6 +401,32 @@ def fit(active) -> SBGModel:
     (3000, 4, 1.55, 9.64)
     """
     cohorts = _check_active(active)
+    neg_ll, starting, n = _problem(cohorts)
+    opt = maximise(
+        neg_ll,
+        np.zeros(2),
+        names=("alpha", "beta"),
+        model=Message("models.fit.sbg"),
+        scale=starting,
+    )
+    alpha, beta = np.exp(opt.log_params)
+    return SBGModel(
+        alpha=float(alpha),
+        beta=float(beta),
+        log_likelihood=float(opt.log_likelihood),
+        n_customers=int(starting),
+        periods=n,
+        covariance=opt.covariance,
+        held=opt.held,
+    )
+
+
+def _problem(cohorts: list[np.ndarray]):
+    """Minus the log-likelihood of checked cohorts, their total size and periods.
+
+    The search starts at, and the weak penalty is centred on, alpha = beta = 1
+    (every chance of cancelling equally likely).
+    """
     n = max(c.size for c in cohorts) - 1
     lost = np.zeros(n)  # customers who left at periods 1..n, all cohorts
     left = np.zeros(n + 1)  # customers still active when their cohort's data end
@@ -411,22 +457,7 @@ def fit(active) -> SBGModel:
         )
         return -ll, -np.array([ga * a, gb * b])
 
-    opt = maximise(
-        neg_ll,
-        np.zeros(2),
-        names=("alpha", "beta"),
-        model=Message("models.fit.sbg"),
-        scale=starting,
-    )
-    alpha, beta = np.exp(opt.log_params)
-    return SBGModel(
-        alpha=float(alpha),
-        beta=float(beta),
-        log_likelihood=float(opt.log_likelihood),
-        n_customers=int(starting),
-        periods=n,
-        covariance=opt.covariance,
-    )
+    return neg_ll, starting, n
 
 
 def _check_active(active) -> list[np.ndarray]:
