@@ -36,7 +36,7 @@ import pandas as pd
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import sniff
+from calc.upload import guard, sniff
 from calc.upload.columns import SHAPE_FIELDS, fill_by_content, match_names, profile
 from calc.upload.dates import DATE_ORDERS, AmbiguousDateOrderError
 from calc.upload.shapes import (
@@ -262,6 +262,13 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
         raise DataError("upload.unknown_decimal")
 
     kind = _format_of(data, filename)
+    return guard.run(_parse, data, kind, filename, overrides, shape_override, date_order, decimal)
+
+
+def _parse(data, kind, filename, overrides, shape_override, date_order, decimal) -> Upload:
+    """Check the container, read and interpret: the work :mod:`calc.upload.guard` isolates."""
+    if kind == "zip":
+        guard.check_container(data)
     if kind == "text":
         raw = sniff.read_text(data, encoding=overrides.get("encoding"), sep=overrides.get("sep"))
     else:
@@ -285,7 +292,9 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
     user_map = dict(overrides.get("mapping") or {})
     missing_cols = [c for c in user_map.values() if c not in raw.names]
     if missing_cols:
-        raise DataError("upload.no_such_column", column=missing_cols[0], columns=raw.names)
+        raise DataError(
+            "upload.no_such_column", column=missing_cols[0], columns=guard.some(raw.names)
+        )
     shape, mapping, layout, source = _choose_shape(raw, shape_override, user_map)
     opts = {
         "format": raw.details.get("format"),
@@ -301,6 +310,10 @@ def _interpret(raw, filename, overrides, shape_override, date_order, decimal) ->
     if layout == "wide":
         used_cols |= set(wide_months(raw.names))
     warnings = list(info.get("warnings", ()))
+    encoding = raw.details.get("encoding") or ""
+    if encoding.startswith("utf-8+"):  # lines in two encodings, each read in its own
+        page = encoding.replace("utf-8+cp", "Windows-")
+        warnings.append(Message("guard.mixed_encoding", encoding=page))
     if len(built.skipped):
         warnings.append(
             Message("upload.note.rows_skipped", skipped=len(built.skipped), rows=len(raw.rows))
@@ -394,5 +407,5 @@ def _wrong_shape(shape: str, missing: list[str], names, raw) -> DataError:
         "upload.wrong_shape",
         shape=_SHAPE_WORDS[shape],
         missing=[FIELD_WORDS[f] for f in missing],
-        columns=names,
+        columns=guard.some(names),
     )
