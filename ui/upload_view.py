@@ -19,7 +19,17 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, state
-from ui.format import CURRENCIES, calc_text, day, duration, localized, money, number, pct
+from ui.format import (
+    CURRENCIES,
+    calc_text,
+    day,
+    duration,
+    localized,
+    money,
+    number,
+    pct,
+    plain,
+)
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -83,7 +93,7 @@ def source() -> tuple[str, bytes] | None:
         help=t("upload.samples_help"),
         persist_state="session",
     )
-    st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_BYTES / 2**20)))
+    st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_MB)))
     uploaded = st.session_state.up_file
     if uploaded is not None:
         return uploaded.name, uploaded.getvalue()
@@ -114,7 +124,7 @@ def settings(sheet_names: tuple[str, ...]) -> None:
                 key=key,
             )
         if len(sheet_names) > 1:
-            st.caption(t("upload.sheets", sheets=", ".join(sheet_names)))
+            st.caption(t("upload.sheets", sheets=", ".join(map(plain, sheet_names[:20]))))
 
 
 def _setting_text(key: str, value: str | None) -> str:
@@ -133,11 +143,11 @@ def show_error(error: DataError) -> None:
     st.error(calc_text(error), icon=":material/error:")
     details = []
     if error.column:
-        details.append(t("upload.error_column", column=error.column))
+        details.append(t("upload.error_column", column=plain(error.column)))
     if error.rows:
         details.append(t("upload.error_rows", rows=", ".join(map(str, error.rows[:10]))))
     if error.example:
-        details.append(t("upload.error_example", example=error.example))
+        details.append(t("upload.error_example", example=plain(error.example)))
     if details:
         st.caption(" · ".join(details))
     if isinstance(error, upload.AmbiguousDateOrderError):
@@ -156,7 +166,7 @@ def report(loaded: Loaded) -> None:
         d.metric(t("upload.shape"), t(f"upload.shape_{r.shape}"))
         facts = [
             t("upload.fact_format", format=r.file_format.upper())
-            + (" " + t("upload.fact_sheet", sheet=r.sheet) if r.sheet else ""),
+            + (" " + t("upload.fact_sheet", sheet=plain(r.sheet)) if r.sheet else ""),
             t(
                 "upload.fact_reading",
                 sep=_setting_text("up_sep", r.separator),

@@ -28,6 +28,7 @@ fastexcel (calamine, Rust, Arrow output), the fastest reader available.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -52,6 +53,7 @@ from calc.upload.shapes import (
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_MB",
     "SKIP_REASONS",
     "AmbiguousDateOrderError",
     "Report",
@@ -59,8 +61,13 @@ __all__ = [
     "read",
 ]
 
-#: Largest upload accepted, in bytes: 200 MB, as server.maxUploadSize in .streamlit/config.toml.
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+#: Largest upload accepted, in megabytes of 1,000,000 bytes: the same number as
+#: server.maxUploadSize in .streamlit/config.toml (a test checks), counted the way the
+#: uploader counts it in the browser (1,000-based except on Windows, where it lets up to
+#: 200 x 1,048,576 bytes through and this limit answers with its own message).
+MAX_UPLOAD_MB = 200
+#: The same limit in bytes.
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1000 * 1000
 
 _CONTENT = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".dat", ".prn")
@@ -246,8 +253,8 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
     if len(data) > MAX_UPLOAD_BYTES:
         raise DataError(
             "upload.too_large",
-            size=round(len(data) / 1024 / 1024),
-            limit=MAX_UPLOAD_BYTES // 1024 // 1024,
+            size=math.ceil(len(data) / 100_000) / 10,  # 200.1 MB, never a rounded-down 200
+            limit=MAX_UPLOAD_MB,
         )
     if not _CONTENT.search(data):
         raise DataError("upload.empty", filename=filename)

@@ -178,7 +178,7 @@ _UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5][\x80-\xbf]")
 
 
 def _per_line(data: bytes, page: str) -> str:
-    """Decode a file mixing UTF-8 and Windows code page lines, each line in its own.
+    r"""Decode a file mixing UTF-8 and Windows code page lines, each line in its own.
 
     >>> _per_line("Sørensen\n".encode() + "Sørensen\n".encode("cp1252"), "cp1252")
     'Sørensen\nSørensen\n'
