@@ -169,7 +169,7 @@ def _check_dimension(head: bytes) -> None:
     columns = _column_number(col2) - _column_number(col1) + 1 if col2 else 1
     check_columns(columns)
     if rows * columns > MAX_DECLARED_CELLS:
-        raise DataError("guard.sheet_too_large", rows=rows, columns=columns)
+        raise DataError("guard.sheet_too_large", height=rows, width=columns)
 
 
 def _check_shared_strings(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cells: int) -> None:
