@@ -214,3 +214,34 @@ def test_markdown_image_in_a_file_name_or_a_cell_is_text_and_fetches_nothing(
         finally:
             browser.close()
     assert _Pixel.requests == []
+
+
+def test_a_session_holds_its_file_once_and_lets_it_go(monkeypatch):
+    """Results live in the session (released with it), read once, a bad file not re-read.
+
+    Before, a cache shared by all sessions kept two results for 30 minutes after every tab
+    closed, unpickled a copy on each rerun, and re-read a refused file on every rerun.
+    """
+    import calc.upload
+
+    reads = []
+    real = calc.upload.read
+
+    def counted(*args, **kwargs):
+        reads.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(calc.upload, "read", counted)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/5_Your_data.py").run()
+    good = b"customer,date,amount\nA,2024-01-05,10\nB,2024-02-05,12\nA,2024-03-05,7\n"
+    at = _upload(at, "good.csv", good)
+    at.run()
+    assert reads == ["good.csv"]
+    assert at.session_state["_up_held"][1].upload.report.rows_used == 3
+    at = _upload(at, "bad.csv", b"")
+    at.run()
+    assert reads == ["good.csv", "bad.csv"]
+    assert at.error
+    at.file_uploader(key="up_file").set_value(None).run()
+    assert "_up_held" not in at.session_state
