@@ -945,13 +945,18 @@ def parse_scores(text: str) -> list[int]:
     --------
     >>> parse_scores("10, 9; 7\\n3")
     [10, 9, 7, 3]
+    >>> parse_scores("9 ²")
+    Traceback (most recent call last):
+    calc.errors.InputError: Answer 2 is '²', not a whole number from 0 to 10. ...
     """
     tokens = [tok for tok in text.replace(";", " ").replace(",", " ").split() if tok]
     if not tokens:
         raise InputError("scores", "metrics.no_answers")
     scores = []
     for position, token in enumerate(tokens, start=1):
-        if not token.isdigit() or int(token) > 10:
-            raise InputError("scores", "metrics.answer_not_score", position=position, value=token)
+        # ASCII digits only: "²" and "①" are digits to str.isdigit but not to int()
+        if not (token.isascii() and token.isdigit() and len(token) <= 2 and int(token) <= 10):
+            shown = token if len(token) <= 20 else token[:19] + "…"
+            raise InputError("scores", "metrics.answer_not_score", position=position, value=shown)
         scores.append(int(token))
     return scores

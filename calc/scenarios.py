@@ -230,7 +230,8 @@ def from_json(data: bytes) -> tuple[list[Scenario], str | None]:
     ------
     InputError
         Field ``"file"`` when the bytes are not UTF-8 JSON of the expected
-        shape (the message gives the line and column of a syntax error), or
+        shape (the message gives the line and column of a syntax error), are
+        nested too deep or hold an integer of thousands of digits, or
         the field of the first bad scenario input (see :func:`scenario`).
     """
     try:
@@ -241,6 +242,10 @@ def from_json(data: bytes) -> tuple[list[Scenario], str | None]:
         raise InputError(
             "file", "scenarios.not_json", line=error.lineno, column=error.colno
         ) from error
+    except RecursionError as error:  # "[[[[...": nested deeper than Python's stack
+        raise InputError("file", "guard.json_too_deep") from error
+    except ValueError as error:  # an integer of more than 4,300 digits
+        raise InputError("file", "guard.json_number_too_long") from error
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InputError("file", "scenarios.not_scenarios_file", format=FORMAT)
     if document.get("version") != VERSION:

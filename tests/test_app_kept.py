@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.format import money
+from ui.format import money, plain
 from ui.i18n import speaking, t
 
 ROOT = Path(__file__).parents[1]
@@ -63,7 +63,7 @@ def test_leaving_out_a_status_in_the_reading_settings_reads_the_file_again():
             "kept.nc_excluded",
             orders="1",
             money=money(898.0, "NOK"),
-            statuses=" (partially_refunded)",
+            statuses=f" ({plain('partially_refunded')})",
         )
         in text
     )

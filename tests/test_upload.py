@@ -6,7 +6,7 @@ tests/fixtures/upload/), so what is tested is visible next to the test.
 
 from __future__ import annotations
 
-import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -483,13 +483,19 @@ def test_single_column_file():
         read(lines("customer", "a", "b").encode(), "x.csv")
 
 
-def test_over_the_size_limit(monkeypatch):
-    assert MAX_UPLOAD_BYTES == 200 * 1024 * 1024
-    config = (ROOT / ".streamlit" / "config.toml").read_text()
-    assert re.search(r"^maxUploadSize\s*=\s*200\s*$", config, re.M)
-    monkeypatch.setattr(calc.upload, "MAX_UPLOAD_BYTES", 1000)
-    with pytest.raises(DataError, match="the limit is 0 MB"):
-        read(b"a" * 1001, "big.csv")
+def test_over_the_size_limit():
+    """One limit, said the same way by the uploader and by calc (issue 15).
+
+    The browser counts server.maxUploadSize in megabytes of 1,000,000 bytes
+    (1,048,576 on Windows); calc counts the same, so one byte over the limit
+    reaches calc's own message, which says 200.1 MB, never "200 MB; the limit
+    is 200 MB".
+    """
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == calc.upload.MAX_UPLOAD_MB == 200
+    assert MAX_UPLOAD_BYTES == 200_000_000
+    with pytest.raises(DataError, match=r"The file is 200\.1 MB; the limit is 200 MB"):
+        read(b"a" * (MAX_UPLOAD_BYTES + 1), "big.csv")
 
 
 def test_single_customer_and_one_day():

@@ -9,6 +9,7 @@ The locale follows the current language (:func:`ui.i18n.babel_locale`):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 
@@ -20,6 +21,7 @@ from babel.numbers import (
     format_currency,
     format_decimal,
     format_percent,
+    format_scientific,
     get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
@@ -33,14 +35,68 @@ from ui.i18n import babel_locale, language, t
 CURRENCIES = ("EUR", "USD", "GBP", "NOK", "DKK", "SEK", "PLN", "ALL")
 
 
+#: From this size on a number is written in scientific notation (``1E22``): Babel's
+#: decimal arithmetic (28 digits) cannot write every digit of 1e22 or 1e308, and a
+#: shop's numbers never get there unless a link or a file says so.
+HUGE = 1e15
+
+
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
+
+
+def _huge(value: float) -> str | None:
+    """``value`` in scientific notation when it is too large to write in full, else None."""
+    if abs(value) < HUGE:
+        return None
+    return format_scientific(value, format="0.###E0", locale=babel_locale())
+
+
+#: Characters that mean something to Streamlit's markdown: emphasis, links and images,
+#: code, headings, lists, tables, HTML and entities, KaTeX ($), colour and icon
+#: directives (:red[...], :material/...:).
+_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=^&\"'@])")
+
+
+def plain(value: object, limit: int = 200) -> str:
+    r"""Text from a user (a file, a column name, a cell, a scenario name, a link) as text.
+
+    The one escaping helper for anything a user wrote that reaches markdown
+    (``st.markdown``, ``st.error``, captions, labels): every character markdown
+    would act on is escaped with a backslash, so ``![t](http://host/pixel.png)``
+    shows as those characters and fetches nothing, ``$x$`` is no formula and
+    ``:red[x]`` no colour. Line breaks become spaces; text longer than
+    ``limit`` characters is cut with an ellipsis (a message quotes a value, it
+    does not reproduce a file).
+
+    >>> plain("![t](http://h/p.png)")
+    '\\!\\[t\\]\\(http\\://h/p\\.png\\)'
+    >>> plain("a\nb" + "c" * 300, limit=5)
+    'a bc…'
+    """
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _plain_values(value: object) -> object:
+    """The values of a calc message with every text from a user escaped (see :func:`plain`)."""
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, list | tuple):
+        return [_plain_values(item) for item in value]
+    if isinstance(value, Message):
+        return Message(value.code, **{k: _plain_values(v) for k, v in value.values.items()})
+    return value
 
 
 def money(value: float | None, currency: str, *, cents: bool | None = None) -> str:
     """``€1,234`` (whole units from 100 up, cents below unless told)."""
     if not _finite(value):
         return t("fmt.not_available")
+    if (big := _huge(value)) is not None:
+        return f"{big} {currency}"
     if cents is None:
         cents = abs(value) < 100
     locale = babel_locale()
@@ -64,6 +120,8 @@ def pct(fraction: float | None, digits: int = 1) -> str:
     """A fraction as a percentage: ``0.8215 -> 82.2%`` (``82,2 %`` in Norwegian)."""
     if not _finite(fraction):
         return t("fmt.not_available")
+    if (big := _huge(fraction * 100)) is not None:
+        return _percent_pattern("{}").format(big)
     decimals = "#,##0" + ("." + "0" * digits if digits else "")
     return format_percent(fraction, format=_percent_pattern(decimals), locale=babel_locale())
 
@@ -77,6 +135,8 @@ def number(value: float | None, digits: int = 0) -> str:
     """A plain number with thousands separators and at most ``digits`` decimals."""
     if not _finite(value):
         return t("fmt.not_available")
+    if (big := _huge(value)) is not None:
+        return big
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=babel_locale())
 
@@ -90,10 +150,18 @@ def signed_pct(fraction: float | None, digits: int = 0) -> str:
 
 
 def _message_number(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    if (big := _huge(value)) is not None:
+        return big
     return format_decimal(value, format="#,##0.######", locale=babel_locale())
 
 
 def _message_percent(fraction: float) -> str:
+    if not math.isfinite(fraction):
+        return str(fraction)
+    if (big := _huge(fraction * 100)) is not None:
+        return _percent_pattern("{}").format(big)
     return format_percent(fraction, format=_percent_pattern("#,##0.##"), locale=babel_locale())
 
 
@@ -102,9 +170,13 @@ _MESSAGE_FORMAT = Formatter(number=_message_number, percent=_message_percent)
 
 
 def calc_text(said: CalcError | Message) -> str:
-    """What ``calc`` says (an error, a note, a reason), in the current language."""
+    """What ``calc`` says (an error, a note, a reason), in the current language.
+
+    Markdown-safe: texts the message quotes (a column name, a cell, a file or
+    scenario name, an answer from a link) are escaped by :func:`plain`.
+    """
     about = said.about if isinstance(said, CalcError) else said
-    return about.text(language(), _MESSAGE_FORMAT)
+    return _plain_values(about).text(language(), _MESSAGE_FORMAT)
 
 
 #: How a kind of table column writes its numbers: decimals, and whether as a percentage.

@@ -12,7 +12,7 @@ import streamlit as st
 
 from calc import upload
 from calc.upload.statuses import COUNTED
-from ui.format import CURRENCIES, money, number
+from ui.format import CURRENCIES, money, number, plain
 from ui.i18n import t
 
 AUTO = "auto"
@@ -91,12 +91,12 @@ def facts(report: upload.Report) -> list[str]:
         out.append(
             t(
                 "kept.amount_passed_over",
-                column=report.amount_column,
-                others=", ".join(f"'{c}'" for c in report.amount_passed_over),
+                column=plain(report.amount_column),
+                others=", ".join(f"'{plain(c)}'" for c in report.amount_passed_over),
             )
         )
     elif report.amount_column:
-        out.append(t("kept.amount", column=report.amount_column))
+        out.append(t("kept.amount", column=plain(report.amount_column)))
     if report.currency == "kr":
         out.append(t("kept.currency_kr"))
     elif report.currency:
@@ -104,7 +104,7 @@ def facts(report: upload.Report) -> list[str]:
             t(
                 f"kept.currency_{report.currency_source or 'cells'}",
                 currency=report.currency,
-                column=report.amount_column or "",
+                column=plain(report.amount_column or ""),
             )
         )
     return out
@@ -117,7 +117,7 @@ def not_counted(report: upload.Report, currency: str) -> None:
         return
     lines = []
     for row in frame.itertuples(index=False):
-        statuses = f" ({row.statuses})" if row.statuses else ""
+        statuses = f" ({plain(row.statuses)})" if row.statuses else ""
         lines.append(
             t(
                 f"kept.nc_{row.status_class}",

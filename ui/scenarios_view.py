@@ -26,7 +26,7 @@ from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
-from ui.format import calc_text, day, duration, money, number, pct
+from ui.format import calc_text, day, duration, money, number, pct, plain
 from ui.i18n import t
 
 #: How each measure of calc.scenarios is shown: money, percent, count or duration.
@@ -62,7 +62,7 @@ def save_current() -> None:
     try:
         name = sc.check_name(s.sc_name)
         if name in (item.name for item in _saved()):
-            _refuse(t("scenarios.name_taken", name=name))
+            _refuse(t("scenarios.name_taken", name=plain(name)))
             return
         s.scenarios = (*_saved(), sc.scenario(name, current_inputs()))
     except InputError as error:
@@ -82,7 +82,7 @@ def rename() -> None:
         _refuse(calc_text(error))
         return
     if new != old and new in (item.name for item in _saved()):
-        _refuse(t("scenarios.name_taken", name=new))
+        _refuse(t("scenarios.name_taken", name=plain(new)))
         return
     s.scenarios = tuple(
         sc.Scenario(new, item.inputs) if item.name == old else item for item in _saved()
@@ -314,7 +314,7 @@ def main(currency: str) -> None:
         st.error(s.sc_error, icon=":material/error:")
         s.sc_error = None
     if s.get("sc_loaded"):
-        st.success(t("scenarios.loaded", name=s.sc_loaded), icon=":material/check:")
+        st.success(t("scenarios.loaded", name=plain(s.sc_loaded)), icon=":material/check:")
         s.sc_loaded = None
     if "sc_name" not in s:
         s.sc_name = sc.next_name([item.name for item in _saved()])
@@ -357,7 +357,7 @@ def main(currency: str) -> None:
         baseline = s.sc_base if s.sc_base in names else names[0]
         table = sc.compare(items, baseline)
         st.subheader(t("scenarios.compare_title"))
-        st.caption(t("scenarios.compare_help", name=baseline))
+        st.caption(t("scenarios.compare_help", name=plain(baseline)))
         st.dataframe(comparison(table, baseline, currency))
         chart_data = clv_data(table, baseline)
         chart_texts = {

@@ -7,6 +7,7 @@ key (never a DataFrame, see STYLE.md), and nothing is written to disk.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,17 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, kept_view, state
-from ui.format import CURRENCIES, calc_text, day, duration, localized, money, number, pct
+from ui.format import (
+    CURRENCIES,
+    calc_text,
+    day,
+    duration,
+    localized,
+    money,
+    number,
+    pct,
+    plain,
+)
 from ui.i18n import column_title, t
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
@@ -52,9 +63,37 @@ class Loaded:
     customers: orders.Headline | None = None
 
 
-@st.cache_data(max_entries=2, ttl=1800, show_spinner=False)
+#: This session's file as read: ``(key, Loaded or DataError, bytes)``. Held in the session,
+#: not in a cache shared by every session: it goes when the session goes (Streamlit drops a
+#: closed tab's session after server.disconnectedSessionTTL, 120 s), one file per session
+#: (the one on screen), and a rerun reads it without unpickling a copy (0.15 s at 1M rows).
+_HELD = "_up_held"
+
+
 def load(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
-    """Read and analyse one file; cached on its bytes and the reading settings."""
+    """Read and analyse one file, once per session; keyed on its bytes and the reading settings.
+
+    A file that cannot be used raises its :class:`DataError` again without being read again.
+    """
+    held = st.session_state.get(_HELD)
+    if held is None or held[2] is not data or held[0][2:] != (filename, overrides):
+        key = (len(data), hashlib.blake2b(data, digest_size=16).digest(), filename, overrides)
+        if held is not None and held[0] == key:
+            held = (key, held[1], data)  # the same content in a new bytes object
+        else:
+            st.session_state[_HELD] = None  # the last file goes before the next is read
+            try:
+                result = _analyse(data, filename, overrides)
+            except DataError as error:
+                result = error
+            held = (key, result, data)
+        st.session_state[_HELD] = held
+    if isinstance(held[1], DataError):
+        raise held[1].with_traceback(None)
+    return held[1]
+
+
+def _analyse(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
     read = upload.read(data, filename, **dict(overrides))
     if read.shape == "orders":
         return Loaded(read, analysis=orders.analyse(read.table))
@@ -84,12 +123,13 @@ def source() -> tuple[str, bytes] | None:
         help=t("upload.samples_help"),
         persist_state="session",
     )
-    st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_BYTES / 2**20)))
+    st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_MB)))
     uploaded = st.session_state.up_file
     if uploaded is not None:
         return uploaded.name, uploaded.getvalue()
     if st.session_state.up_sample:
         return st.session_state.up_sample, sample_bytes(st.session_state.up_sample)
+    st.session_state.pop(_HELD, None)  # the file was removed: let its results go
     return None
 
 
@@ -140,7 +180,8 @@ def settings(report: upload.Report | None, file: str) -> None:
         if report is not None:
             kept_view.settings(report, file)
             if len(report.sheet_names) > 1:
-                st.caption(t("upload.sheets", sheets=", ".join(report.sheet_names)))
+                names = ", ".join(map(plain, report.sheet_names[:20]))
+                st.caption(t("upload.sheets", sheets=names))
 
 
 def _setting_text(key: str, value: str | None) -> str:
@@ -159,11 +200,11 @@ def show_error(error: DataError) -> None:
     st.error(calc_text(error), icon=":material/error:")
     details = []
     if error.column:
-        details.append(t("upload.error_column", column=error.column))
+        details.append(t("upload.error_column", column=plain(error.column)))
     if error.rows:
         details.append(t("upload.error_rows", rows=", ".join(map(str, error.rows[:10]))))
     if error.example:
-        details.append(t("upload.error_example", example=error.example))
+        details.append(t("upload.error_example", example=plain(error.example)))
     if details:
         st.caption(" · ".join(details))
     if isinstance(error, upload.AmbiguousDateOrderError):
@@ -182,7 +223,7 @@ def report(loaded: Loaded, currency: str) -> None:
         d.metric(t("upload.shape"), t(f"upload.shape_{r.shape}"))
         facts = [
             t("upload.fact_format", format=r.file_format.upper())
-            + (" " + t("upload.fact_sheet", sheet=r.sheet) if r.sheet else ""),
+            + (" " + t("upload.fact_sheet", sheet=plain(r.sheet)) if r.sheet else ""),
             t(
                 "upload.fact_reading",
                 sep=_setting_text("up_sep", r.separator),

@@ -21,11 +21,38 @@ _CURRENCY = (
 _MINUS = r"[-\x{2212}\x{2013}]"  # hyphen, minus sign, en dash
 _SPACES = r"\x{2019}\x{00a0}\x{202f}\x{2009}"  # right quote, no-break, narrow and thin space
 _CUR = r"(?i:" + _CURRENCY + r")"
+_GAP = r"[\s\x{00a0}\x{202f}\x{2009}]*"  # RE2's \s is ASCII only; Babel writes "12,50\u00a0€"
 _AMOUNT = (
-    r"^(?P<s1>" + _MINUS + r"?|\+)\s*(?P<c1>" + _CUR + r")?\s*(?P<s2>" + _MINUS + r"?|\+)\s*"
-    r"(?P<num>[0-9][0-9 .,'" + _SPACES + r"]*[0-9]|[0-9]|[.,][0-9]+)"
-    r"(?P<dash>[.,]" + _MINUS + r")?\s*(?P<c2>" + _CUR + r")?\s*(?P<s3>" + _MINUS + r"?)$"
+    r"^(?P<s1>"
+    + _MINUS
+    + r"?|\+)"
+    + _GAP
+    + r"(?P<c1>"
+    + _CUR
+    + r")?"
+    + _GAP
+    + r"(?P<s2>"
+    + _MINUS
+    + r"?|\+)"
+    + _GAP
+    + r"(?P<num>[0-9][0-9 .,'"
+    + _SPACES
+    + r"]*[0-9]|[0-9]|[.,][0-9]+)"
+    r"(?P<dash>[.,]"
+    + _MINUS
+    + r")?"
+    + _GAP
+    + r"(?P<c2>"
+    + _CUR
+    + r")?"
+    + _GAP
+    + r"(?P<s3>"
+    + _MINUS
+    + r"?)$"
 )
+#: Largest amount read (a quadrillion): beyond it a cell is not understood, so that
+#: no sum of a million rows overflows to infinity.
+MAX_AMOUNT = 1e15
 _GROUP = r"[ '" + _SPACES + r"]"
 _COMMA_DECIMAL = r"^(?:[0-9]{1,3}(?:(?:" + _GROUP + r"|\.)[0-9]{3})+|[0-9]+)(?:,[0-9]*)?$|^,[0-9]+$"
 _DOT_DECIMAL = (
@@ -138,10 +165,10 @@ def parse_amounts(
         or pa.types.is_floating(arr.type)
         or pa.types.is_null(arr.type)
     ):
-        values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
-        return Amounts(
-            np.asarray(values, dtype=np.float64), np.zeros(n, bool), decimal or ".", None
-        )
+        values = np.array(pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False), np.float64)
+        huge = np.abs(values) > MAX_AMOUNT  # NaN compares False: empty cells stay empty
+        values[huge] = np.nan
+        return Amounts(values, huge, decimal or ".", None)
     if not pa.types.is_string(arr.type):
         arr = pc.cast(arr, pa.string())
     fast = _plain_numbers(arr, decimal, hint)
@@ -178,12 +205,14 @@ def parse_amounts(
     )
     negative = _bool(minus) | brackets
     values = np.where(negative, -values, values)
+    ok &= ~(np.abs(values) > MAX_AMOUNT)  # 400 digits read as infinity: not understood
     values[~ok] = np.nan
     if typed.any():
         cells = pc.if_else(pa.array(typed), text, pa.scalar(None, pa.string()))
         direct = np.asarray(pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False), float)
         values = np.where(typed, direct, values)
-        ok |= typed
+        ok |= typed & ~(np.abs(direct) > MAX_AMOUNT)
+        values[~ok] = np.nan
     bad = ~ok & ~empty
     currency = None
     cur = pc.if_else(
@@ -230,7 +259,8 @@ def _plain_numbers(arr: pa.Array, decimal: str | None, hint: str) -> np.ndarray 
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
     out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
-    if not np.isfinite(out[~np.isnan(out)] if values.null_count else out).all():
+    finite = out[~np.isnan(out)] if values.null_count else out
+    if not (np.abs(finite) <= MAX_AMOUNT).all():  # infinite, NaN or beyond the largest amount
         return None
     if decimal is None and hint == "," and pc.any(pc.match_substring_regex(arr, _THOUSAND)).as_py():
         return None

@@ -20,6 +20,8 @@ import pyarrow.compute as pc
 from calc.errors import DataError
 
 DATE_ORDERS = ("DMY", "MDY", "YMD")
+#: First and last year read as a date; a cell outside them is a row skipped with a reason.
+YEARS = (1900, 2100)
 
 _TIME = (
     r"(?:[ T,]+(?P<H>[0-9]{1,2})[:.](?P<M>[0-9]{2})(?:[:.](?P<S>[0-9]{2})(?:[.,][0-9]+)?)?"
@@ -98,7 +100,7 @@ def _ints(parts, name: str) -> np.ndarray:
 def _compose(y, m, d, hh, mm, ss) -> np.ndarray:
     """Build datetime64[ns] from float parts; NaN parts or impossible dates give NaT."""
     ok = ~(np.isnan(y) | np.isnan(m) | np.isnan(d))
-    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31) & (y >= 1900) & (y <= 2200)
+    ok &= (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31) & (y >= YEARS[0]) & (y <= YEARS[1])
     hh, mm, ss = (np.nan_to_num(v) for v in (hh, mm, ss))
     ok &= (hh < 24) & (mm < 60) & (ss < 61)
     out = np.full(len(y), np.datetime64("NaT"), dtype="datetime64[ns]")
@@ -164,7 +166,9 @@ def parse_dates(
 
     Notes
     -----
-    Two-digit years are 2000-2069 for ``00``-``69`` and 1970-1999 otherwise.
+    Two-digit years are 2000-2069 for ``00``-``69`` and 1970-1999 otherwise;
+    a year written with four digits is that year, and one outside
+    :data:`YEARS` (``0001``, ``2999``) is not understood as a date.
     A time after the date (``13:05``, ``1:05 PM``) is kept; a time zone suffix
     is ignored (local time as written).
 
@@ -251,7 +255,8 @@ def parse_dates(
 
 def _from_parts(parts, names: tuple[str, str, str]) -> np.ndarray:
     y, m, d = (_ints(parts, k) for k in names)
-    y = np.where(y < 70, y + 2000, np.where(y < 100, y + 1900, y))
+    short = _bool(pc.less_equal(pc.utf8_length(pc.struct_field(parts, names[0])), 2))
+    y = np.where(short & (y < 70), y + 2000, np.where(short & (y < 100), y + 1900, y))
     fields = {f.name for f in parts.type}
     if "H" not in fields:
         zero = np.zeros(len(y))

@@ -283,6 +283,7 @@ def encode_text(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     trimmed = pc.utf8_trim_whitespace(values)
     if not pc.all(pc.equal(trimmed, values)).as_py():
         enc = pc.dictionary_encode(pc.utf8_trim_whitespace(arr))
+        enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
         values = enc.dictionary
     codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     empty = np.flatnonzero(_bool(pc.equal(values, "")))

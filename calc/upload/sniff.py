@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from calc.errors import DataError
 from calc.messages import Message
+from calc.upload import guard
 
 SEPARATORS = (",", ";", "\t", "|")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -163,8 +165,31 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
             continue
         if _looks_binary(text):
             break
+        if name.startswith("cp125") and _UTF8_LETTER.search(data):
+            return _per_line(data, name), f"utf-8+{name}"
         return text, name
     raise DataError("upload.not_text")
+
+
+#: A Latin letter written in UTF-8 (lead byte C3-C5 for ø, é, ą, ł..., then 80-BF): in a
+#: file that is not UTF-8 throughout, it says some lines are (a Windows code page rarely
+#: puts a capital A with a mark before one of its symbols inside a word).
+_UTF8_LETTER = re.compile(rb"[\xc3\xc4\xc5][\x80-\xbf]")
+
+
+def _per_line(data: bytes, page: str) -> str:
+    r"""Decode a file mixing UTF-8 and Windows code page lines, each line in its own.
+
+    >>> _per_line("Sørensen\n".encode() + "Sørensen\n".encode("cp1252"), "cp1252")
+    'Sørensen\nSørensen\n'
+    """
+    out = []
+    for line in data.split(b"\n"):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode(page, errors="replace"))
+    return "\n".join(out)
 
 
 #: Characters of the upper half of Windows-1250 or -1252 that are not letters
@@ -337,7 +362,7 @@ def read_text(
             raise DataError("upload.empty_text")
         if "\n" not in text[:200_000] and "\r" in text:
             text = text.replace("\r", "\n")
-            data = text.encode(enc if enc != "utf-8-sig" else "utf-8")
+            data = text.encode("utf-8")
         head = text[:200_000]
         cut = len(head) < len(text)
         body = text.encode("utf-8") if enc != "utf-8" else data
@@ -364,7 +389,9 @@ def read_text(
     else:
         header_line = nonblank[found]
         first_data = header_line + 1
-        names = unique_names(parsed[header_line])
+        names = unique_names(parsed[header_line][: guard.MAX_COLUMNS + 1])
+    widest = len(parsed[header_line if found is not None else first_data])
+    guard.check_columns(max(widest, len(names)))
     if body.startswith(codecs.BOM_UTF8):
         body = body[3:]
     skip = first_data
@@ -485,7 +512,7 @@ def _xlsx_peek(data: bytes, sheet_index: int) -> tuple[int | None, int]:
             path = target.lstrip("/") if target.startswith("/") else "xl/" + target
             with zf.open(path) as fh:
                 head = fh.read(256 * 1024)
-    except (KeyError, IndexError, zipfile.BadZipFile, OSError):
+    except (KeyError, IndexError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
         return None, 0
     rows = []
     for number, _, inner in _ROW.findall(head)[:_SAMPLE_LINES]:
@@ -497,6 +524,10 @@ def _xlsx_peek(data: bytes, sheet_index: int) -> tuple[int | None, int]:
         return None, 0
     width = typical[0][0]
     return next(r for r, n in rows if n >= max(2, (width + 1) // 2)), width
+
+
+#: Sheets looked at for a table when none is chosen (a cover, notes, then the data).
+_SHEETS_TRIED = 20
 
 
 def _load(reader, index: int, **kwargs):
@@ -528,8 +559,10 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
         fmt = "xlsx"
     if not sheet_names:
         raise DataError("upload.no_sheets")
+    if len(sheet_names) > guard.MAX_SHEETS:
+        raise DataError("guard.too_many_sheets", count=len(sheet_names), limit=guard.MAX_SHEETS)
     if sheet is None:
-        candidates = range(len(sheet_names))
+        candidates = range(min(len(sheet_names), _SHEETS_TRIED))
     elif isinstance(sheet, int) and 0 <= sheet < len(sheet_names):
         candidates = [sheet]
     elif isinstance(sheet, str) and sheet in sheet_names:
@@ -547,6 +580,7 @@ def read_excel(data: bytes, kind: str, sheet: int | str | None = None) -> RawTab
                 header, batch = None, None
         if batch is None:
             batch = _load(reader, index, header_row=None, skip_rows=0)
+        guard.check_columns(batch.num_columns)
         if (batch.num_columns >= 2 and batch.num_rows >= 2) or len(candidates) == 1:
             break
         batch = None
