@@ -254,6 +254,11 @@ def csv_file(frame: pd.DataFrame) -> bytes:
     return exports.to_csv(frame.rename(columns=column_title))
 
 
+def customers_csv(analysis: orders.OrdersAnalysis) -> bytes:
+    """Every customer of an order log as a CSV download (the workbook stops at Excel's rows)."""
+    return csv_file(analysis.customers)
+
+
 def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """``calc``'s result tables as workbook sheets named and headed in the user's language.
 
@@ -303,9 +308,9 @@ def currency_of(loaded: Loaded, chosen: str) -> str:
     return found if found in CURRENCIES else chosen
 
 
-def _download(name: str, frame: pd.DataFrame, label: str = "upload.download_csv") -> None:
+def _download(name: str, frame: pd.DataFrame) -> None:
     st.download_button(
-        t(label),
+        t("upload.download_csv"),
         on_click_data(csv_file, frame),
         file_name=f"{name}.csv",
         mime="text/csv",
@@ -371,7 +376,14 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         type="primary",
         on_click="ignore",
     )
-    _download("customers", a.customers, "exports.download_customers")
+    st.download_button(
+        t("exports.download_customers"),
+        on_click_data(customers_csv, a),
+        file_name="customers.csv",
+        mime="text/csv",
+        key="up_csv_customers",
+        on_click="ignore",
+    )
 
 
 def _retention(a: orders.OrdersAnalysis) -> None:
