@@ -180,6 +180,11 @@ def test_typed_columns_round_trip_with_their_types():
     blank = (None, "n")
     assert got[2][:5] == [blank, (dt.datetime(2026, 1, 6), "d"), blank, blank, ("#NUM!", "e")]
     assert got[3][0] == ("1899-05-01", "s")  # before Excel's calendar: ISO text
+    far = pd.DataFrame({"d": np.array(["2500-01-01", "2500-01-01T06:00"], dtype="datetime64[s]")})
+    assert [row[0] for row in cells(sheet(to_xlsx({"far": far})))[1:]] == [
+        (dt.datetime(2500, 1, 1), "d"),
+        (dt.datetime(2500, 1, 1, 6), "d"),
+    ]
     assert got[3][3:5] == [(-2614.49, "n"), (1e20, "n")]
     assert ws["A2"].number_format == "yyyy-mm-dd"
     assert ws["B2"].number_format == "yyyy-mm-dd hh:mm:ss"

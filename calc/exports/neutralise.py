@@ -19,13 +19,12 @@ import re
 
 import pandas as pd
 
-#: First characters that make a spreadsheet read a cell as a formula.
-RISKY_START = "=+-@\t\r"
-_RISKY = r"^[=+\-@\t\r]"
+#: Text starting with one of these can run as a formula (also valid RE2, for Arrow kernels).
+RISKY_PATTERN = r"^[=+\-@\t\r]"
 #: A plain number written as text: sign, digits, one decimal mark, exponent; never a formula.
-_PLAIN_NUMBER = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
-_RISKY_RE = re.compile(_RISKY)
-_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
+PLAIN_NUMBER_PATTERN = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
+_RISKY_RE = re.compile(RISKY_PATTERN)
+_PLAIN_NUMBER_RE = re.compile(PLAIN_NUMBER_PATTERN)
 
 
 def is_risky(text: str) -> bool:
@@ -53,9 +52,9 @@ def risky_mask(values: pd.Series) -> pd.Series:
     """
     if _is_text_dtype(values.dtype):
         text = values.astype("str")
-        return (text.str.match(_RISKY, na=False) & ~text.str.match(_PLAIN_NUMBER, na=False)).where(
-            values.notna(), False
-        )
+        risky = text.str.match(RISKY_PATTERN, na=False)
+        plain = text.str.match(PLAIN_NUMBER_PATTERN, na=False)
+        return (risky & ~plain).where(values.notna(), False)
     return values.map(lambda v: isinstance(v, str) and is_risky(v)).astype(bool)
 
 

@@ -19,7 +19,8 @@ Cells:
   +-infinity -> the error ``#NUM!`` (Excel has no infinity).
 - dates and timestamps -> date cells, ``yyyy-mm-dd`` when every value is a
   whole day, else ``yyyy-mm-dd hh:mm:ss``; time zones dropped (wall time);
-  dates before 1900-03-01 (outside Excel's calendar) -> ISO text.
+  dates before 1900-03-01 (outside Excel's calendar) -> ISO text; any
+  datetime unit (s, ms, us, ns), so years past 2262 do not overflow.
 - booleans -> TRUE/FALSE cells.
 - text -> text cells, never formulas; text a spreadsheet would run as a formula
   gets a leading apostrophe (:mod:`calc.exports.neutralise`), numbers never do.
@@ -53,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from calc.exports.neutralise import neutralise_text
+from calc.exports.neutralise import PLAIN_NUMBER_PATTERN, RISKY_PATTERN, neutralise_text
 
 #: Rows of data a sheet holds below its header (Excel's 1,048,576 rows less one).
 MAX_DATA_ROWS = 1_048_575
@@ -64,12 +65,10 @@ BLOCK_ROWS = 65_536
 #: zlib level of the sheets: 1 compresses ~4x faster than the default 6, files ~25% larger.
 COMPRESS_LEVEL = 1
 
-_DAY_NS = 86_400 * 10**9
 _EPOCH_SERIAL = 25_569  # 1970-01-01 as an Excel serial day (1900 date system)
 _FIRST_SERIAL = 61  # 1900-03-01; Excel's serials before it carry its 1900 leap-day bug
+_LAST_SERIAL = 2_958_465  # 9999-12-31, the last day Excel has
 _PLAIN, _BOLD, _DATE, _DATETIME = 0, 1, 2, 3  # cellXfs of _STYLES
-_RISKY = r"^[=+\-@\t\r]"
-_PLAIN_NUMBER = r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?$"
 # Text XML 1.0 cannot hold, and literal text that reads as Excel's own escape.
 _SPECIAL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
 _SPECIAL_PY = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_")
@@ -258,20 +257,27 @@ def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _prepare_dates(s: pd.Series) -> tuple[str, object]:
+    """Serial days since 1899-12-30 in the column's own unit (s, ms, us or ns: no overflow)."""
     if getattr(s.dtype, "tz", None) is not None:
         s = s.dt.tz_localize(None)
-    ns = s.to_numpy(dtype="datetime64[ns]").view("int64")
+    values = s.to_numpy()
+    unit = np.datetime_data(values.dtype)[0]
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(1, unit))
+    ticks = values.view("int64")
     missing = s.isna().to_numpy()
-    whole_days = bool(np.all((ns[~missing] % _DAY_NS) == 0))
+    whole_days = bool(np.all((ticks[~missing] % per_day) == 0))
+    days = ticks // per_day  # floor: whole days since 1970-01-01
     if whole_days:
-        serial = pa.array(ns // _DAY_NS + _EPOCH_SERIAL, mask=missing)
+        serial = pa.array(days + _EPOCH_SERIAL, mask=missing)
     else:
-        serial = pa.array(ns / _DAY_NS + _EPOCH_SERIAL, mask=missing)
-    early = ~missing & (ns < (_FIRST_SERIAL - _EPOCH_SERIAL) * _DAY_NS)
+        serial = pa.array(ticks / per_day + _EPOCH_SERIAL, mask=missing)
+    outside = (days < _FIRST_SERIAL - _EPOCH_SERIAL) | (days > _LAST_SERIAL - _EPOCH_SERIAL)
+    off_calendar = ~missing & outside
     pattern = "%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M:%S"
-    iso = s.dt.strftime(pattern) if early.any() else None
+    iso = s.dt.strftime(pattern) if off_calendar.any() else None
     style = _DATE if whole_days else _DATETIME
-    return "date", (serial.cast(pa.string()), style, early if early.any() else None, iso)
+    text = off_calendar if off_calendar.any() else None
+    return "date", (serial.cast(pa.string()), style, text, iso)
 
 
 def _cells(kind: str, values, letter: str, rows: pa.Array, start: int, stop: int) -> pa.Array:
@@ -284,13 +290,14 @@ def _cells(kind: str, values, letter: str, rows: pa.Array, start: int, stop: int
             error = pc.binary_join_element_wise(where, rows, '" t="e"><v>#NUM!</v></c>', "")
             cells = pc.if_else(pa.array(inf[start:stop]), error, cells)
     elif kind == "date":
-        serial, style, early, iso = values
+        serial, style, as_text, iso = values
         cells = pc.binary_join_element_wise(
             where, rows, f'" s="{style}"><v>', serial[start:stop], "</v></c>", ""
         )
-        if early is not None and early[start:stop].any():
-            texts = pa.array(iso.iloc[start:stop].where(early[start:stop], None), type=pa.string())
-            cells = pc.if_else(pa.array(early[start:stop]), _text_cells(texts, where, rows), cells)
+        if as_text is not None and as_text[start:stop].any():
+            part = as_text[start:stop]
+            texts = pa.array(iso.iloc[start:stop].where(part, None), type=pa.string())
+            cells = pc.if_else(pa.array(part), _text_cells(texts, where, rows), cells)
     elif kind == "bool":
         cells = pc.binary_join_element_wise(
             where, rows, '" t="b"><v>', values[start:stop], "</v></c>", ""
@@ -311,8 +318,8 @@ def _cells(kind: str, values, letter: str, rows: pa.Array, start: int, stop: int
 def _neutralise(text: pa.Array) -> pa.Array:
     """Vectorised :func:`calc.exports.neutralise.neutralise_text`."""
     risky = pc.and_(
-        pc.match_substring_regex(text, _RISKY),
-        pc.invert(pc.match_substring_regex(text, _PLAIN_NUMBER)),
+        pc.match_substring_regex(text, RISKY_PATTERN),
+        pc.invert(pc.match_substring_regex(text, PLAIN_NUMBER_PATTERN)),
     )
     if not pc.any(risky).as_py():
         return text
