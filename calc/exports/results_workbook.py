@@ -73,6 +73,7 @@ _PLAIN, _BOLD, _DATE, _DATETIME = 0, 1, 2, 3  # cellXfs of _STYLES
 _SPECIAL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
 _SPECIAL_PY = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|_x[0-9A-Fa-f]{4}_")
 _EDGE_SPACE = r"^\s|\s$"
+_TEXT = pa.large_string()
 
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -206,14 +207,25 @@ def _write_sheet(zf: zipfile.ZipFile, index: int, frame: pd.DataFrame, note: str
 
 
 def _block(columns: list[tuple[str, object]], start: int, stop: int) -> memoryview | bytes:
-    """The XML of rows ``start`` to ``stop`` (0-based data rows): one vectorised step per column."""
-    rows = pa.array(np.arange(start + 2, stop + 2, dtype=np.int64)).cast(pa.string())
-    cells = [
-        _cells(kind, values, _letter(j), rows, start, stop)
-        for j, (kind, values) in enumerate(columns)
-    ]
-    joined = pc.binary_join_element_wise('<row r="', rows, '">', *cells, "</row>", "")
-    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int32)
+    """The XML of rows ``start`` to ``stop`` (0-based data rows), joined in one vectorised step.
+
+    Text is Arrow's large string (64-bit offsets): a block of long texts may pass 2 GB.
+    """
+    rows = pa.array(np.arange(start + 2, stop + 2, dtype=np.int64)).cast(_TEXT)
+    pieces: list[str | pa.Array] = ['<row r="', rows, '">']
+    for j, (kind, values) in enumerate(columns):
+        for piece in _cells(kind, values, _letter(j), rows, start, stop):
+            if isinstance(piece, str) and isinstance(pieces[-1], str):
+                pieces[-1] += piece  # one scalar between two arrays
+            else:
+                pieces.append(piece)
+    if isinstance(pieces[-1], str):
+        pieces[-1] += "</row>"
+    else:
+        pieces.append("</row>")
+    # One pass over the block's bytes: every piece joined into each row's XML at once.
+    joined = _join(*pieces)
+    offsets = np.frombuffer(joined.buffers()[1], dtype=np.int64)
     first, last = offsets[joined.offset], offsets[joined.offset + len(joined)]
     return memoryview(joined.buffers()[2])[first:last]
 
@@ -227,16 +239,16 @@ def _prepare(s: pd.Series) -> tuple[str, object]:
         s = s.astype(s.cat.categories.dtype) if s.notna().all() else s.astype(object)
     dtype = s.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        return "bool", _flat(pa.array(s, from_pandas=True).cast(pa.int8()).cast(pa.string()))
+        return "bool", _flat(pa.array(s, from_pandas=True).cast(pa.int8()).cast(_TEXT))
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return _prepare_dates(s)
     if pd.api.types.is_numeric_dtype(dtype):
         if pd.api.types.is_integer_dtype(dtype):
-            return "number", (_flat(pa.array(s, from_pandas=True).cast(pa.string())), None)
+            return "number", (_flat(pa.array(s, from_pandas=True).cast(_TEXT)), None)
         x = s.to_numpy(dtype="float64", na_value=np.nan)
         finite = np.isfinite(x)
         inf = np.isinf(x)
-        return "number", (pa.array(x, mask=~finite).cast(pa.string()), inf if inf.any() else None)
+        return "number", (pa.array(x, mask=~finite).cast(_TEXT), inf if inf.any() else None)
     is_object = dtype is np.dtype(object)
     if isinstance(dtype, pd.StringDtype) or (
         is_object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty")
@@ -244,11 +256,11 @@ def _prepare(s: pd.Series) -> tuple[str, object]:
         if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
             values = pa.array(s.array)  # the column's own Arrow data, no copy
         else:
-            values = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
-        return "text", _flat(values.cast(pa.string()))
+            values = pa.array(s.to_numpy(dtype=object, na_value=None), type=_TEXT)
+        return "text", _flat(values.cast(_TEXT))
     if is_object:
         return "mixed", s.to_numpy(dtype=object)
-    return "text", pa.array(s.astype(str).where(s.notna(), None).tolist(), type=pa.string())
+    return "text", pa.array(s.astype(str).where(s.notna(), None).tolist(), type=_TEXT)
 
 
 def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -277,42 +289,64 @@ def _prepare_dates(s: pd.Series) -> tuple[str, object]:
     iso = s.dt.strftime(pattern) if off_calendar.any() else None
     style = _DATE if whole_days else _DATETIME
     text = off_calendar if off_calendar.any() else None
-    return "date", (serial.cast(pa.string()), style, text, iso)
+    return "date", (serial.cast(_TEXT), style, text, iso)
 
 
-def _cells(kind: str, values, letter: str, rows: pa.Array, start: int, stop: int) -> pa.Array:
-    """Each row's cell of one column as XML; an empty string for an empty cell."""
+def _cells(
+    kind: str, values, letter: str, rows: pa.Array, start: int, stop: int
+) -> list[str | pa.Array]:
+    """Pieces that, joined, are each row's cell of one column (nothing for an empty cell).
+
+    A block without empty or special cells gives its pieces (tags and values)
+    to the row join directly; otherwise the cells are joined here first.
+    """
     where = f'<c r="{letter}'
     if kind == "number":
         text, inf = values
-        cells = pc.binary_join_element_wise(where, rows, '"><v>', text[start:stop], "</v></c>", "")
+        part = text[start:stop]
+        if part.null_count == 0 and (inf is None or not inf[start:stop].any()):
+            return [where, rows, '"><v>', part, "</v></c>"]
+        cells = _join(where, rows, '"><v>', part, "</v></c>")
         if inf is not None and inf[start:stop].any():
-            error = pc.binary_join_element_wise(where, rows, '" t="e"><v>#NUM!</v></c>', "")
+            error = _join(where, rows, '" t="e"><v>#NUM!</v></c>')
             cells = pc.if_else(pa.array(inf[start:stop]), error, cells)
     elif kind == "date":
         serial, style, as_text, iso = values
-        cells = pc.binary_join_element_wise(
-            where, rows, f'" s="{style}"><v>', serial[start:stop], "</v></c>", ""
-        )
+        part = serial[start:stop]
+        if part.null_count == 0 and (as_text is None or not as_text[start:stop].any()):
+            return [where, rows, f'" s="{style}"><v>', part, "</v></c>"]
+        cells = _join(where, rows, f'" s="{style}"><v>', part, "</v></c>")
         if as_text is not None and as_text[start:stop].any():
             part = as_text[start:stop]
-            texts = pa.array(iso.iloc[start:stop].where(part, None), type=pa.string())
+            texts = pa.array(iso.iloc[start:stop].where(part, None), type=_TEXT)
             cells = pc.if_else(pa.array(part), _text_cells(texts, where, rows), cells)
     elif kind == "bool":
-        cells = pc.binary_join_element_wise(
-            where, rows, '" t="b"><v>', values[start:stop], "</v></c>", ""
-        )
+        cells = _join(where, rows, '" t="b"><v>', values[start:stop], "</v></c>")
     elif kind == "text":
-        cells = _text_cells(_neutralise(values[start:stop]), where, rows)
+        part = values[start:stop]
+        if part.null_count == 0:
+            return _text_pieces(_neutralise(part), where, rows)
+        cells = _text_cells(_neutralise(part), where, rows)
     else:
         cells = pa.array(
             [
                 _mixed_cell(f"{letter}{row}", v)
                 for row, v in zip(range(start + 2, stop + 2), values[start:stop], strict=True)
             ],
-            type=pa.string(),
+            type=_TEXT,
         )
-    return pc.fill_null(cells, "")
+    return [pc.fill_null(cells, "")]
+
+
+def _large(text: str) -> pa.Scalar:
+    return pa.scalar(text, type=_TEXT)
+
+
+def _join(*pieces: str | pa.Array) -> pa.Array:
+    """Each row's pieces joined end to end (text pieces are the same in every row)."""
+    return pc.binary_join_element_wise(
+        *(_large(p) if isinstance(p, str) else p for p in pieces), _large("")
+    )
 
 
 def _neutralise(text: pa.Array) -> pa.Array:
@@ -323,11 +357,16 @@ def _neutralise(text: pa.Array) -> pa.Array:
     )
     if not pc.any(risky).as_py():
         return text
-    return pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+    return pc.if_else(risky, _join("'", text), text)
 
 
 def _text_cells(text: pa.Array, where: str, rows: pa.Array) -> pa.Array:
     """Inline-string cells (XlsxWriter's constant-memory form): escaped, spaces kept."""
+    return _join(*_text_pieces(text, where, rows))
+
+
+def _text_pieces(text: pa.Array, where: str, rows: pa.Array) -> list[str | pa.Array]:
+    """The pieces of :func:`_text_cells` (a missing text gives a missing cell)."""
     special = pc.or_(
         pc.match_substring_regex(text, _SPECIAL),
         pc.greater(pc.utf8_length(text), MAX_TEXT),
@@ -338,12 +377,12 @@ def _text_cells(text: pa.Array, where: str, rows: pa.Array) -> pa.Array:
     if pc.any(special).as_py():
         mask = pc.fill_null(special, False)
         fixed = [_xml_text(v) for v in pc.filter(text, mask).to_pylist()]
-        escaped = pc.replace_with_mask(escaped, mask, pa.array(fixed, type=pa.string()))
+        escaped = pc.replace_with_mask(escaped, mask, pa.array(fixed, type=_TEXT))
     spaced = pc.fill_null(pc.match_substring_regex(text, _EDGE_SPACE), False)
-    opening = pc.if_else(spaced, '<t xml:space="preserve">', "<t>")
-    return pc.binary_join_element_wise(
-        where, rows, '" t="inlineStr"><is>', opening, escaped, "</t></is></c>", ""
-    )
+    if pc.any(spaced).as_py():
+        opening = pc.if_else(spaced, _large('<t xml:space="preserve">'), _large("<t>"))
+        return [where, rows, '" t="inlineStr"><is>', opening, escaped, "</t></is></c>"]
+    return [where, rows, '" t="inlineStr"><is><t>', escaped, "</t></is></c>"]
 
 
 def _xml_text(value: str) -> str:
