@@ -7,19 +7,27 @@ client can change a number in Excel and see every result follow. A
 point at the scenario sheets, with the change against the pinned baseline.
 
 The formulas are those of :func:`calc.clv.clv_report` (a test recomputes the
-workbook with a formula engine and compares with it). Pure: bytes out, no file
-system.
+workbook with a formula engine and compares with it). Every formula cell also
+carries its result (:func:`results`), so a reader that does not recalculate
+(a previewer, a mail client, pandas) shows the numbers, not zeros.
+
+Names come from users: they are written as text, never as a formula or a
+link, and a name a spreadsheet would run as a formula (``=HYPERLINK(...)``)
+gets Excel's own quote prefix, so it stays text when the cell is edited.
+Pure: bytes out, no file system.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Mapping, Sequence
 
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname
 
+from calc.exports.neutralise import is_risky
 from calc.scenarios import Scenario
 
 #: Rows of a scenario sheet (1-based, column B): inputs first, then results.
@@ -160,6 +168,77 @@ def formulas(texts: dict[str, str] = TEXTS) -> dict[str, str]:
     }
 
 
+def results(inputs: Mapping[str, float], texts: Mapping[str, str] = TEXTS) -> dict[str, object]:
+    """What each formula of a scenario sheet evaluates to, as Excel computes it (its cached value).
+
+    The same branches as :func:`formulas`, in Python: a number, or the text
+    of ``never`` / ``not_available`` where the formula gives that text.
+    Also the derived lifetime input (``lifespan_years`` from churn, or
+    ``churn_rate`` from the lifespan).
+
+    Examples
+    --------
+    >>> r = results({"avg_order_value": 50, "purchases_per_year": 4, "gross_margin": 0.4,
+    ...     "discount_rate": 0.1, "acquisition_cost": 120, "churn_rate": 0.25})
+    >>> round(r["discounted_margin_clv"], 2), r["whole_years"], round(r["payback_months"], 2)
+    (251.43, 2, 20.0)
+    >>> results({"avg_order_value": 50, "purchases_per_year": 4, "gross_margin": 0.4,
+    ...     "discount_rate": 0.1, "acquisition_cost": 0, "lifespan_years": 2})["clv_cac"]
+    'n/a'
+    """
+    aov, freq, gm, d, cac = (
+        inputs[k]
+        for k in (
+            "avg_order_value",
+            "purchases_per_year",
+            "gross_margin",
+            "discount_rate",
+            "acquisition_cost",
+        )
+    )
+    if "churn_rate" in inputs:
+        c = inputs["churn_rate"]
+        life = 1 / c
+    else:
+        life = inputs["lifespan_years"]
+        c = 1 / life
+    never, na = (texts[key].replace('"', "'") for key in ("never", "not_available"))
+    rev = aov * freq
+    m = rev * gm
+    clv = m * (1 + d) / (d + c)
+    if cac == 0 or m == 0 or c >= 1 or cac * c >= m:
+        k = 0
+    else:  # ROUNDUP(x, 0) of a positive x is its ceiling
+        k = max(1, math.ceil(math.log(1 - cac * c / m) / math.log(1 - c)))
+    years: float | str
+    if cac == 0:
+        years = 0
+    elif m == 0:
+        years = never
+    elif c >= 1:
+        years = cac / m if cac <= m else never
+    elif cac * c >= m:
+        years = never
+    else:
+        before = m * (1 - (1 - c) ** (k - 1)) / c
+        years = (k - 1) + (cac - before) / (m * (1 - c) ** (k - 1))
+    out = {
+        "annual_revenue": rev,
+        "annual_margin": m,
+        "revenue_clv": rev * life,
+        "discounted_margin_clv": clv,
+        "net_clv": clv - cac,
+        "clv_cac": na if cac == 0 else clv / cac,
+        "whole_years": k,
+        "payback_years": years,
+        "payback_months": years * 12 if isinstance(years, (int, float)) else never,
+    }
+    out["lifespan_years" if "churn_rate" in inputs else "churn_rate"] = (
+        life if "churn_rate" in inputs else c
+    )
+    return out
+
+
 def sheet_names(scenarios: Sequence[Scenario], reserved: str = "Comparison") -> list[str]:
     """Excel-safe, unique sheet names for the scenarios (at most 31 characters).
 
@@ -198,13 +277,34 @@ def workbook(
     Returns
     -------
     bytes
-        An ``.xlsx`` file. Values are cached by formula only when Excel or
-        LibreOffice recalculates on opening (they do by default).
+        An ``.xlsx`` file. Every formula cell holds its result too
+        (:func:`results`); Excel and LibreOffice recalculate on opening anyway.
+        Text is never turned into a formula, a number or a link.
     """
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
     bold = book.add_format({"bold": True})
     title = book.add_format({"bold": True, "font_size": 14})
+    # Excel's quote prefix: risky text shows as typed and stays text when edited.
+    quoted = {
+        None: book.add_format({"quote_prefix": True}),
+        "bold": book.add_format({"bold": True, "quote_prefix": True}),
+        "title": book.add_format({"bold": True, "font_size": 14, "quote_prefix": True}),
+    }
+    plain_styles = {None: None, "bold": bold, "title": title}
+
+    def write_text(sheet, row: int, col: int, value: str, kind: str | None = None) -> None:
+        cell_format = quoted[kind] if is_risky(value) else plain_styles[kind]
+        sheet.write_string(row, col, value, cell_format)
+
     money = book.add_format({"num_format": f'#,##0.00 "{currency}"'})
     percent = book.add_format({"num_format": "0.0%"})
     plain = book.add_format({"num_format": "#,##0.00"})
@@ -224,13 +324,15 @@ def workbook(
     names = sheet_names(scenarios, text["comparison"][:31])
     compare = book.add_worksheet(sheet_names([Scenario(text["comparison"], {})], "")[0])
     sheet_formulas = formulas(text)
+    values = {item.name: {**item.inputs, **results(item.inputs, text)} for item in scenarios}
     for item, name in zip(scenarios, names, strict=True):
+        cached = values[item.name]
         sheet = book.add_worksheet(name)
         sheet.set_column(0, 0, 42)
         sheet.set_column(1, 1, 18)
-        sheet.write(0, 0, text["title"].format(name=item.name), title)
-        sheet.write(1, 0, text["inputs_note"])
-        sheet.write(2, 0, text["inputs"], bold)
+        write_text(sheet, 0, 0, text["title"].format(name=item.name), "title")
+        write_text(sheet, 1, 0, text["inputs_note"])
+        write_text(sheet, 2, 0, text["inputs"], "bold")
         by_churn = "churn_rate" in item.inputs
         for key in ("avg_order_value", "purchases_per_year", "gross_margin", "discount_rate"):
             sheet.write_number(ROW[key] - 1, 1, item.inputs[key], style(key, typed=True))
@@ -244,7 +346,13 @@ def workbook(
             sheet.write_number(
                 ROW["churn_rate"] - 1, 1, item.inputs["churn_rate"], style("churn_rate", typed=True)
             )
-            sheet.write_formula(ROW["lifespan_years"] - 1, 1, f"=1/{_cell('churn_rate')}", plain)
+            sheet.write_formula(
+                ROW["lifespan_years"] - 1,
+                1,
+                f"=1/{_cell('churn_rate')}",
+                plain,
+                cached["lifespan_years"],
+            )
         else:
             sheet.write_number(
                 ROW["lifespan_years"] - 1,
@@ -252,37 +360,47 @@ def workbook(
                 item.inputs["lifespan_years"],
                 style("lifespan_years", typed=True),
             )
-            sheet.write_formula(ROW["churn_rate"] - 1, 1, f"=1/{_cell('lifespan_years')}", percent)
-        sheet.write(11, 0, text["results"], bold)
+            sheet.write_formula(
+                ROW["churn_rate"] - 1,
+                1,
+                f"=1/{_cell('lifespan_years')}",
+                percent,
+                cached["churn_rate"],
+            )
+        write_text(sheet, 11, 0, text["results"], "bold")
         for key, row in ROW.items():
-            sheet.write(row - 1, 0, text[key])
+            write_text(sheet, row - 1, 0, text[key])
             if key in sheet_formulas:
-                sheet.write_formula(row - 1, 1, sheet_formulas[key], style(key))
-        sheet.write(ROW["whole_years"] + 1, 0, text["method"])
+                sheet.write_formula(row - 1, 1, sheet_formulas[key], style(key), cached[key])
+        write_text(sheet, ROW["whole_years"] + 1, 0, text["method"])
 
     base = baseline if baseline in [s.name for s in scenarios] else scenarios[0].name
     base_sheet = quote_sheetname(names[[s.name for s in scenarios].index(base)])
     compare.set_column(0, 0, 36)
     compare.set_column(1, 2 * len(scenarios), 16)
-    compare.write(0, 0, text["compare_title"], title)
-    compare.write(1, 0, text["compare_note"].format(name=base))
-    compare.write(3, 0, text["measure"], bold)
+    write_text(compare, 0, 0, text["compare_title"], "title")
+    write_text(compare, 1, 0, text["compare_note"].format(name=base))
+    write_text(compare, 3, 0, text["measure"], "bold")
     for index, (item, name) in enumerate(zip(scenarios, names, strict=True)):
         value_col, change_col = 1 + 2 * index, 2 + 2 * index
         label = text["baseline"].format(name=item.name) if item.name == base else item.name
-        compare.write(3, value_col, label, bold)
-        compare.write(3, change_col, text["change"].format(name=item.name), bold)
+        write_text(compare, 3, value_col, label, "bold")
+        write_text(compare, 3, change_col, text["change"].format(name=item.name), "bold")
         ref = quote_sheetname(name)
         for offset, key in enumerate(COMPARED):
             row = 4 + offset
-            compare.write(row, 0, text[key])
-            compare.write_formula(row, value_col, f"={ref}!{_cell(key)}", style(key))
+            write_text(compare, row, 0, text[key])
+            value = values[item.name][key]
+            compare.write_formula(row, value_col, f"={ref}!{_cell(key)}", style(key), value)
             mine, theirs = f"{ref}!{_cell(key)}", f"{base_sheet}!{_cell(key)}"
+            other = values[base][key]
+            both = isinstance(value, (int, float)) and isinstance(other, (int, float))
             compare.write_formula(
                 row,
                 change_col,
                 f'=IF(AND(ISNUMBER({mine}),ISNUMBER({theirs})),{mine}-{theirs},"")',
                 style(key),
+                value - other if both else "",
             )
     book.close()
     return buffer.getvalue()

@@ -29,8 +29,6 @@ is a numpy ``bincount``, sort or ``reduceat`` on those codes.
 
 from __future__ import annotations
 
-import io
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -1179,7 +1177,7 @@ class OrdersAnalysis:
     churn: YearlyChurn | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by a short code, ready for :func:`to_xlsx` as sheet names.
+        """Every table by a short code, ready for :func:`calc.exports.to_xlsx` as sheet names.
 
         Codes: ``headline``, ``clv_inputs``, ``retention_month`` (and
         ``_quarter``, ``_year``), ``cohorts``, ``gaps``, ``customers``,
@@ -1549,122 +1547,3 @@ def customers_headline(table: pd.DataFrame) -> Headline:
         last_date=last,
         days=days,
     )
-
-
-# --------------------------------------------------------------------- exports
-
-_RISKY = re.compile(r"^[=+\-@\t\r]")
-
-
-def _neutralise_text(values: pd.Series) -> pd.Series:
-    text = values.astype("str")
-    risky = text.str.match(_RISKY, na=False)
-    return text.where(~risky, "'" + text)
-
-
-def neutralise(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``df`` safe to open in a spreadsheet: text starting with = + - @ tab or CR gets a '.
-
-    Numbers stay numbers (a refund of -34.5 remains the number -34.5); only
-    text cells and column names are changed.
-
-    >>> neutralise(pd.DataFrame({"n": ["=1+1", "Ola", "-2"], "x": [-1.5, 2, 3]})).to_dict("list")
-    {'n': ["'=1+1", 'Ola', "'-2"], 'x': [-1.5, 2.0, 3.0]}
-    """
-    out = df.copy()
-    for col in out.columns:
-        s = out[col]
-        if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
-            keep_na = s.isna()
-            out[col] = _neutralise_text(s).where(~keep_na, None)
-    out.columns = [_RISKY.sub(lambda m: "'" + m.group(0), str(c)) for c in out.columns]
-    return out
-
-
-def to_csv(df: pd.DataFrame) -> bytes:
-    """A table as CSV bytes (UTF-8 with BOM, so Excel shows ø, ł, ä, ç), formula-safe.
-
-    >>> data = to_csv(pd.DataFrame({"kunde": ["Sørensen", "=HYPERLINK(1)"], "beløp": [-5.0, 1]}))
-    >>> data[:3] == b"\\xef\\xbb\\xbf", data.decode("utf-8-sig").splitlines()
-    (True, ['kunde,beløp', 'Sørensen,-5.0', "'=HYPERLINK(1),1.0"])
-    """
-    buf = io.StringIO()
-    neutralise(df).to_csv(buf, index=False, lineterminator="\r\n")
-    return buf.getvalue().encode("utf-8-sig")
-
-
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", str(name)).strip("' ")[:31] or "sheet"
-    candidate, i = base, 2
-    while candidate.lower() in used:
-        suffix = f" ({i})"
-        candidate, i = base[: 31 - len(suffix)] + suffix, i + 1
-    used.add(candidate.lower())
-    return candidate
-
-
-def to_xlsx(tables: dict[str, pd.DataFrame]) -> bytes:
-    """Several tables as one XLSX workbook (one sheet each), formula-safe.
-
-    Text is always written as text (never as a formula), and text starting
-    with = + - @ tab or CR also gets a leading apostrophe, so the cell stays
-    inert if it is later edited or copied as CSV. Numbers and dates stay
-    numbers and dates.
-
-    Parameters
-    ----------
-    tables : dict
-        Sheet name -> DataFrame. Names are shortened to Excel's 31
-        characters and made unique.
-
-    Returns
-    -------
-    bytes
-        The workbook.
-    """
-    import xlsxwriter  # writing only; imported here so reading never pays for it
-
-    buf = io.BytesIO()
-    options = {
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_numbers": False,
-        "strings_to_urls": False,
-        "nan_inf_to_errors": False,
-    }
-    used: set[str] = set()
-    with xlsxwriter.Workbook(buf, options) as book:
-        bold = book.add_format({"bold": True})
-        date_fmt = book.add_format({"num_format": "yyyy-mm-dd"})
-        for name, df in tables.items():
-            sheet = book.add_worksheet(_sheet_name(name, used))
-            safe = neutralise(df)
-            for j, col in enumerate(safe.columns):
-                sheet.write_string(0, j, str(col), bold)
-                _write_column(sheet, j, safe[col], date_fmt)
-            sheet.freeze_panes(1, 0)
-    return buf.getvalue()
-
-
-def _write_column(sheet, j: int, s: pd.Series, date_fmt) -> None:
-    if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        for i, v in enumerate(s.tolist(), start=1):
-            if v is not None and not pd.isna(v):
-                sheet.write_datetime(i, j, v.to_pydatetime(), date_fmt)
-    elif pd.api.types.is_bool_dtype(s.dtype):
-        for i, v in enumerate(s.tolist(), start=1):
-            sheet.write_boolean(i, j, bool(v))
-    elif pd.api.types.is_numeric_dtype(s.dtype):
-        for i, v in enumerate(s.tolist(), start=1):
-            if v is not None and not pd.isna(v):
-                sheet.write_number(i, j, float(v))
-    else:
-        for i, v in enumerate(s.tolist(), start=1):
-            if v is None or (isinstance(v, float) and np.isnan(v)):
-                continue
-            if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-                sheet.write_number(i, j, float(v))
-            elif isinstance(v, pd.Timestamp):
-                sheet.write_datetime(i, j, v.to_pydatetime(), date_fmt)
-            else:
-                sheet.write_string(i, j, str(v))

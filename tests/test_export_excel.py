@@ -7,6 +7,7 @@ would on opening it.
 
 import io
 import math
+import re
 import zipfile
 
 import formulas
@@ -128,3 +129,72 @@ def test_texts_are_translatable_and_formulas_stay_live(tmp_path):
     assert read(solution, "Never back", f"B{ROW['payback_months']}") == "aldri 'x'"
     assert read(solution, "A", f"A{ROW['discounted_margin_clv']}") == "Kundeverdi"
     assert read(solution, "Sammenligning", "B4") == "A (grunnlag)"
+
+
+def every_formula_cell(data: bytes):
+    """(sheet, cell) of every formula in the workbook, read as written (openpyxl)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return [
+        (ws.title, cell.coordinate)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    ]
+
+
+def test_every_formula_cell_caches_what_a_recalculation_gives(solution):
+    """Issue 13: the results had cached value 0, so a reader that does not recalculate
+    (a previewer, pandas) showed zeros. Each cached value must equal the formula engine's."""
+    import openpyxl
+
+    data = workbook(CASES, "A", "EUR")
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    cells = every_formula_cell(data)
+    assert len(cells) > 100
+    for sheet, ref in cells:
+        want = read(solution, sheet, ref)
+        got = cached[sheet][ref].value
+        if isinstance(want, str) or want is None:
+            assert got in (want, None) if want == "" else got == want, (sheet, ref)
+        else:
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-9), (sheet, ref, got, want)
+
+
+def test_cached_results_are_calcs_numbers():
+    import openpyxl
+
+    data = workbook(CASES[:1], None, "EUR")
+    cached = openpyxl.load_workbook(io.BytesIO(data), data_only=True)["A"]
+    want = headline(CASES[0])
+    for key in ("revenue_clv", "discounted_margin_clv", "net_clv", "clv_cac", "payback_months"):
+        assert cached[f"B{ROW[key]}"].value == pytest.approx(want[key], rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example")', "http://evil.example", "+1+1"]
+)
+def test_a_scenario_name_is_text_never_a_formula_or_a_link(name):
+    """Issue 15: a scenario named =HYPERLINK(...) became a live formula, a URL a link."""
+    import openpyxl
+
+    data = workbook([scenario(name, SHOP), CASES[0]], None, "EUR")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = "".join(
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")
+        )
+        assert not [n for n in archive.namelist() if "worksheets/_rels" in n]  # no links
+    # Formulas name the scenario's sheet ('=HYPERLINK(-http---...)'!B4), never call HYPERLINK.
+    calls = [re.sub(r"'(?:[^']|'')*'", "", f) for f in re.findall("<f>(.*?)</f>", xml)]
+    assert calls and not [f for f in calls if "HYPERLINK" in f]
+    assert "<hyperlink" not in xml
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    compare = book["Comparison"]
+    assert compare["B4"].value == f"{name} (baseline)" and compare["B4"].data_type == "s"
+    assert compare["D4"].value == "A"
+    title = book.worksheets[1]["A1"]
+    assert title.value == f"Scenario {name}" and title.data_type == "s"
+    assert compare["C4"].value == f"Change {name}" and not compare["C4"].quotePrefix
+    assert compare["B4"].quotePrefix == (name[0] in "=+-@")  # stays text when edited in Excel

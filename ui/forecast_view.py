@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from calc import orders
+from calc import exports, orders
 from calc.churn import alive_after
 from calc.clv import clv_report
 from calc.errors import CalcError
@@ -391,14 +391,14 @@ def _downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("forecast.download_csv"),
-        lambda: orders.to_csv(frame),
+        lambda: exports.to_csv(frame),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
     )
     right.download_button(
         t("forecast.download_xlsx"),
-        lambda: orders.to_xlsx({sheet: frame}),
+        lambda: exports.to_xlsx({sheet: frame}),
         file_name=f"{stem}.xlsx",
         mime=XLSX,
         key=f"{key}_xlsx",

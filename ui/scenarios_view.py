@@ -411,6 +411,7 @@ def main(currency: str) -> None:
                 file_name="scenarios.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 icon=":material/table_view:",
+                on_click="ignore",
             )
             st.download_button(
                 t("scenarios.export_pdf"),
