@@ -31,9 +31,15 @@ except InputError:
     pass
 try:
     rate = customer_retention_rate(v("m_start"), v("m_end"), v("m_new"))
+    example = all(
+        st.session_state[key] == state.EXAMPLE[key] for key in state.PAGE_INPUTS["metrics"]
+    )
+    # The metrics page opens on a worked example: never shown as if it were the user's.
     headline["metrics"] = (
-        pct(rate),
-        t("overview.metrics_sub", period=t(f"period.{v('m_period')}")),
+        t("fmt.not_available") if example else pct(rate),
+        t("journeys.example_sub")
+        if example
+        else t("overview.metrics_sub", period=t(f"period.{v('m_period')}")),
     )
 except InputError:
     pass

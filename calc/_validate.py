@@ -35,6 +35,8 @@ def number(
     ``allow_inf`` is set.
     """
     name = _label(field, label)
+    if value is None:  # an input left empty: say so, never "got None"
+        raise InputError(field, "input.empty", label=name)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(field, "input.not_number", label=name, value=repr(value))
     result = float(value)

@@ -12,9 +12,12 @@ fractions per *year*.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 import string
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -28,6 +31,8 @@ MAX_SCENARIOS = 6
 MAX_NAME_LENGTH = 40
 FORMAT = "retention-calculator/scenarios"
 VERSION = 1
+#: The most a scenario link may unpack to: six scenarios take about 2 kB.
+MAX_LINK_BYTES = 64 * 1024
 
 #: Inputs every scenario has, as :func:`calc.clv.clv_report` names them.
 COMMON_INPUTS = (
@@ -204,7 +209,9 @@ def compare(scenarios: Sequence[Scenario], baseline: str | None = None) -> pd.Da
     return table
 
 
-def to_json(scenarios: Sequence[Scenario], baseline: str | None = None) -> bytes:
+def to_json(
+    scenarios: Sequence[Scenario], baseline: str | None = None, currency: str | None = None
+) -> bytes:
     """The scenarios as a UTF-8 JSON document that :func:`from_json` reads back.
 
     >>> s = scenario("A", {"avg_order_value": 45, "purchases_per_year": 4,
@@ -220,6 +227,8 @@ def to_json(scenarios: Sequence[Scenario], baseline: str | None = None) -> bytes
         "baseline": baseline,
         "scenarios": [{"name": s.name, "inputs": dict(s.inputs)} for s in scenarios],
     }
+    if currency is not None:
+        document["currency"] = currency
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
@@ -272,3 +281,42 @@ def from_json(data: bytes) -> tuple[list[Scenario], str | None]:
     if baseline is not None and baseline not in (s.name for s in scenarios):
         raise InputError("baseline", "scenarios.unknown_baseline", value=repr(baseline))
     return scenarios, baseline
+
+
+def to_link(scenarios: Sequence[Scenario], baseline: str | None, currency: str) -> str:
+    """The scenario set, its baseline and currency as one URL-safe text (``?sc=``).
+
+    The JSON document of :func:`to_json` (with ``currency``), compressed with
+    zlib and written in URL-safe base64 without padding: six scenarios take
+    about 500 characters. :func:`from_link` reads it back.
+
+    >>> s = scenario("A", {"avg_order_value": 45, "purchases_per_year": 4,
+    ...     "gross_margin": 0.4, "discount_rate": 0.08, "acquisition_cost": 60,
+    ...     "churn_rate": 0.3})
+    >>> from_link(to_link([s], "A", "NOK")) == ([s], "A", "NOK")
+    True
+    """
+    packed = zlib.compress(to_json(scenarios, baseline, currency), level=9)
+    return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def from_link(text: str) -> tuple[list[Scenario], str | None, str | None]:
+    """Scenarios, baseline name and currency from a text made by :func:`to_link`.
+
+    Raises
+    ------
+    InputError
+        Field ``"file"`` when the text is not one :func:`to_link` wrote, or as
+        :func:`from_json` for the document inside.
+    """
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflate = zlib.decompressobj()
+        data = inflate.decompress(packed, MAX_LINK_BYTES)
+    except (binascii.Error, ValueError, zlib.error) as error:
+        raise InputError("file", "scenarios.not_text") from error
+    if inflate.unconsumed_tail or not inflate.eof:  # longer than six scenarios, or cut short
+        raise InputError("file", "scenarios.not_text")
+    scenarios, baseline = from_json(data)
+    currency = json.loads(data.decode("utf-8")).get("currency")
+    return scenarios, baseline, currency if isinstance(currency, str) else None

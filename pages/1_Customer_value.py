@@ -7,9 +7,9 @@ import streamlit as st
 from calc.clv import clv_report, margin_curve
 from calc.errors import InputError
 from calc.thresholds import clv_cac_health, payback_health
-from ui import charts, chrome, state
+from ui import charts, chrome, scenarios_view, state
 from ui.fields import Form
-from ui.format import duration, money, number, pct
+from ui.format import currency_symbol, duration, money, number, pct
 from ui.i18n import t
 
 cur = chrome.page("clv")
@@ -17,6 +17,7 @@ form = Form()
 inputs, results = st.columns([1, 2], gap="large")
 
 with inputs:
+    pinned = chrome.pinned_result()
     st.subheader(t("clv.inputs"))
     form.number("aov", "avg_order_value", step=1.0, on_change=state.clv_margin_changed)
     form.number("freq", "purchases_per_year", step=0.5, on_change=state.clv_margin_changed)
@@ -28,7 +29,6 @@ with inputs:
         horizontal=True,
         on_change=state.clv_churn_changed,
         persist_state="session",
-        bind="query-params",
     )
     if st.session_state.clv_mode == "churn":
         form.number("churn", "churn_rate", on_change=state.clv_churn_changed)
@@ -37,6 +37,7 @@ with inputs:
     form.number("margin", "gross_margin", on_change=state.clv_margin_changed)
     form.number("disc", "discount_rate", step=0.5, on_change=state.discount_changed)
     form.number("cac", "acquisition_cost", step=5.0, on_change=state.cac_changed)
+    scenarios_view.save_button()
 
 lifetime = "churn_rate" if st.session_state.clv_mode == "churn" else "lifespan_years"
 args = form.args(
@@ -56,6 +57,15 @@ with results:
         st.info(t("app.fix_to_see_results"), icon=":material/edit:")
         st.stop()
 
+    pinned.markdown(
+        t(
+            "journeys.pinned_clv",
+            clv=money(report.discounted_margin_clv, cur),
+            payback=duration(report.payback_months, "months")
+            if math.isfinite(report.clv_cac)
+            else t("fmt.not_available"),
+        )
+    )
     st.subheader(t("clv.results"))
     a, b = st.columns(2)
     c, d = st.columns(2)
@@ -70,7 +80,11 @@ with results:
         t("clv.clv_cac"),
         t("fmt.ratio", value=number(report.clv_cac, 1)) if has_cac else t("fmt.not_available"),
     )
-    d.metric(t("clv.payback"), duration(report.payback_months, "months"))
+    # No acquisition cost: nothing to earn back, so no payback time (never "0 months").
+    d.metric(
+        t("clv.payback"),
+        duration(report.payback_months, "months") if has_cac else t("fmt.not_available"),
+    )
     st.caption(
         t(
             "clv.per_customer_line",
@@ -108,7 +122,7 @@ with results:
             payback_label=t("clv.chart_payback", when=duration(report.payback_months, "months")),
         ),
         x_title=t("clv.chart_x"),
-        y_title=t("clv.chart_y", currency=cur),
+        y_title=t("clv.chart_y", currency=currency_symbol(cur)),
     )
 
     chrome.explain(

@@ -15,7 +15,6 @@ st.segmented_control(
     required=True,
     help=t("help.m_period"),
     persist_state="session",
-    bind="query-params",
 )
 period = st.session_state.m_period
 for name, inputs, cards in metric_cards.GROUPS:

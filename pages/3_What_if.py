@@ -8,7 +8,15 @@ from calc.scenario import retention_uplift
 from calc.thresholds import PROFIT_UPLIFT_HIGH, PROFIT_UPLIFT_LOW
 from ui import charts, chrome, state
 from ui.fields import Form
-from ui.format import money, money_printf, number, pct, percent_printf, signed_pct
+from ui.format import (
+    currency_symbol,
+    money,
+    money_printf,
+    number,
+    pct,
+    percent_printf,
+    signed_pct,
+)
 from ui.i18n import t
 
 
@@ -22,24 +30,26 @@ cur = chrome.page("whatif")
 money_fmt = money_printf(cur)
 form = Form()
 controls, results = st.columns([1, 2], gap="large")
+with controls:
+    pinned = chrome.pinned_result()
 with controls, st.container(border=True):
-    form.slider(
-        "wi_ret",
-        "retention_rate",
-        50.0,
-        99.0,
-        step=0.5,
-        fmt=percent_printf("%g"),
-        on_change=state.whatif_retention_changed,
-    )
-    form.slider("wi_up", "uplift", 0.0, 20.0, step=0.5, fmt="+%g")
-    form.slider("wi_margin", "margin_per_customer", 0.0, 1000.0, step=1.0, fmt=money_fmt)
-    form.slider("wi_growth", "margin_growth", 0.0, 30.0, step=1.0, fmt=percent_printf())
-    form.slider("wi_cac", "acquisition_cost", 0.0, 1000.0, step=5.0, fmt=money_fmt)
-    form.slider("wi_disc", "discount_rate", 0.0, 30.0, step=0.5, fmt=percent_printf("%g"))
-    form.slider("wi_years", "years", 1, 30, step=1)
+    for key, feeds, step, fmt, changed in (
+        ("wi_ret", "retention_rate", 0.5, percent_printf("%g"), state.whatif_retention_changed),
+        ("wi_up", "uplift", 0.5, "+%g", None),
+        ("wi_margin", "margin_per_customer", 1.0, money_fmt, None),
+        ("wi_cac", "acquisition_cost", 5.0, money_fmt, None),
+        ("wi_disc", "discount_rate", 0.5, percent_printf("%g"), None),
+        ("wi_years", "years", 1, None, None),
+    ):
+        lo, hi = state.slider_range(key, cur)
+        form.slider(key, feeds, lo, hi, step=step, fmt=fmt, on_change=changed)
+with controls, st.container(border=True, key="wi_assumptions"):
+    st.markdown(f"**{t('journeys.assumptions_title')}**")
+    st.caption(t("journeys.assumptions_help"))
     form.number("wi_start", "starting_customers", step=100.0, fmt="%.0f")
     form.number("wi_new", "new_customers_per_year", step=10.0, fmt="%.0f")
+    lo, hi = state.slider_range("wi_growth", cur)
+    form.slider("wi_growth", "margin_growth", lo, hi, step=1.0, fmt=percent_printf())
 
 args = form.args(
     "starting_customers",
@@ -62,6 +72,14 @@ with results:
 
     base, new = result.baseline, result.scenario
     years = args["years"]
+    pinned.markdown(
+        t(
+            "whatif.headline",
+            points=number(args["uplift"] * 100, 1),
+            change=signed_pct(result.profit_change),
+            years=years,
+        )
+    )
     st.markdown(
         t(
             "whatif.headline",
@@ -107,7 +125,11 @@ with results:
     cases["case_label"] = np.where(cases["case"] == "baseline", *labels.values())
     for value, title, y_title in (
         ("customers", t("whatif.chart_customers"), t("whatif.chart_customers_y")),
-        ("profit", t("whatif.chart_profit"), t("whatif.chart_profit_y", currency=cur)),
+        (
+            "profit",
+            t("whatif.chart_profit"),
+            t("whatif.chart_profit_y", currency=currency_symbol(cur)),
+        ),
     ):
         st.markdown(f"**{title}**")
         charts.draw(

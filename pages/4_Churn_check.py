@@ -8,7 +8,7 @@ from calc.clv import PERIODS
 from calc.errors import InputError
 from calc.thresholds import RULES, rule
 from ui import charts, chrome, state
-from ui.fields import Form
+from ui.fields import Form, as_typed_pct
 from ui.format import money, number, pct
 from ui.i18n import t
 
@@ -25,7 +25,6 @@ with inputs, st.container(border=True):
         required=True,
         on_change=state.churn_check_changed,
         persist_state="session",
-        bind="query-params",
     )
     form.number("ch_customers", "customers", step=100.0, fmt="%.0f")
     form.number("ch_margin", "margin_per_customer", step=5.0)
@@ -48,11 +47,13 @@ with results:
 
     columns = st.columns(3)
     for column, row in zip(columns, table.itertuples(), strict=True):
+        own = row.period == period  # the figure as typed; the other two are derived from it
         column.metric(
             t("churn.per_period", period=t(f"period.{row.period}")),
-            pct(row.churn, 2),
+            as_typed_pct(st.session_state.ch_churn) if own else pct(row.churn, 2),
             help=t("churn.per_period_help"),
         )
+        column.caption(t("journeys.typed") if own else t("journeys.derived"))
 
     a, b, c = st.columns(3)
     a.metric(t("churn.lost_customers"), number(cost.customers_lost))

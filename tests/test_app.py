@@ -143,10 +143,64 @@ def test_a_number_typed_once_is_shared_between_pages():
     assert at.slider(key="wi_ret").value == 60.0
     assert at.slider(key="wi_cac").value == 80.0
     at.switch_page("pages/4_Churn_check.py").run()
-    monthly = convert_rate(0.40, "year", "month")
-    assert at.number_input(key="ch_churn").value == pytest.approx(monthly * 100, abs=0.005)
+    # as typed, in its own period: 40% a year, never 4.17% a month and 40.01% a year
+    assert at.number_input(key="ch_churn").value == 40.0
+    assert at.segmented_control(key="ch_period").value == "year"
+    assert metric(at, "Churn per year") == "40%"
     at.switch_page("pages/1_Customer_value.py").run()
     assert at.number_input(key="churn").value == 40.0
+
+
+def test_a_monthly_churn_reaches_the_clv_page_labelled_as_derived():
+    at = open_page("pages/4_Churn_check.py")
+    at.number_input(key="ch_churn").set_value(3.0).run()
+    assert metric(at, "Churn per month") == "3%"
+    at.switch_page("pages/1_Customer_value.py").run()
+    yearly = convert_rate(0.03, "month", "year")
+    assert at.number_input(key="churn").value == pytest.approx(yearly * 100, abs=0.005)
+    assert any("Derived from the churn typed on Churn check: 3%" in c.value for c in at.caption)
+    at.number_input(key="churn").set_value(30.0).run()  # typed here: no longer derived
+    assert not any("Derived from the churn" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("churn", [33.33, 73.0, 2.5])
+def test_every_what_if_value_handed_over_from_clv_arrives_unchanged(churn):
+    """Issue 12: What-if asks, never clamps (a churn of 73% once became retention 50%)."""
+    at = open_page("pages/1_Customer_value.py")
+    at.selectbox(key="cur_pick").set_value("NOK").run()
+    at.number_input(key="churn").set_value(churn).run()
+    at.number_input(key="aov").set_value(484.0).run()  # 484 x 4 x 40% = 774.4 kr a year
+    at.number_input(key="cac").set_value(2500.0).run()
+    at.number_input(key="disc").set_value(35.0).run()
+    at.switch_page("pages/3_What_if.py").run()
+    assert not at.exception
+    for key, value in (
+        ("wi_ret", round(100 - churn, 10)),
+        ("wi_margin", 774.4),
+        ("wi_cac", 2500.0),
+        ("wi_disc", 35.0),
+    ):
+        slider = at.slider(key=key)
+        assert slider.value == pytest.approx(value, abs=1e-9), key
+        assert slider.min <= slider.value <= slider.max, key
+    assert at.slider(key="wi_margin").max == 10_000  # 1,000 EUR is about 10,000 kr
+
+
+def test_what_if_assumptions_are_visible_inputs_and_come_from_the_file():
+    at = open_page("pages/5_Your_data.py")
+    at.session_state["up_sample"] = "orders_european.csv"
+    at.run()
+    at.button(key="up_use_clv").click().run()
+    assert not at.exception
+    assert at.title[0].value == t("clv.title")  # taken to the page the numbers went to
+    said = at.success[0].value
+    assert said.startswith("Set from your file") and "customers today" in said
+    at.switch_page("pages/3_What_if.py").run()
+    customers = at.session_state["wi_start"]
+    assert at.number_input(key="wi_start").value == customers > 0
+    assert at.number_input(key="wi_new").value > 0
+    assert t("journeys.assumptions_title") in [m.value.strip("*") for m in at.markdown]
+    assert t("journeys.from_file") in [c.value for c in at.caption]
 
 
 def test_clv_page_without_acquisition_cost_explains_missing_ratio():

@@ -2,7 +2,7 @@
 
 Covers what AppTest cannot see: pages render in the browser without an exception element,
 charts draw, the What-if slider answers the keyboard, and a screenshot of each page is saved
-to docs/screenshots/ for the README.
+to a temporary folder (RETENTION_SHOTS=docs/screenshots refreshes the README's).
 
 Needs Debian's Chromium at /usr/bin/chromium (no browser is downloaded). Without it the tests
 are skipped locally and fail under CI (env ``CI`` set), where .ci/run installs it.
@@ -15,6 +15,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -25,7 +26,11 @@ from ui.format import number
 from ui.i18n import speaking, t
 
 ROOT = Path(__file__).parents[1]
-SHOTS = ROOT / "docs" / "screenshots"
+# Screenshots go to a temporary folder, so that a test run leaves the tree clean;
+# RETENTION_SHOTS=docs/screenshots refreshes the README's.
+SHOTS = ROOT / os.environ.get(
+    "RETENTION_SHOTS", str(Path(tempfile.gettempdir()) / "retention-shots")
+)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

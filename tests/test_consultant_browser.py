@@ -1,9 +1,10 @@
 """A shared link in a real browser: `streamlit run app.py` driven by Playwright, headless Chromium.
 
 Opens links the way a client would, checks that the inputs and the numbers follow
-the link and that the address bar keeps them, and saves screenshots to
-docs/screenshots/. Skipped without Debian's Chromium at /usr/bin/chromium, like
-tests/test_browser.py (failed under CI, which installs it).
+the link and that the address bar keeps them, and saves screenshots (to a
+temporary folder unless RETENTION_SHOTS names one). Skipped without Debian's
+Chromium at /usr/bin/chromium, like tests/test_browser.py (failed under CI,
+which installs it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -23,7 +25,11 @@ from calc.clv import clv_report
 from ui.format import money
 
 ROOT = Path(__file__).parents[1]
-SHOTS = ROOT / "docs" / "screenshots"
+# Screenshots go to a temporary folder, so that a test run leaves the tree clean;
+# RETENTION_SHOTS=docs/screenshots refreshes the README's.
+SHOTS = ROOT / os.environ.get(
+    "RETENTION_SHOTS", str(Path(tempfile.gettempdir()) / "retention-shots")
+)
 CHROMIUM = "/usr/bin/chromium"
 RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 20_000

@@ -103,9 +103,9 @@ def test_the_offered_link_reopens_the_same_numbers(page, changes):
     assert [m.value for m in again.metric] == [m.value for m in at.metric]
 
 
-def test_the_link_of_the_worked_example_has_no_parameters():
+def test_the_link_of_the_worked_example_carries_only_its_language():
     at = open_link(CLV)
-    assert urlsplit(at.code[0].value).query == ""
+    assert urlsplit(at.code[0].value).query == "lang=en"
 
 
 @pytest.mark.parametrize(
@@ -143,16 +143,37 @@ def test_an_unknown_option_falls_back_to_the_example(page, params, key, example)
 
 def test_an_unknown_currency_or_parameter_is_harmless():
     at = open_link(CLV, cur="XYZ", utm_source="mail", up_shape="orders")
-    assert at.selectbox(key="cur").value == "EUR"
+    assert at.selectbox(key="cur_pick").value == "EUR"
     assert any("Currency" in w.value for w in at.warning)
     assert at.session_state["up_shape"] == "auto"
 
 
-def test_what_if_slider_bounds_match_the_table_links_are_checked_against():
+def test_what_if_slider_bounds_lie_within_the_limits_links_are_checked_against():
     at = open_link(WHATIF)
     for key, (lo, hi) in state.SLIDERS.items():
         slider = at.slider(key=key)
-        assert (slider.min, slider.max) == (lo, hi)
+        assert (slider.min, slider.max) == state.SLIDER_VIEW[key]  # the worked example fits
+        assert lo <= slider.min <= slider.value <= slider.max <= hi
+
+
+def test_a_linked_value_beyond_the_usual_range_widens_the_slider():
+    at = open_link(WHATIF, wi_margin="1935.8", wi_ret="40", cur="NOK")
+    assert not at.warning
+    assert at.slider(key="wi_margin").value == 1935.8
+    assert at.slider(key="wi_ret").value == 40.0
+    assert at.slider(key="wi_ret").min == 40.0
+
+
+@pytest.mark.parametrize(
+    ("page", "widget", "key", "code"),
+    [(CHURN, "segmented_control", "ch_period", "year"), (CLV, "radio", "clv_mode", "life")],
+)
+def test_a_choice_travels_in_links_as_its_code_in_any_language(page, widget, key, code):
+    at = open_link(page, lang="nb")
+    getattr(at, widget)(key=key).set_value(code).run()
+    assert at.query_params[key] == [code] or at.query_params[key] == code
+    assert f"{key}={code}" in at.code[0].value
+    assert "lang=nb" in at.code[0].value
 
 
 def test_a_link_value_is_then_shared_with_the_other_pages():

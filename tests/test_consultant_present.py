@@ -37,4 +37,16 @@ def test_a_link_opens_in_present_mode():
 
 def test_the_style_hides_inputs_inside_the_page_only():
     assert all(f'[data-testid="stMain"] [data-testid="{name}"]' in STYLE for name in HIDDEN)
-    assert "stSidebar" not in STYLE  # the toggle itself stays reachable
+    assert "stSidebar" in STYLE  # hidden while presenting: the toggle moves into the page
+    assert '[class*="st-key-edit_"]' in STYLE  # the Scenarios page's save/manage/file boxes
+
+
+def test_while_presenting_the_toggle_is_in_the_page_not_the_hidden_sidebar():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["present"] = "true"
+    at.switch_page("pages/7_Scenarios.py").run()
+    assert not at.exception
+    assert at.toggle(key="present").value is True
+    assert not at.sidebar.toggle  # drawn in the main area
+    at.toggle(key="present").set_value(False).run()
+    assert at.sidebar.toggle(key="present").value is False

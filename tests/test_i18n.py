@@ -286,10 +286,10 @@ def test_selector_overrides_and_currency_stays():
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["lang"] = "nb"
     at.run()
-    at.selectbox(key="cur").set_value("PLN").run()
-    at.selectbox(key="lang").set_value("fi").run()
+    at.selectbox(key="cur_pick").set_value("PLN").run()
+    at.selectbox(key="lang_pick").set_value("fi").run()
     assert at.title[0].value == catalogue("fi")["overview.title"]
-    assert at.selectbox(key="cur").value == "PLN"
+    assert at.selectbox(key="cur_pick").value == "PLN"
 
 
 #: Inputs that calc refuses: a page and the (widget kind, key, value) steps typed on it.

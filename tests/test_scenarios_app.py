@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc.clv import clv_report
 from calc.messages import catalogue as calc_catalogue
-from calc.scenarios import FORMAT, from_json, scenario, to_json
+from calc.scenarios import FORMAT, from_json, scenario, to_json, to_link
 from ui.format import money
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -65,8 +65,47 @@ def test_save_two_scenarios_and_compare_against_the_baseline():
     b = clv_report(45, 4, 0.40, 0.08, 60, churn_rate=0.20).discounted_margin_clv
     row = frame.loc["Customer lifetime value (CLV)"]
     assert row["A (baseline)"] == money(a, "EUR")
-    assert row["B"] == f"{money(b, 'EUR')} (+{money(b - a, 'EUR')})"
+    # a value and its change with the same decimals: whole euros here, as 278 is
+    assert row["B"] == f"{money(b, 'EUR')} (+{money(b - a, 'EUR', cents=False)})"
     assert frame.loc["Churn per year", "B"] == "20.0% (-10 points)"
+    assert "Customer lifespan" not in frame.index  # no scenario gives one: no empty row
+    assert {"CLV : CAC", "Time to earn back CAC"} <= set(frame.index)
+
+
+def test_a_baseline_named_baseline_is_not_headed_baseline_twice():
+    at = open_page()
+    save(at, "Baseline")
+    assert list(table(at).columns) == ["Baseline"]
+
+
+def test_save_as_scenario_from_the_clv_page():
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/1_Customer_value.py").run()
+    at.button(key="clv_save_sc").click().run()
+    assert any("“A”" in s.value for s in at.success)
+    at.number_input(key="churn").set_value(20.0).run()
+    at.button(key="clv_save_sc").click().run()
+    at.switch_page(PAGE).run()
+    assert list(table(at).columns) == ["A (baseline)", "B"]
+
+
+def test_one_link_carries_the_scenario_set_and_its_currency():
+    at = AppTest.from_file(APP, default_timeout=30)
+    items = [scenario("Shop", SHOP), scenario("Lower churn", {**SHOP, "churn_rate": 0.2})]
+    at.query_params["sc"] = to_link(items, "Lower churn", "NOK")
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.selectbox(key="cur_pick").value == "NOK"
+    assert list(table(at).columns) == ["Shop", "Lower churn (baseline)"]
+    assert any("2" in s.value for s in at.success)
+
+
+def test_a_broken_scenario_link_says_so_and_opens_nothing():
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["sc"] = "not-a-scenario-set"
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert at.warning and not at.dataframe
 
 
 def test_a_taken_name_is_refused_and_nothing_is_added():

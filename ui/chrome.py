@@ -10,7 +10,7 @@ import streamlit as st
 
 from calc.business import BUSINESS_TYPES
 from ui import present, share, state
-from ui.format import CURRENCIES, duration, number, pct
+from ui.format import CURRENCIES, duration, money, number, pct
 from ui.i18n import LANGUAGES, start_language, t
 
 
@@ -43,38 +43,108 @@ def page(key: str) -> str:
         layout="wide",
     )
     state.init()
+    s = st.session_state
+    if s.go_to:  # set by a callback that hands numbers to another page
+        target, s.go_to = s.go_to, None
+        st.switch_page(target)
+    share.codes_in_url(key)
+    presenting = s.get("present", st.query_params.get("present") == "true")
     with st.sidebar:
         st.markdown(f"### {t('app.name')}")
         for p in PAGES:
             st.page_link(p.path, label=t(f"{p.key}.menu"), icon=p.icon)
         st.divider()
+        st.session_state.lang_pick = st.session_state.lang
         st.selectbox(
             t("app.language"),
             list(LANGUAGES),
             format_func=LANGUAGES.get,
-            key="lang",
+            key="lang_pick",
             help=t("app.language_help"),
-            bind="query-params",
-            persist_state="session",
+            on_change=_language_picked,
         )
-        if "up_cur_next" in st.session_state:  # a new upload names its currency (upload_view)
-            st.session_state.cur = st.session_state.pop("up_cur_next")
+        st.session_state.cur_pick = st.session_state.cur
         st.selectbox(
             t("app.currency"),
             CURRENCIES,
-            key="cur",
+            key="cur_pick",
             help=t("app.currency_help"),
-            bind="query-params",
-            persist_state="session",
+            on_change=_currency_picked,
         )
         business_selector()
-        present.toggle()
+        if not presenting:
+            present.toggle()
         st.caption(t("app.sidebar_note"))
         st.html(_decimal_comma(), unsafe_allow_javascript=True)
+    if presenting:  # the sidebar is hidden while presenting: the way out stays in view
+        present.toggle()
+    st.html(WRAP_STYLE)
     st.title(t(f"{key}.title"))
     st.caption(t(f"{key}.intro"))
+    _notices(key)
     share.bar(key)
     return st.session_state.cur
+
+
+#: On a phone the columns stack and the results fall a screen or more below the inputs: a
+#: one-line result, shown only on narrow screens, stays pinned above the inputs while they
+#: scroll. Our own style sheet, no user text in it.
+PINNED_STYLE = (
+    "<style>"
+    '[data-testid="stLayoutWrapper"]:has(> .st-key-pinned_result) {display: none;}'
+    "@media (max-width: 640px) {"
+    '[data-testid="stLayoutWrapper"]:has(> .st-key-pinned_result) {display: flex;'
+    " position: sticky; top: 3.75rem; z-index: 99; background: #ffffff;"
+    " padding: 0.4rem 0.2rem; border-bottom: 2px solid #1f6f8b;}"
+    "}"
+    "</style>"
+)
+#: Card titles and metric labels wrap instead of ending in "..." on a narrow screen.
+WRAP_STYLE = (
+    '<style>[data-testid="stPageLink"] p, [data-testid="stMetricLabel"] p'
+    " {white-space: normal; overflow: visible; text-overflow: clip;}</style>"
+)
+
+
+def pinned_result():
+    """A container for the page's one-line result, pinned above the inputs on a phone."""
+    st.html(PINNED_STYLE)
+    return st.container(key="pinned_result")
+
+
+def _notices(key: str) -> None:
+    """What a callback on another page did here: numbers set from a file, a saved scenario."""
+    s = st.session_state
+    if key == "clv" and s.handed_over:
+        said = s.handed_over
+        s.handed_over = None
+        lines = [
+            t(
+                "journeys.handed_over",
+                aov=money(said["aov"], s.cur),
+                freq=number(said["freq"], 2),
+                churn=pct(said["churn"] / 100, 2),
+            )
+        ]
+        if said.get("customers") is not None and said.get("new") is not None:
+            lines.append(
+                t(
+                    "journeys.handed_over_customers",
+                    customers=number(said["customers"]),
+                    new=number(said["new"]),
+                )
+            )
+        st.success("  \n".join(lines), icon=":material/check:")
+
+
+def _currency_picked() -> None:
+    """The selector changed: the session's currency (``cur``, not a widget) follows."""
+    st.session_state.cur = st.session_state.cur_pick
+
+
+def _language_picked() -> None:
+    """The selector changed: the session's language (``lang``, not a widget) follows."""
+    st.session_state.lang = st.session_state.lang_pick
 
 
 @cache

@@ -23,7 +23,7 @@ FONTS = Path(__file__).with_name("fonts")
 INK = (27, 42, 51)
 ACCENT = (31, 111, 139)
 MUTED = (90, 105, 115)
-CHART_HEIGHT = 55  # mm: room for the table of six scenarios and the notes
+CHART_HEIGHT = 50  # mm: room for the table of six scenarios and the notes
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ def one_pager(page: OnePager) -> bytes:
 
     pdf.set_text_color(*ACCENT)
     pdf.set_font("DejaVu", "B", 17)
-    pdf.multi_cell(width, 8, page.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 8, page.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(*MUTED)
     pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(width, 5, page.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, page.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.ln(3)
 
     _heading(pdf, page.headline_title)
@@ -76,7 +76,7 @@ def one_pager(page: OnePager) -> bytes:
             pdf.cell(box, 8, value, new_x="LEFT", new_y="NEXT")
             pdf.set_text_color(*MUTED)
             pdf.set_font("DejaVu", "", 8)
-            pdf.multi_cell(box - 2, 4, label)
+            pdf.multi_cell(box - 2, 4, label, align="L")
         pdf.set_y(top + 18)
 
     _heading(pdf, page.table_title)
@@ -101,29 +101,45 @@ def one_pager(page: OnePager) -> bytes:
                 cells.cell(text)
     pdf.ln(3)
 
-    if page.charts:  # side by side, each as wide as its share allows and at most CHART_HEIGHT
-        gap = 4
-        each = (width - gap * (len(page.charts) - 1)) / len(page.charts)
-        top, tallest = pdf.get_y(), 0.0
-        for index, image in enumerate(page.charts):
-            with Image.open(io.BytesIO(image)) as picture:
-                ratio = picture.height / picture.width
-            w = min(each, CHART_HEIGHT / ratio)
-            pdf.image(io.BytesIO(image), x=pdf.l_margin + index * (each + gap), y=top, w=w)
-            tallest = max(tallest, w * ratio)
-        pdf.set_y(top + tallest + 3)
+    # One chart under the other, each the page's full width at most CHART_HEIGHT tall,
+    # all scaled down together if the notes below would otherwise spill onto a page 2.
+    ratios = []
+    for image in page.charts:
+        with Image.open(io.BytesIO(image)) as picture:
+            ratios.append(picture.height / picture.width)
+    widths = [min(width, CHART_HEIGHT / ratio) for ratio in ratios]
+    room = pdf.h - pdf.b_margin - pdf.get_y() - _notes_height(pdf, page) - 3 * len(ratios)
+    needed = sum(w * ratio for w, ratio in zip(widths, ratios, strict=True))
+    shrink = min(1.0, room / needed) if needed > 0 else 1.0
+    for image, w, ratio in zip(page.charts, widths, ratios, strict=True):
+        w *= shrink
+        top = pdf.get_y()
+        pdf.image(io.BytesIO(image), x=pdf.l_margin + (width - w) / 2, y=top, w=w)
+        pdf.set_y(top + w * ratio + 3)
 
     _heading(pdf, page.notes_title)
     pdf.set_text_color(*INK)
     pdf.set_font("DejaVu", "", 8)
     for note in page.notes:
-        pdf.multi_cell(width, 4, f"• {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 4, f"• {note}", new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
     pdf.ln(2)
     pdf.set_text_color(*MUTED)
     pdf.set_font("DejaVu", "", 7)
-    pdf.multi_cell(width, 3.5, page.footer, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 3.5, page.footer, new_x="LMARGIN", new_y="NEXT", align="L")
     return bytes(pdf.output())
+
+
+def _notes_height(pdf: FPDF, page: OnePager) -> float:
+    """Height in mm of the notes and footer as :func:`one_pager` draws them (measured, not
+    drawn)."""
+    height = 7.0 + 2.0  # heading, gap before the footer
+    pdf.set_font("DejaVu", "", 8)
+    for note in page.notes:
+        height += pdf.multi_cell(pdf.epw, 4, f"• {note}", dry_run=True, output="HEIGHT") + 1
+    pdf.set_font("DejaVu", "", 7)
+    height += pdf.multi_cell(pdf.epw, 3.5, page.footer, dry_run=True, output="HEIGHT")
+    return height
 
 
 def _heading(pdf: FPDF, text: str) -> None:

@@ -15,7 +15,7 @@ import streamlit as st
 
 from calc.errors import InputError
 from ui import state
-from ui.format import calc_text
+from ui.format import calc_text, number, pct
 from ui.i18n import t
 
 
@@ -42,10 +42,11 @@ class Form:
             step=step,
             format=fmt,
             help=t(f"help.{key}"),
-            on_change=on_change,
+            on_change=_typed(key, on_change),
             persist_state="session",
             bind="query-params",
         )
+        derived_note(key)
         self._register(key, feeds)
 
     def slider(
@@ -68,10 +69,11 @@ class Form:
             format=fmt,
             key=key,
             help=t(f"help.{key}"),
-            on_change=on_change,
+            on_change=_typed(key, on_change),
             persist_state="session",
             bind="query-params",
         )
+        derived_note(key)
         self._register(key, feeds)
 
     def text(self, key: str, feeds: str | None = None) -> None:
@@ -103,3 +105,50 @@ class Form:
         key = (feeds or self._feeds).get(error.field)
         slot = self._slots.get(key)
         (slot if slot is not None else st).error(calc_text(error), icon=":material/error:")
+
+
+def _typed(key: str, then):
+    """A change callback: input ``key`` is now the user's own, then ``then`` runs."""
+
+    def changed() -> None:
+        state.typed(key)
+        if then is not None:
+            then()
+
+    return changed
+
+
+def derived_text(key: str) -> str | None:
+    """Where the value of input ``key`` came from, when the user did not type it here."""
+    mark = (st.session_state.get("derived") or {}).get(key)
+    if mark is None:
+        return None
+    source, how = mark
+    page = t(f"{source}.menu")
+    if how == "file":
+        return t("journeys.from_file")
+    if how == "margin":
+        return t("journeys.derived_margin", page=page)
+    value, _, period = how.partition("|")
+    if period == "life":
+        return t("journeys.derived_life", years=number(float(value), 2), page=page)
+    return t(
+        "journeys.derived_churn",
+        value=as_typed_pct(float(value)),
+        period=t(f"period.{period}"),
+        page=page,
+    )
+
+
+def derived_note(key: str) -> None:
+    """A caption under input ``key`` saying it was derived, and from what."""
+    text = derived_text(key)
+    if text:
+        st.caption(text)
+
+
+def as_typed_pct(percent: float) -> str:
+    """A percentage with as many decimals as it was typed with (35 -> 35%, 2.93 -> 2.93%)."""
+    text = f"{percent:.4f}".rstrip("0").rstrip(".")
+    digits = len(text.partition(".")[2])
+    return pct(percent / 100, digits)

@@ -7,9 +7,12 @@ Every language has the same files and keys as English (``tests/test_i18n.py``
 checks this); ``ui/locales/<language>/GLOSSARY.md`` lists the metric terms
 chosen for each language.
 
-The current language lives in one place: ``st.session_state["lang"]``, the
-key of the language selector in the sidebar (bound to the URL as ``?lang=``).
-A new session starts in the browser's language (``st.context.locale``).
+The current language lives in one place: ``st.session_state["lang"]``, a
+language code that no widget owns. The sidebar selector (``lang_pick``) is
+seeded from it on every run and changes it only through its callback, so a
+page switch or a rerun can never reset it; ``ui.share.codes_in_url`` writes
+it into the address bar as ``?lang=<code>``. A new session starts in the
+link's language, else the browser's (``st.context.locale``).
 """
 
 from __future__ import annotations
@@ -118,8 +121,8 @@ def start_language() -> None:
     """Seed ``st.session_state["lang"]`` once per session, before any text is drawn.
 
     A link's ``?lang=`` wins (the code, ``nb``, or the selector's name,
-    ``Norsk bokmål``); otherwise the browser's language. The sidebar selector,
-    keyed ``lang`` and bound to the URL, changes it afterwards.
+    ``Norsk bokmål``); otherwise the browser's language. The sidebar selector
+    changes it afterwards, through its callback.
     """
     global _last_run
     if st.session_state.get("lang") not in LANGUAGES:

@@ -16,7 +16,7 @@ from ui.format import CURRENCIES, money, number, plain
 from ui.i18n import t
 
 AUTO = "auto"
-_OF = "up_kept_of"  # the file the status choice belongs to
+_OF = "up_status_of"  # the file the status choice belongs to
 
 
 def file_id(name: str, data: bytes) -> str:
@@ -29,7 +29,7 @@ def overrides(file: str | None) -> tuple[tuple[str, object], ...]:
 
     The status choice belongs to one file: ``file``, or (None) the last one shown.
     """
-    file = file or st.session_state.get("up_kept_file")
+    file = file or st.session_state.get("up_status_file")
     chosen: list[tuple[str, object]] = []
     amount = st.session_state.get("up_amount", AUTO)
     if amount != AUTO:
@@ -43,12 +43,12 @@ def overrides(file: str | None) -> tuple[tuple[str, object], ...]:
 
 
 def _statuses_chosen() -> None:
-    st.session_state[_OF] = st.session_state.get("up_kept_file")
+    st.session_state[_OF] = st.session_state.get("up_status_file")
 
 
 def settings(report: upload.Report, file: str) -> None:
     """Which statuses count, which column is the amount, which currency: inside the settings."""
-    st.session_state["up_kept_file"] = file
+    st.session_state["up_status_file"] = file
     columns = st.columns(3)
     amounts = tuple(c for c in (report.amount_column, *report.amount_passed_over) if c)
     if report.shape == "orders" and amounts:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from functools import partial
+from urllib.parse import urlencode
 
 import altair as alt
 import pandas as pd
@@ -26,7 +27,7 @@ from calc.export_excel import workbook
 from calc.presets import PRESETS, preset
 from ui import chart_images, charts, state
 from ui.export_pdf import OnePager, one_pager
-from ui.format import calc_text, day, duration, money, number, pct, plain
+from ui.format import calc_text, currency_symbol, day, duration, money, number, pct, plain
 from ui.i18n import t
 
 #: How each measure of calc.scenarios is shown: money, percent, count or duration.
@@ -71,6 +72,55 @@ def save_current() -> None:
     if s.sc_base is None:
         s.sc_base = name
     s.sc_name = sc.next_name([item.name for item in s.scenarios])
+
+
+def save_from_clv() -> None:
+    """Save the CLV page's inputs as the next scenario (A, B, C ...), from the CLV page."""
+    s = st.session_state
+    name = sc.next_name([item.name for item in _saved()])
+    if not name or len(_saved()) >= sc.MAX_SCENARIOS:
+        s.clv_saved = (False, t("scenarios.full", most=sc.MAX_SCENARIOS))
+        return
+    try:
+        s.scenarios = (*_saved(), sc.scenario(name, current_inputs()))
+    except InputError as error:
+        s.clv_saved = (False, calc_text(error))
+        return
+    if s.sc_base is None:
+        s.sc_base = name
+    s.sc_name = sc.next_name([item.name for item in s.scenarios])
+    s.clv_saved = (True, t("journeys.saved_as_scenario", name=name))
+
+
+def save_button() -> None:
+    """The CLV page's "Save as scenario" button and what its last click did."""
+    said = st.session_state.pop("clv_saved", None)
+    with st.container(key="edit_clv_save"):
+        st.button(
+            t("journeys.save_as_scenario"),
+            key="clv_save_sc",
+            on_click=save_from_clv,
+            icon=":material/bookmark_add:",
+        )
+        if said:
+            saved, text = said
+            if saved:
+                st.success(text, icon=":material/check:")
+            else:
+                st.warning(text, icon=":material/info:")
+
+
+def set_link(items: Sequence[sc.Scenario], baseline: str, currency: str) -> str:
+    """A link to the Scenarios page that opens this whole set, its baseline and currency."""
+    query = urlencode(
+        {
+            "lang": st.session_state.lang,
+            "cur": currency,
+            "sc": sc.to_link(items, baseline, currency),
+        }
+    )
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{query}"
 
 
 def rename() -> None:
@@ -164,12 +214,12 @@ def import_file() -> None:
     s.sc_name = sc.next_name([item.name for item in items])
 
 
-def show(measure: str, value: float, currency: str) -> str:
-    """One input or result of a scenario as text."""
+def show(measure: str, value: float, currency: str, *, cents: bool | None = None) -> str:
+    """One input or result of a scenario as text (money with or without ``cents``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if measure in _MONEY:
-        return money(value, currency)
+        return money(value, currency, cents=cents)
     if measure in _PERCENT:
         return pct(value)
     if measure == "clv_cac":
@@ -181,21 +231,46 @@ def show(measure: str, value: float, currency: str) -> str:
     return number(value, 2)
 
 
-def _signed(measure: str, delta: float, currency: str) -> str:
+def _signed(measure: str, delta: float, currency: str, *, cents: bool | None = None) -> str:
     if delta is None or math.isnan(delta) or delta == 0:
         return ""
     sign = "+" if delta > 0 else "-"
     if measure in _PERCENT:
         return sign + t("fmt.points", value=number(abs(delta) * 100, 1))
-    return sign + show(measure, abs(delta), currency)
+    return sign + show(measure, abs(delta), currency, cents=cents)
+
+
+def _cents(table: pd.DataFrame) -> dict[str, bool]:
+    """Per money measure, whether its row prints cents: only when every amount in it is
+    below 100, so a value and its change read alike (``NOK 220 (+NOK 40)``)."""
+    finite = table[table["value"].map(lambda v: v is not None and math.isfinite(v))]
+    return {
+        measure: bool((values.abs() < 100).all())
+        for measure, values in finite.groupby("measure")["value"]
+    }
+
+
+def baseline_title(name: str) -> str:
+    """The baseline's column heading: ``A (baseline)``, or the name alone when it says so."""
+    word = t("scenarios.baseline_column", name="").strip(" ()")
+    return name if word.casefold() in name.casefold() else t("scenarios.baseline_column", name=name)
 
 
 def comparison(table: pd.DataFrame, baseline: str, currency: str) -> pd.DataFrame:
-    """Measures down, scenarios across; each cell the value and its change against the baseline."""
+    """Measures down, scenarios across; each cell the value and its change against the baseline.
+
+    Rows that no scenario fills (a lifespan when every scenario gives a churn)
+    are left out; money in one row has the same decimals throughout.
+    """
+    cents = _cents(table)
     cells = table.assign(
         text=[
-            show(m, v, currency)
-            + (f" ({d})" if (d := _signed(m, delta, currency)) and name != baseline else "")
+            show(m, v, currency, cents=cents.get(m))
+            + (
+                f" ({d})"
+                if (d := _signed(m, delta, currency, cents=cents.get(m))) and name != baseline
+                else ""
+            )
             for name, m, v, delta in zip(
                 table["scenario"], table["measure"], table["value"], table["delta"], strict=True
             )
@@ -203,11 +278,9 @@ def comparison(table: pd.DataFrame, baseline: str, currency: str) -> pd.DataFram
     )
     wide = cells.pivot(index="measure", columns="scenario", values="text")
     wide = wide.loc[[*sc.INPUTS, *sc.RESULTS], list(dict.fromkeys(table["scenario"]))]
+    wide = wide[(wide != "").any(axis=1)]
     wide.index = [t(f"scenarios.measure_{m}") for m in wide.index]
-    wide.columns = [
-        t("scenarios.baseline_column", name=name) if name == baseline else name
-        for name in wide.columns
-    ]
+    wide.columns = [baseline_title(name) if name == baseline else name for name in wide.columns]
     return wide
 
 
@@ -276,8 +349,37 @@ def payback_chart(item: sc.Scenario, currency: str) -> tuple[dict, dict[str, pd.
         payback_period=years if years <= horizon else None,
         payback_label=t("clv.chart_payback", when=duration(report.payback_months, "months")),
     )
-    spec = charts.payback(x_title=t("clv.chart_x"), y_title=t("clv.chart_y", currency=currency))
-    return spec.to_dict(), data
+    spec = charts.payback(
+        x_title=t("clv.chart_x"), y_title=t("clv.chart_y", currency=currency_symbol(currency))
+    )
+    return image_spec(spec), data
+
+
+#: Width in pixels of a chart drawn as an image (PNG, SVG, PDF): a browser gives the chart
+#: its container's width, an image renderer would give a bar chart 20 px per bar.
+IMAGE_WIDTH = 720
+IMAGE_HEIGHT = 130
+
+
+def image_spec(chart: alt.Chart, height: int = IMAGE_HEIGHT) -> dict:
+    """The spec of ``chart`` for an image file: full width, labels that do not overlap."""
+    spec = chart.properties(width=IMAGE_WIDTH, height=height).to_dict()
+    config = spec.setdefault("config", {})
+    config.setdefault("axis", {}).update(
+        {"labelFontSize": 12, "titleFontSize": 13, "labelLimit": 180}
+    )
+    # The y title written across, above the axis: upright it would set a short chart's height.
+    config.setdefault("axisY", {}).update(
+        {
+            "titleAngle": 0,
+            "titleAnchor": "end",
+            "titleAlign": "left",
+            "titleBaseline": "bottom",
+            "titleX": -40,
+            "titleY": -10,
+        }
+    )
+    return spec
 
 
 def pdf_file(texts: OnePager, figures: Sequence[tuple[dict, dict[str, pd.DataFrame]]]) -> bytes:
@@ -292,7 +394,12 @@ def clv_bars(*, x_title: str, y_title: str) -> alt.Chart:
         alt.Chart(alt.NamedData("clv"))
         .mark_bar()
         .encode(
-            x=alt.X("scenario:N", title=x_title, sort=None, axis=alt.Axis(labelAngle=0)),
+            x=alt.X(
+                "scenario:N",
+                title=x_title,
+                sort=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=160, labelOverlap=False),
+            ),
             y=alt.Y("clv:Q", title=y_title),
             color=alt.Color(
                 "role:N",
@@ -319,8 +426,15 @@ def main(currency: str) -> None:
     if "sc_name" not in s:
         s.sc_name = sc.next_name([item.name for item in _saved()])
 
+    opened = s.get("sc_link_opened")
+    if opened is not None:  # the scenarios of a link, read by ui.state.init: how many
+        s.sc_link_opened = None
+        if opened:
+            st.success(t("journeys.set_loaded", n=opened), icon=":material/link:")
+        else:
+            st.warning(t("journeys.set_ignored"), icon=":material/link_off:")
     full = len(_saved()) >= sc.MAX_SCENARIOS
-    with st.container(border=True):
+    with st.container(border=True, key="edit_presets"):
         st.markdown(f"**{t('presets.title')}**")
         st.caption(t("presets.illustrative"))
         pick_col, load_col, save_col = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -334,7 +448,7 @@ def main(currency: str) -> None:
         save_col.button(
             t("scenarios.save"), key="sc_preset_save", on_click=save_preset, disabled=full
         )
-    with st.container(border=True):
+    with st.container(border=True, key="edit_save"):
         st.markdown(f"**{t('scenarios.save_title')}**")
         st.caption(t("scenarios.save_help", most=sc.MAX_SCENARIOS))
         name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
@@ -358,21 +472,22 @@ def main(currency: str) -> None:
         table = sc.compare(items, baseline)
         st.subheader(t("scenarios.compare_title"))
         st.caption(t("scenarios.compare_help", name=plain(baseline)))
-        st.dataframe(comparison(table, baseline, currency))
+        st.dataframe(comparison(table, baseline, currency), height="content")
         chart_data = clv_data(table, baseline)
         chart_texts = {
             "x_title": t("scenarios.chart_x"),
-            "y_title": t("scenarios.chart_y", currency=currency),
+            "y_title": t("scenarios.chart_y", currency=currency_symbol(currency)),
         }
         charts.draw(clv_bars, chart_data, **chart_texts)
-        spec = clv_bars(**chart_texts).to_dict()
-        png, svg = st.columns(2)
+        spec = image_spec(clv_bars(**chart_texts))
+        png, svg = st.container(key="edit_chart_files").columns(2)
         png.download_button(
             t("scenarios.chart_png"),
             partial(chart_images.png, spec, chart_data),
             file_name="scenarios-clv.png",
             mime="image/png",
             icon=":material/image:",
+            on_click="ignore",
         )
         svg.download_button(
             t("scenarios.chart_svg"),
@@ -380,9 +495,10 @@ def main(currency: str) -> None:
             file_name="scenarios-clv.svg",
             mime="image/svg+xml",
             icon=":material/image:",
+            on_click="ignore",
         )
 
-        with st.container(border=True):
+        with st.container(border=True, key="edit_manage"):
             st.markdown(f"**{t('scenarios.manage_title')}**")
             if s.get("sc_pick") not in names:
                 s.sc_pick = names[0]
@@ -394,16 +510,20 @@ def main(currency: str) -> None:
             c.button(t("scenarios.load"), key="sc_load", on_click=load)
             d.button(t("scenarios.delete"), key="sc_delete", on_click=delete)
 
-    with st.container(border=True):
+    with st.container(border=True, key="edit_files"):
         st.markdown(f"**{t('scenarios.file_title')}**")
         st.caption(t("scenarios.file_help"))
         if items:
+            with st.expander(t("journeys.share_set_title"), icon=":material/link:"):
+                st.caption(t("journeys.share_set_how"))
+                st.code(set_link(items, baseline, currency), language=None, wrap_lines=True)
             st.download_button(
                 t("scenarios.export"),
-                sc.to_json(items, s.sc_base),
+                sc.to_json(items, s.sc_base, currency),
                 file_name="scenarios.json",
                 mime="application/json",
                 icon=":material/download:",
+                on_click="ignore",
             )
             st.download_button(
                 t("scenarios.export_excel"),
@@ -423,5 +543,6 @@ def main(currency: str) -> None:
                 file_name="scenarios.pdf",
                 mime="application/pdf",
                 icon=":material/picture_as_pdf:",
+                on_click="ignore",
             )
         st.file_uploader(t("scenarios.import"), type=["json"], key="sc_file", on_change=import_file)

@@ -21,6 +21,26 @@ def _text(value: object) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def codes_in_url(page_key: str) -> None:
+    """Write the language and the page's choices into the address bar as codes.
+
+    A bound choice widget would write its translated label (``lang=Norsk+bokmål``,
+    ``ch_period=måned``) and, after a page switch, start its first run at its
+    default; these are therefore unbound and written here, as the codes
+    :func:`ui.state.from_url` reads back. The language always travels; a choice
+    (the currency too) only when it differs from the worked example.
+    """
+    s = st.session_state
+    st.query_params["lang"] = s["lang"]
+    for key in (*state.PAGE_INPUTS.get(page_key, ()), "cur"):
+        if key not in state.CHOICES:
+            continue
+        if s[key] != state.EXAMPLE[key]:
+            st.query_params[key] = s[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
 def link(page_key: str) -> str:
     """The URL of this page with its inputs: those the URL holds plus any not at the example."""
     s = st.session_state

@@ -14,8 +14,10 @@ import math
 
 import streamlit as st
 
+from calc import scenarios
 from calc.business import BUSINESS_TYPES, DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
+from calc.errors import CalcError
 from ui.format import CURRENCIES
 
 # The worked example: an online shop with a 45 EUR basket bought 4 times a
@@ -95,6 +97,10 @@ SESSION: dict[str, object] = {
     # kind of business an upload's shape suggested, carried with its numbers
     # (set by use_measured_clv_inputs); a choice in the selector wins
     "business_proposed": None,
+    "derived": {},
+    "up_kept": None,
+    "handed_over": None,
+    "go_to": None,
 }
 
 RETENTION_SLIDER = (50.0, 99.0)
@@ -118,6 +124,19 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "business": BUSINESS_TYPES,
 }
 SLIDERS: dict[str, tuple[float, float]] = {
+    "wi_ret": (0.0, 100.0),
+    "wi_up": (0.0, 20.0),
+    "wi_margin": (0.0, math.inf),
+    "wi_growth": (-50.0, 100.0),
+    "wi_cac": (0.0, math.inf),
+    "wi_disc": (0.0, 100.0),
+    "wi_years": (1, 50),
+}
+#: The range each what-if slider shows before a value asks for more; money
+#: ranges are in euros and scaled by :data:`MONEY_SCALE` (1,000 EUR is about
+#: 10,000 NOK or 4,000 PLN). :func:`slider_range` widens a range to hold the
+#: value in use, within :data:`SLIDERS`, so no value is ever moved to fit.
+SLIDER_VIEW: dict[str, tuple[float, float]] = {
     "wi_ret": RETENTION_SLIDER,
     "wi_up": (0.0, 20.0),
     "wi_margin": (0.0, 1000.0),
@@ -126,6 +145,48 @@ SLIDERS: dict[str, tuple[float, float]] = {
     "wi_disc": (0.0, 30.0),
     "wi_years": (1, 30),
 }
+MONEY_SLIDERS = frozenset({"wi_margin", "wi_cac"})
+#: Rough size of one euro in each currency, rounded to a step of 1-2-5-10 so
+#: that slider ends stay round (mid-2026 exchange rates, order of magnitude only).
+MONEY_SCALE: dict[str, float] = {
+    "EUR": 1,
+    "USD": 1,
+    "GBP": 1,
+    "NOK": 10,
+    "DKK": 10,
+    "SEK": 10,
+    "PLN": 5,
+    "ALL": 100,
+}
+
+
+def slider_range(key: str, currency: str) -> tuple[float, float]:
+    """The range slider ``key`` shows: its usual range (money scaled to the
+    currency), widened to hold the value in use.
+
+    >>> # 1,935.8 kr a year of margin: a NOK slider runs to 10,000 and holds it
+    """
+    lo, hi = SLIDER_VIEW[key]
+    if key in MONEY_SLIDERS:
+        hi = hi * MONEY_SCALE.get(currency, 1)
+    value = st.session_state.get(key)
+    if value is not None and math.isfinite(value):
+        if value > hi:
+            hi = _round_up(value)
+        lo = min(lo, math.floor(value))
+    hard_lo, hard_hi = SLIDERS[key]
+    lo, hi = max(lo, hard_lo), min(hi, hard_hi)
+    return (int(lo), int(hi)) if isinstance(SLIDER_VIEW[key][0], int) else (float(lo), float(hi))
+
+
+def _round_up(value: float) -> float:
+    """The next round number (1, 2 or 5 times a power of ten) at or above ``value``."""
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if step * magnitude >= value:
+            return float(step * magnitude)
+    return float(10 * magnitude)  # pragma: no cover
+
 
 #: Inputs typed as percentages (30 means 30%); ``calc`` takes them as fractions.
 PERCENT_KEYS = frozenset(
@@ -186,6 +247,24 @@ def init() -> None:
     for key, value in SESSION.items():
         if key not in s:
             s[key] = value
+    if "sc" in url and "sc_link" not in s:
+        s.sc_link = url["sc"]  # read once per session: later runs keep what the user did
+        _open_scenario_link(url["sc"])
+
+
+def _open_scenario_link(text: str) -> None:
+    """Open the scenario set of a link (``?sc=``), with its baseline and currency."""
+    s = st.session_state
+    try:
+        items, baseline, currency = scenarios.from_link(text)
+    except CalcError:
+        s.sc_link_opened = 0
+        return
+    s.scenarios = tuple(items)
+    s.sc_base = baseline or (items[0].name if items else None)
+    if currency in CURRENCIES:
+        s.cur = currency
+    s.sc_link_opened = len(items)
 
 
 def _annual_churn_from_clv() -> float | None:
@@ -197,25 +276,57 @@ def _annual_churn_from_clv() -> float | None:
     return min(1.0, 1 / s.life)
 
 
-def _set_churn_everywhere(annual: float, *, skip: str) -> None:
-    """Copy a yearly churn (fraction) to every page that shows churn."""
+def _mark(key: str, source: str, text: str | None) -> None:
+    """Note that input ``key`` was set from page ``source`` (``text``: the number as
+    typed there); ``None`` clears the note, as when the user types into ``key``."""
+    derived = dict(st.session_state.get("derived") or {})
+    if text is None:
+        derived.pop(key, None)
+    else:
+        derived[key] = (source, text)
+    st.session_state.derived = derived
+
+
+def _set_churn_everywhere(annual: float, *, skip: str, typed: tuple[float, str]) -> None:
+    """Copy a churn to every page that shows churn, as typed where the page has that period.
+
+    ``typed`` is the churn as the user typed it: (percent, period). The Churn
+    check page takes it unchanged and in its own period; the CLV page takes
+    the yearly figure (unchanged when typed yearly); What-if takes retention
+    as 100 minus the yearly churn, never rounded to a slider step or clamped.
+    """
     s = st.session_state
     if not 0 <= annual <= 1:
         return
+    value, period = typed
+    shown = f"{value:g}|{period}"
+    for key in ("churn", "wi_ret", "ch_churn"):
+        _mark(key, skip, None)
     if skip != "clv":
         s.clv_mode = "churn"
-        s.churn = round(annual * 100, 2)
+        s.churn = value if period == "year" else round(annual * 100, 2)
+        if period != "year":
+            _mark("churn", skip, shown)
     if skip != "whatif":
-        lo, hi = RETENTION_SLIDER
-        s.wi_ret = min(hi, max(lo, round((1 - annual) * 200) / 2))
+        s.wi_ret = round(100 - value, 10) if period == "year" else round((1 - annual) * 100, 2)
+        if period != "year":
+            _mark("wi_ret", skip, shown)
     if skip != "churn":
-        s.ch_churn = round(convert_rate(annual, "year", s.ch_period) * 100, 2)
+        s.ch_period = period
+        s.ch_churn = value
 
 
 def clv_churn_changed() -> None:
+    s = st.session_state
     annual = _annual_churn_from_clv()
-    if annual is not None:
-        _set_churn_everywhere(annual, skip="clv")
+    if annual is None:
+        return
+    if s.clv_mode == "churn":
+        _set_churn_everywhere(annual, skip="clv", typed=(s.churn, "year"))
+    else:
+        _set_churn_everywhere(annual, skip="clv", typed=(round(annual * 100, 2), "year"))
+        _mark("ch_churn", "clv", f"{s.life:g}|life")
+        _mark("wi_ret", "clv", f"{s.life:g}|life")
 
 
 def clv_margin_changed() -> None:
@@ -224,24 +335,28 @@ def clv_margin_changed() -> None:
         return
     yearly = round(s.aov * s.freq * s.margin / 100, 2)
     if yearly >= 0:
-        s.wi_margin = min(1000.0, yearly)
+        s.wi_margin = yearly
         s.ch_margin = yearly
+        _mark("wi_margin", "clv", "margin")
+        _mark("ch_margin", "clv", "margin")
 
 
 def cac_changed() -> None:
     s = st.session_state
-    if s.cac is not None and 0 <= s.cac <= 1000:
+    if s.cac is not None and s.cac >= 0:
         s.wi_cac = float(s.cac)
 
 
 def discount_changed() -> None:
     s = st.session_state
-    if s.disc is not None and 0 <= s.disc <= 30:
+    if s.disc is not None and 0 <= s.disc <= 100:
         s.wi_disc = float(s.disc)
 
 
 def whatif_retention_changed() -> None:
-    _set_churn_everywhere(1 - st.session_state.wi_ret / 100, skip="whatif")
+    s = st.session_state
+    churn = round(100 - s.wi_ret, 10)
+    _set_churn_everywhere(churn / 100, skip="whatif", typed=(churn, "year"))
 
 
 def churn_check_changed() -> None:
@@ -249,7 +364,7 @@ def churn_check_changed() -> None:
     if s.ch_churn is None or not 0 <= s.ch_churn <= 100:
         return
     annual = convert_rate(s.ch_churn / 100, s.ch_period, "year")
-    _set_churn_everywhere(annual, skip="churn")
+    _set_churn_everywhere(annual, skip="churn", typed=(s.ch_churn, s.ch_period))
 
 
 def business(proposed: str | None = None) -> tuple[str, bool]:
@@ -268,10 +383,22 @@ def business(proposed: str | None = None) -> tuple[str, bool]:
     return DEFAULT_BUSINESS, False
 
 
+def typed(key: str) -> None:
+    """The user typed into ``key``: it is theirs now, no longer derived."""
+    _mark(key, "", None)
+
+
 def use_measured_clv_inputs(
-    aov: float, purchases_per_year: float, annual_churn: float, proposed: str | None = None
+    aov: float,
+    purchases_per_year: float,
+    annual_churn: float,
+    customers: int | None = None,
+    new_per_year: float | None = None,
+    proposed: str | None = None,
 ) -> None:
-    """Copy order value, frequency and churn measured in an upload to the CLV page.
+    """Copy order value, frequency and churn measured in an upload to the CLV page,
+    and the file's customers to the What-if page's assumptions; leave a note
+    saying what was set and send the user to the CLV page.
 
     ``proposed`` is the kind of business the file's shape suggests; it judges
     the calculators' verdicts until the user picks one.
@@ -285,3 +412,19 @@ def use_measured_clv_inputs(
     s.churn = round(annual_churn * 100, 2)
     clv_margin_changed()
     clv_churn_changed()
+    for key in ("aov", "freq", "churn"):
+        _mark(key, "upload", "file")
+    if customers is not None:
+        s.wi_start = float(customers)
+        _mark("wi_start", "upload", "file")
+    if new_per_year is not None:
+        s.wi_new = float(round(new_per_year))
+        _mark("wi_new", "upload", "file")
+    s.handed_over = {
+        "aov": s.aov,
+        "freq": s.freq,
+        "churn": s.churn,
+        "customers": customers,
+        "new": None if new_per_year is None else round(new_per_year),
+    }
+    s.go_to = "pages/1_Customer_value.py"

@@ -25,6 +25,7 @@ from ui import charts, chrome, kept_view, state
 from ui.format import (
     CURRENCIES,
     calc_text,
+    currency_symbol,
     day,
     duration,
     localized,
@@ -114,8 +115,33 @@ def sample_bytes(name: str) -> bytes:
 
 
 def source() -> tuple[str, bytes] | None:
-    """The uploader and the sample picker; returns (file name, bytes) to read."""
-    st.file_uploader(t("upload.file"), type=FILE_TYPES, key="up_file", help=t("upload.file_help"))
+    """The uploader and the sample picker; returns (file name, bytes) to read.
+
+    An uploaded file is kept for the session (``up_kept``) and serves every
+    page that reads data, Your data and Forecast alike, until the user
+    removes it: an uploader widget lives on one page only.
+    """
+    s = st.session_state
+    st.file_uploader(
+        t("upload.file"),
+        type=FILE_TYPES,
+        key="up_file",
+        help=t("upload.file_help"),
+        on_change=_file_changed,
+    )
+    if s.up_file is not None:
+        s.up_kept = (s.up_file.name, s.up_file.getvalue())
+    elif s.up_kept is not None:
+        note, remove = st.columns([4, 1], vertical_alignment="center")
+        note.info(
+            t("journeys.file_in_use", name=plain(s.up_kept[0])), icon=":material/description:"
+        )
+        remove.button(
+            t("journeys.remove_file"),
+            key="up_remove",
+            on_click=_remove_file,
+            icon=":material/close:",
+        )
     st.pills(
         t("upload.samples"),
         list(SAMPLES),
@@ -125,13 +151,22 @@ def source() -> tuple[str, bytes] | None:
         persist_state="session",
     )
     st.caption(t("upload.privacy", limit=number(upload.MAX_UPLOAD_MB)))
-    uploaded = st.session_state.up_file
-    if uploaded is not None:
-        return uploaded.name, uploaded.getvalue()
-    if st.session_state.up_sample:
-        return st.session_state.up_sample, sample_bytes(st.session_state.up_sample)
+    if s.up_kept is not None:
+        return s.up_kept
+    if s.up_sample:
+        return s.up_sample, sample_bytes(s.up_sample)
     st.session_state.pop(_HELD, None)  # the file was removed: let its results go
     return None
+
+
+def _file_changed() -> None:
+    """The uploader changed on this page: a new file is kept, a removed one forgotten."""
+    s = st.session_state
+    s.up_kept = None if s.up_file is None else (s.up_file.name, s.up_file.getvalue())
+
+
+def _remove_file() -> None:
+    st.session_state.up_kept = None
 
 
 def current_churn() -> float | None:
@@ -140,11 +175,11 @@ def current_churn() -> float | None:
     ``None`` when no order log is at hand (none chosen, another shape, or a
     file that cannot be read) or when it is too short for a yearly churn.
     """
-    uploaded = st.session_state.get("up_file")
+    kept = st.session_state.get("up_kept")
     name = st.session_state.get("up_sample")
     try:
-        if uploaded is not None:
-            loaded = load(uploaded.getvalue(), uploaded.name, overrides())
+        if kept is not None:
+            loaded = load(kept[1], kept[0], overrides())
         elif name in SAMPLES:
             loaded = load(sample_bytes(name), name, overrides())
         else:
@@ -384,8 +419,8 @@ def currency_of(loaded: Loaded, chosen: str, file: str | None = None) -> str:
     if st.session_state.get("up_cur_of") != seen:
         st.session_state.up_cur_of = seen
         if found != chosen:
-            st.session_state.up_cur_next = found
-            st.rerun()
+            st.session_state.cur = found
+            st.rerun()  # so that the sidebar shows it too
     return chosen
 
 
@@ -430,7 +465,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     with tabs[2]:
         charts.draw(
             charts.histogram,
-            {"bins": a.gaps.rename(columns={"gaps": "count"})[["bin", "count"]]},
+            {"bins": gap_bins(a.gaps)},
             x_title=t("upload.gap_x"),
             y_title=t("upload.gap_y"),
         )
@@ -444,7 +479,12 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         _download("at_risk", a.at_risk)
     with tabs[5]:
         if a.breakdowns:
-            column = st.selectbox(t("upload.breakdown_by"), list(a.breakdowns), key="up_breakdown")
+            column = st.selectbox(
+                t("upload.breakdown_by"),
+                list(a.breakdowns),
+                format_func=breakdown_name,
+                key="up_breakdown",
+            )
             table(a.breakdowns[column])
             _download(f"by_{column}", a.breakdowns[column])
         else:
@@ -559,6 +599,27 @@ def _lapsed_settings(a: orders.OrdersAnalysis, gone: orders.Lapsed) -> None:
         )
 
 
+def gap_bins(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The purchase-gap histogram's bins (``bin``, ``count``) named in the user's language
+    from their day limits (``1-7 days`` reads ``1-7 dager`` in Norwegian, with an en dash)."""
+    names = [
+        t("journeys.gap_range", low=low, high=high)
+        if not pd.isna(high)
+        else t("journeys.gap_over", days=low - 1)
+        for low, high in zip(gaps["from_days"], gaps["to_days"], strict=True)
+    ]
+    return pd.DataFrame({"bin": names, "count": gaps["gaps"].to_numpy()})
+
+
+def breakdown_name(column: str) -> str:
+    """A breakdown column (``category``, ``tier``) in the user's language; a file's own
+    column name as it is."""
+    try:
+        return t(f"journeys.breakdown_{column}")
+    except KeyError:
+        return column
+
+
 def _retention(a: orders.OrdersAnalysis) -> None:
     code = st.segmented_control(
         t("upload.period"),
@@ -657,10 +718,19 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
         st.button(
             t("upload.use_on_clv"),
             on_click=state.use_measured_clv_inputs,
-            args=(c.aov, c.purchases_per_year, report.annual_churn, PROPOSED_BY_SHAPE["orders"]),
+            args=(c.aov, c.purchases_per_year, report.annual_churn),
+            kwargs={**_customers_of(a), "proposed": PROPOSED_BY_SHAPE["orders"]},
             key="up_use_clv",
         )
     st.markdown(t("upload.clv_why"))
+
+
+def _customers_of(a: orders.OrdersAnalysis) -> dict[str, float]:
+    """The What-if page's assumptions as the file shows them: customers, and new ones a year
+    (customers over the years the file covers, at least one)."""
+    h = a.headline
+    years = max(1.0, h.days / 365.25)
+    return {"customers": h.customers, "new_per_year": h.customers / years}
 
 
 def subscription_results(loaded: Loaded, currency: str) -> None:
@@ -690,7 +760,7 @@ def subscription_results(loaded: Loaded, currency: str) -> None:
         charts.movements,
         {"moves": long},
         x_title=t("upload.month_axis"),
-        y_title=t("upload.mrr_axis", currency=currency),
+        y_title=t("upload.mrr_axis", currency=currency_symbol(currency)),
         kinds=tuple(kinds.values()),
     )
     table(moves)
