@@ -445,8 +445,13 @@ def test_every_page_at_both_widths(server, browser, width):
             go(page, f"{url}/{path}")
             if key in ("upload", "forecast"):
                 page.get_by_text(t("upload.sample_european")).click()
+                metric = page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]')
+                expect(metric.first).to_be_visible()
                 settle(page)
-                expect(page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first)
+                page.wait_for_function(
+                    """() => ![...document.querySelectorAll('[data-testid="stMain"] *')]
+                        .some(e => e.getAttribute('data-stale') === 'true')"""
+                )
             shot(page, f"{key}_{width}")
     finally:
         page.context.close()
