@@ -72,22 +72,14 @@ with results:
 
     base, new = result.baseline, result.scenario
     years = args["years"]
-    pinned.markdown(
-        t(
-            "whatif.headline",
-            points=number(args["uplift"] * 100, 1),
-            change=signed_pct(result.profit_change),
-            years=years,
-        )
+    headline = t(
+        "whatif.headline",
+        points=number(args["uplift"] * 100, 1),
+        change=signed_pct(result.profit_change),
+        years=years,
     )
-    st.markdown(
-        t(
-            "whatif.headline",
-            points=number(args["uplift"] * 100, 1),
-            change=signed_pct(result.profit_change),
-            years=years,
-        )
-    )
+    pinned.markdown(f"**{headline.lstrip('# ')}**")  # a line, not a second heading
+    st.markdown(headline)
     st.caption(
         t("whatif.headline_sub", before=pct(base.retention_rate), after=pct(new.retention_rate))
     )

@@ -170,8 +170,16 @@ def query(page: Page) -> dict[str, list[str]]:
 
 
 def shot(page: Page, name: str) -> None:
+    """The whole main area (it scrolls inside the page): the viewport grows to fit it."""
+    size = page.viewport_size
+    height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size(
+        {"width": size["width"], "height": max(size["height"], min(height, 6000))}
+    )
+    page.wait_for_selector(RUN_DONE)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SHOTS / f"{name}.png")
+    page.set_viewport_size(size)
 
 
 # --- 1. Language ----------------------------------------------------------------
@@ -403,7 +411,8 @@ def test_on_a_phone_the_result_stays_in_view_while_editing(server, phone, path, 
     if path == "Customer_value":  # a higher CAC: a longer payback, in the pinned line too
         expect(pinned).not_to_have_text(before)
     else:  # the pinned line is the page's headline
-        expect(pinned).to_have_text(phone.locator('[data-testid="stMain"] h3').first.inner_text())
+        heading = phone.locator('[data-testid="stMain"] h3').first.inner_text()
+        expect(pinned).to_have_text(heading)
     top = pinned.bounding_box()
     assert top is not None and 55 <= top["y"] < PHONE["height"] - 100  # below the header
     assert box.bounding_box()["y"] > top["y"]
@@ -413,6 +422,9 @@ def test_on_a_phone_the_result_stays_in_view_while_editing(server, phone, path, 
 def test_on_a_phone_no_card_title_is_clipped(server, phone):
     url, _ = server
     go(phone, f"{url}/")
+    titles = phone.locator('[data-testid="stMain"] [data-testid="stPageLink"] p')
+    expect(titles.first).to_have_css("white-space", "normal")  # our style sheet has arrived
+    phone.evaluate("document.fonts.ready")
     clipped = phone.evaluate(
         """() => [...document.querySelectorAll('[data-testid="stMain"] '
                 + '[data-testid="stPageLink"] p, [data-testid="stMetricLabel"] p')]
@@ -433,8 +445,13 @@ def test_every_page_at_both_widths(server, browser, width):
             go(page, f"{url}/{path}")
             if key in ("upload", "forecast"):
                 page.get_by_text(t("upload.sample_european")).click()
+                metric = page.locator('[data-testid="stMain"] [data-testid="stMetricValue"]')
+                expect(metric.first).to_be_visible()
                 settle(page)
-                expect(page.locator('[data-testid="stMain"] [data-testid="stMetric"]').first)
+                page.wait_for_function(
+                    """() => ![...document.querySelectorAll('[data-testid="stMain"] *')]
+                        .some(e => e.getAttribute('data-stale') === 'true')"""
+                )
             shot(page, f"{key}_{width}")
     finally:
         page.context.close()

@@ -256,11 +256,16 @@ def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, pd.DataFrame
     spec.setdefault("config", {})["locale"] = chart_locale()
     st.vega_lite_chart({**spec, "datasets": data}, width="stretch")
     name = f"{builder.__name__}-{zlib.crc32(repr(key).encode()):08x}"
+    # An image has no container to stretch to: give it a page's width (a bar chart would
+    # otherwise be 20 px a bar, its labels over each other).
+    image = (
+        spec if {"hconcat", "vconcat", "concat", "facet"} & spec.keys() else {**spec, "width": 720}
+    )
     with st.popover(t("app.chart_download"), icon=":material/download:"):
         for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 t(f"app.chart_{kind}"),
-                partial(getattr(chart_images, kind), spec, data),
+                partial(getattr(chart_images, kind), image, data),
                 file_name=f"{builder.__name__}.{kind}",
                 mime=mime,
                 key=f"chart-{kind}-{name}",

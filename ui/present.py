@@ -27,6 +27,7 @@ HIDDEN = (
     "stSelectbox",
     "stButton",
     "stDownloadButton",
+    "stPopover",
 )
 #: Containers a page keys ``edit_<name>`` hold only ways to change things: hidden too.
 EDIT_PREFIX = "edit_"
