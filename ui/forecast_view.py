@@ -365,7 +365,11 @@ def _columns(currency: str, years: int) -> dict[str, object]:
     return config
 
 
-def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> None:
+def _show(
+    frame: pd.DataFrame, config: dict[str, object], keep: list[str], total: int | None = None
+) -> None:
+    """The first rows of ``frame`` (of ``total`` rows, by default all of ``frame``)."""
+    total = len(frame) if total is None else total
     shown = [c for c in keep if c in frame.columns]
     rows = frame.head(SHOWN_ROWS)[shown]
     if "p_alive" in shown:
@@ -375,8 +379,8 @@ def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> No
         column_config={k: v for k, v in config.items() if k in shown or k == "_index"},
         column_order=shown,
     )
-    if len(frame) > SHOWN_ROWS:
-        st.caption(t("forecast.rows_shown", rows=number(SHOWN_ROWS), total=number(len(frame))))
+    if total > SHOWN_ROWS:
+        st.caption(t("forecast.rows_shown", rows=number(SHOWN_ROWS), total=number(total)))
 
 
 def _export(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> pd.DataFrame:
@@ -456,11 +460,13 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
     # if won back first (without values in money: most spent so far).
     order = result.risk_order
     alive = result.table["p_alive"].to_numpy()
-    slipping = result.table.iloc[order[alive[order] < threshold / 100]]
+    positions = order[alive[order] < threshold / 100]
+    # Only the rows drawn are copied on a rerun; the download takes them all on click.
+    slipping = result.table.iloc[positions[:SHOWN_ROWS]]
     st.markdown(
         t(
             "forecast.risk_count",
-            count=number(len(slipping)),
+            count=number(len(positions)),
             customers=number(result.customers),
             threshold=pct(threshold / 100, 0),
         )
@@ -469,9 +475,9 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
     if slipping.empty:
         return
     config = _columns(currency, years)
-    _show(slipping, config, RISK_COLUMNS)
+    _show(slipping, config, RISK_COLUMNS, total=len(positions))
     sheet = t("forecast.risk_title")
-    make = lambda: _export(slipping, config, RISK_COLUMNS)  # noqa: E731
+    make = lambda: _export(result.table.iloc[positions], config, RISK_COLUMNS)  # noqa: E731
     _downloads(make, "customers_at_risk", sheet, "fc_risk")
 
 
