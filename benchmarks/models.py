@@ -15,6 +15,21 @@ the true ones. It also times the per-customer summary of an order log and the
 sBG fit. Targets on the 2-core reference machine: 1M customers under 2 s,
 100k under 0.3 s. Timings vary with other load on the machine: check
 ``os.getloadavg()`` printed at the top.
+
+Then the Forecast page's work end to end on an order log of ``--orders-rows``
+rows (the synthetic export of ``benchmarks/upload.py``, written once to
+/tmp/retention-benchmark): CSV bytes -> read -> customer summary -> BG/NBD,
+Gamma-Gamma, P(alive), purchases in 90 and 365 days with ranges and CLV for
+every customer (``calc.models.forecast.forecast_orders``), and the whole
+first view of the page (reading and analysing the file as the Your data page
+does, plus the holdout check). When the lifetimes library is importable
+(``PYTHONPATH=/path/to/lifetimes``; it is not a requirement of this project),
+the same raw CSV -> P(alive), 90/365-day purchases and 12-month CLV through
+lifetimes 0.11 is timed in the same run, interleaved with ours, and the ratio
+printed. With ``--page`` a Streamlit AppTest uploads the file to the Forecast
+page and times its first view and a rerun (moving the at-risk slider).
+Issue 14's targets: ratio to lifetimes <= 0.10; first view <= 2.5 s at 1M
+rows; a rerun <= 100 ms.
 """
 
 from __future__ import annotations
@@ -35,7 +50,11 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from calc import orders as order_log  # noqa: E402
+from calc import samples, upload  # noqa: E402
 from calc.models import bgnbd, clv, gamma_gamma, sbg, summary  # noqa: E402
+from calc.models.clv import holdout_check  # noqa: E402
+from calc.models.forecast import forecast_orders  # noqa: E402
 
 _IMPORTED = time.perf_counter()
 
@@ -145,18 +164,159 @@ def bench_sbg() -> None:
           + recovery({"alpha": model.alpha, "beta": model.beta}, TRUE_SBG))  # fmt: skip
 
 
+CACHE = Path("/tmp/retention-benchmark")
+COLUMNS = ["order_id", "customer_id", "date", "amount", "category"]
+
+
+def order_file(rows: int) -> bytes:
+    """The synthetic export of benchmarks/upload.py (same seed and columns), as CSV bytes."""
+    path = CACHE / f"orders_v2_{rows}.csv"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        table = samples.orders(rows, seed=2026, names=False)
+        path.write_bytes(samples.orders_csv(table[COLUMNS], "plain"))
+    return path.read_bytes()
+
+
+def ours(data: bytes) -> dict[str, float]:
+    """Raw CSV -> every customer's P(alive), 90/365-day purchases with ranges, 12-month CLV."""
+    steps, start = {}, time.perf_counter()
+    table = upload.read(data, "orders.csv").table
+    steps["read"] = time.perf_counter() - start
+    log = table[table["amount"] > 0]
+    mark = time.perf_counter()
+    s = summary.summarize(log["customer_id"], log["date"], log["amount"], unit="W")
+    steps["summary"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    result = forecast_orders(s, horizon_years=1, annual_discount_rate=0.10, margin=0.3)
+    steps["models"] = time.perf_counter() - mark
+    assert result.values is not None
+    steps["total"] = time.perf_counter() - start
+    return steps
+
+
+def theirs(data: bytes) -> dict[str, float]:
+    """The same through lifetimes 0.11 (no ranges: lifetimes has none)."""
+    import io
+
+    import pandas as pd
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    steps, start = {}, time.perf_counter()
+    table = pd.read_csv(io.BytesIO(data), parse_dates=["date"])
+    steps["read"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    s = summary_data_from_transaction_data(
+        table[table["amount"] > 0], "customer_id", "date", monetary_value_col="amount", freq="D"
+    )
+    steps["summary"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    bg = BetaGeoFitter().fit(s["frequency"], s["recency"], s["T"])
+    repeat = s[s["frequency"] > 0]
+    gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    bg.conditional_probability_alive(s["frequency"], s["recency"], s["T"])
+    for days in (90, 365):
+        bg.conditional_expected_number_of_purchases_up_to_time(
+            days, s["frequency"], s["recency"], s["T"]
+        )
+    gg.customer_lifetime_value(
+        bg, s["frequency"], s["recency"], s["T"], s["monetary_value"],
+        time=12, freq="D", discount_rate=1.1 ** (1 / 12) - 1,
+    )  # fmt: skip
+    steps["models"] = time.perf_counter() - mark
+    steps["total"] = time.perf_counter() - start
+    return steps
+
+
+def first_view(data: bytes) -> float:
+    """The calc work of the Forecast page's first view: load, analyse, forecast, holdout."""
+    start = time.perf_counter()
+    table = upload.read(data, "orders.csv").table
+    order_log.analyse(table)
+    log = table[table["amount"] > 0]
+    s = summary.summarize(log["customer_id"], log["date"], log["amount"], unit="W")
+    forecast_orders(s, horizon_years=3, annual_discount_rate=0.08, margin=0.4)
+    cut = log["date"].max() - np.timedelta64(13 * 7, "D")
+    split = summary.calibration_holdout(
+        log["customer_id"], log["date"], log["amount"], calibration_end=cut, unit="W"
+    )
+    holdout_check(split)
+    return time.perf_counter() - start
+
+
+def bench_forecast(rows: int, repeat: int) -> None:
+    data = order_file(rows)
+    try:
+        import lifetimes  # noqa: F401
+    except ImportError:
+        lifetimes_ok = False
+    else:
+        lifetimes_ok = True
+    print(f"\nForecast work on {rows:,} order rows ({len(data) / 1e6:.0f} MB CSV)")
+    runs: dict[str, list[dict[str, float]]] = {"ours": [], "lifetimes": []}
+    for _ in range(repeat):  # interleaved, so both see the same load
+        runs["ours"].append(ours(data))
+        if lifetimes_ok:
+            runs["lifetimes"].append(theirs(data))
+    for name, done in runs.items():
+        if not done:
+            print("  lifetimes: not importable, comparison skipped")
+            continue
+        median = {k: statistics.median(r[k] for r in done) for k in done[0]}
+        split = ", ".join(f"{k} {median[k]:.2f}" for k in ("read", "summary", "models"))
+        print(f"  {name:9s} raw CSV -> P(alive), 90/365-day purchases, CLV: "
+              f"{median['total']:.2f} s ({split}; median of {len(done)})")  # fmt: skip
+    if runs["lifetimes"]:
+        ratio = statistics.median(r["total"] for r in runs["ours"]) / statistics.median(
+            r["total"] for r in runs["lifetimes"]
+        )
+        print(f"  ratio ours / lifetimes: {ratio:.2f} (target <= 0.10)")
+    seconds = statistics.median(first_view(data) for _ in range(repeat))
+    print(f"  Forecast first view, calc work (read, analyse, forecast, holdout): {seconds:.2f} s")
+
+
+def bench_page(rows: int) -> None:
+    """AppTest: upload the file on the Forecast page, time the first view and a rerun."""
+    from streamlit.testing.v1 import AppTest
+
+    data = order_file(rows)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=600)
+    at.run()
+    at.switch_page("pages/6_Forecast.py").run()
+    start = time.perf_counter()
+    at.file_uploader(key="up_file").set_value(("orders.csv", data, "text/csv")).run()
+    first = time.perf_counter() - start
+    assert not at.exception, at.exception
+    reruns = []
+    for value in (40, 30, 20):
+        start = time.perf_counter()
+        at.slider(key="fc_risk").set_value(value).run()
+        reruns.append(time.perf_counter() - start)
+    print(f"  Forecast page (AppTest, {rows:,} rows): first view {first:.2f} s, "
+          f"rerun {statistics.median(reruns) * 1000:.0f} ms (median of 3)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--orders-rows", type=int, nargs="*", default=[1_000_000])
+    parser.add_argument("--page", action="store_true", help="also time the page in AppTest")
+    parser.add_argument("--forecast-only", action="store_true", help="skip the model sizes")
     args = parser.parse_args()
     load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"imports: {_IMPORTED - _PROCESS_START:.2f} s; load average {load} "
           f"on {os.cpu_count()} cores")  # fmt: skip
-    for n in args.sizes:
-        bench_models(n, args.repeat)
-        bench_summary(n)
-    bench_sbg()
+    if not args.forecast_only:
+        for n in args.sizes:
+            bench_models(n, args.repeat)
+            bench_summary(n)
+        bench_sbg()
+    for rows in args.orders_rows:
+        bench_forecast(rows, args.repeat)
+        if args.page:
+            bench_page(rows)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nwhole script: {time.perf_counter() - _PROCESS_START:.1f} s, "
           f"max resident memory {rss:.0f} MB")  # fmt: skip

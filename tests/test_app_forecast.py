@@ -162,6 +162,10 @@ def test_subscription_sample_shows_the_retention_model():
     model = sbg.fit(cohorts)
     at = forecast_page("subscriptions.csv")
     assert not at.error and not at.warning
+    # The sample's subscribers all cancel at about 3% a month: said in plain words.
+    assert model.churn_alike
+    churn = pct(model.alpha / (model.alpha + model.beta))
+    assert t("readiness.held_churn", churn=churn) in [i.value for i in at.info]
     assert metric(at, t("forecast.sub_customers")) == number(model.n_customers)
     assert metric(at, t("forecast.sub_after_year")) == pct(model.survival(12))
     lifetime = model.expected_lifetime_range(forecast_view.LIFETIME_CAP_MONTHS)

@@ -13,6 +13,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -24,7 +25,7 @@ from calc.messages import Message
 from calc.models import Range, sbg
 from calc.models.clv import (
     HoldoutCheck,
-    at_risk,
+    at_risk_order,
     discount_rate_per_unit,
     holdout_check,
     value_if_active,
@@ -101,6 +102,7 @@ class OrderFit:
     forecast: OrderForecast | None = None
     table: pd.DataFrame | None = None
     error: Message | None = None
+    risk_order: np.ndarray | None = None
 
     @property
     def totals(self) -> dict[int, Range]:
@@ -175,7 +177,13 @@ def _fit_orders(
             table[column] = extra[column].to_numpy()
     if "clv" in table.columns:
         table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
-    return OrderFit(customers=summary.n_customers, forecast=result, table=table)
+    # Sorted once here, not on every rerun: by value (or purchases) for the
+    # table, and the order of the at-risk list (worth if active, else spend).
+    by = "clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"
+    table = table.sort_values(by, ascending=False, kind="stable")
+    worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
+    risk_order = at_risk_order(worth)
+    return OrderFit(summary.n_customers, forecast=result, table=table, risk_order=risk_order)
 
 
 def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
@@ -362,9 +370,13 @@ def _columns(currency: str, years: int) -> dict[str, object]:
     return config
 
 
-def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> None:
+def _show(
+    frame: pd.DataFrame, config: dict[str, object], keep: list[str], total: int | None = None
+) -> None:
+    """The first rows of ``frame`` (of ``total`` rows, by default all of ``frame``)."""
+    total = len(frame) if total is None else total
     shown = [c for c in keep if c in frame.columns]
-    rows = frame[shown].head(SHOWN_ROWS)
+    rows = frame.head(SHOWN_ROWS)[shown]
     if "p_alive" in shown:
         rows = rows.assign(p_alive=rows["p_alive"] * 100)  # the progress column reads 0 to 100
     st.dataframe(
@@ -372,8 +384,8 @@ def _show(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> No
         column_config={k: v for k, v in config.items() if k in shown or k == "_index"},
         column_order=shown,
     )
-    if len(frame) > SHOWN_ROWS:
-        st.caption(t("forecast.rows_shown", rows=number(SHOWN_ROWS), total=number(len(frame))))
+    if total > SHOWN_ROWS:
+        st.caption(t("forecast.rows_shown", rows=number(SHOWN_ROWS), total=number(total)))
 
 
 def _export(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> pd.DataFrame:
@@ -387,18 +399,19 @@ def _export(frame: pd.DataFrame, config: dict[str, object], keep: list[str]) -> 
     return out.rename(columns=labels)
 
 
-def _downloads(frame: pd.DataFrame, stem: str, sheet: str, key: str) -> None:
+def _downloads(make, stem: str, sheet: str, key: str) -> None:
+    """CSV and Excel buttons; ``make()`` builds the table only when one is clicked."""
     left, right = st.columns(2)
     left.download_button(
         t("forecast.download_csv"),
-        lambda: exports.to_csv(frame),
+        lambda: exports.to_csv(make()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
     )
     right.download_button(
         t("forecast.download_xlsx"),
-        lambda: exports.to_xlsx({sheet: frame}),
+        lambda: exports.to_xlsx({sheet: make()}),
         file_name=f"{stem}.xlsx",
         mime=XLSX,
         key=f"{key}_xlsx",
@@ -428,11 +441,11 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     st.subheader(t("forecast.customers_title"))
     st.caption(t("forecast.customers_note", years=duration(years, "years")))
     config = _columns(currency, years)
-    by = "clv" if "clv" in result.table.columns else f"next_{WINDOWS[-1]}"
-    ranked = result.table.sort_values(by, ascending=False)
+    ranked = result.table  # sorted when fitted
     _show(ranked, config, TABLE_COLUMNS)
     sheet = t("forecast.customers_title")
-    _downloads(_export(ranked, config, TABLE_COLUMNS), "customer_forecast", sheet, "fc_all")
+    make = lambda: _export(ranked, config, TABLE_COLUMNS)  # noqa: E731
+    _downloads(make, "customer_forecast", sheet, "fc_all")
 
 
 def _at_risk(result: OrderFit, currency: str, years: int) -> None:
@@ -448,15 +461,17 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
         help=t("forecast.risk_threshold_help"),
         persist_state="session",
     )
-    if "worth_if_active" in result.table.columns:
-        slipping = at_risk(result.table, threshold / 100)
-    else:  # no values in money: the most recent big spenders first
-        slipping = result.table[result.table["p_alive"] < threshold / 100]
-        slipping = slipping.sort_values("historic_clv", ascending=False, na_position="last")
+    # calc.models.clv.at_risk with its order taken once when fitted: most worth
+    # if won back first (without values in money: most spent so far).
+    order = result.risk_order
+    alive = result.table["p_alive"].to_numpy()
+    positions = order[alive[order] < threshold / 100]
+    # Only the rows drawn are copied on a rerun; the download takes them all on click.
+    slipping = result.table.iloc[positions[:SHOWN_ROWS]]
     st.markdown(
         t(
             "forecast.risk_count",
-            count=number(len(slipping)),
+            count=number(len(positions)),
             customers=number(result.customers),
             threshold=pct(threshold / 100, 0),
         )
@@ -465,9 +480,10 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
     if slipping.empty:
         return
     config = _columns(currency, years)
-    _show(slipping, config, RISK_COLUMNS)
+    _show(slipping, config, RISK_COLUMNS, total=len(positions))
     sheet = t("forecast.risk_title")
-    _downloads(_export(slipping, config, RISK_COLUMNS), "customers_at_risk", sheet, "fc_risk")
+    make = lambda: _export(result.table.iloc[positions], config, RISK_COLUMNS)  # noqa: E731
+    _downloads(make, "customers_at_risk", sheet, "fc_risk")
 
 
 def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):

@@ -479,8 +479,23 @@ def at_risk(table: pd.DataFrame, threshold: float) -> pd.DataFrame:
     >>> at_risk(t, 0.5).index.tolist()
     [2, 1, 3]
     """
-    slipping = table[table["p_alive"] < threshold]
-    return slipping.sort_values("worth_if_active", ascending=False, na_position="last")
+    order = at_risk_order(table["worth_if_active"])
+    alive = table["p_alive"].to_numpy(dtype=float)
+    return table.iloc[order[alive[order] < threshold]]
+
+
+def at_risk_order(worth) -> np.ndarray:
+    """Positions of the customers, most worth first, unknown worth (NaN) last; ties keep order.
+
+    Taken once per fit, it lets a page filter the at-risk list for any
+    threshold without sorting again: ``order[p_alive[order] < threshold]``.
+
+    Examples
+    --------
+    >>> at_risk_order([5.0, 1.0, 8.0, float("nan"), 5.0]).tolist()
+    [2, 0, 4, 1, 3]
+    """
+    return np.argsort(-np.asarray(worth, dtype=float), kind="stable")
 
 
 def holdout_check(split: CalibrationHoldout) -> HoldoutCheck:
