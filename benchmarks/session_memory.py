@@ -1,0 +1,150 @@
+"""Per-session memory of a 1M-row upload, and whether it goes back when the tab closes (issue 15).
+
+    python3 benchmarks/session_memory.py                 # 1M rows, 3 sessions one after another
+    python3 benchmarks/session_memory.py --rows 100000 --sessions 1
+
+Starts ``streamlit run app.py`` (loopback, ``server.disconnectedSessionTTL`` shortened to
+``--ttl`` seconds so the wait is short; the default is 120 s) and, in headless Chromium, one
+tab at a time: opens Your data, uploads the seeded order log of benchmarks/upload.py
+(39 MB CSV at 1M rows), waits for the results, opens Forecast in the same session, gives it
+the file (each page has its own uploader) and waits for the models, then closes the tab and
+waits for the session to be dropped. Prints the server's resident memory (VmRSS) at each
+step and its peak (VmHWM).
+
+Target (issue 15): <= 300 MB per session for a 1M-row upload with its forecast, and the
+memory of a closed session back (or reused by the next session) within the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def memory(pid: int) -> tuple[float, float]:
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--sessions", type=int, default=3)
+    parser.add_argument("--ttl", type=int, default=5)
+    parser.add_argument("--no-forecast", action="store_true", help="the Your data page only")
+    args = parser.parse_args()
+
+    import upload as upload_bench
+    from playwright.sync_api import sync_playwright
+
+    csv = upload_bench.make_file("csv", args.rows)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *("--server.headless", "true", "--server.port", str(port)),
+            *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+            *("--server.disconnectedSessionTTL", str(args.ttl)),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+
+        def say(step: str) -> None:
+            rss, peak = memory(server.pid)
+            print(f"  {step:<44} RSS {rss:6.0f} MB   peak {peak:6.0f} MB", flush=True)
+
+        print(f"{args.rows:,} rows, {csv.stat().st_size / 1e6:.0f} MB CSV; TTL {args.ttl} s")
+        say("server idle")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+            def nudge() -> None:
+                """Open and close a light page: Streamlit drops expired sessions on activity."""
+                light = browser.new_page()
+                light.goto(f"{url}/Churn_check")
+                light.wait_for_selector(RUN_DONE)
+                light.close()
+                time.sleep(2)
+
+            for number in range(1, args.sessions + 1):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.set_default_timeout(600_000)
+                page.goto(f"{url}/Your_data")
+                page.wait_for_selector(RUN_DONE)
+                t0 = time.perf_counter()
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(csv)
+                try:
+                    page.wait_for_selector('[data-testid="stMetricValue"]')
+                except Exception:
+                    page.screenshot(path="/tmp/session_memory_failure.png")
+                    raise
+                page.wait_for_selector(RUN_DONE)
+                say(f"session {number}: upload read ({time.perf_counter() - t0:.0f} s)")
+                t0 = time.perf_counter()
+                if args.no_forecast:
+                    page.close()
+                    time.sleep(args.ttl + 5)  # the disconnected-session window, and a margin
+                    say(f"session {number}: tab closed, {args.ttl + 5} s later")
+                    nudge()
+                    say(f"session {number}: after another tab came and went")
+                    continue
+                page.locator('a[href*="Forecast"]').first.click()  # same session
+                page.wait_for_url("**/Forecast")
+                page.wait_for_selector(RUN_DONE)
+                # each page has its own uploader: the file is given again, as a user does
+                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(csv)
+                try:
+                    page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"]')
+                except Exception:
+                    page.screenshot(path="/tmp/session_memory_failure.png", full_page=True)
+                    raise
+                say(f"session {number}: forecast ({time.perf_counter() - t0:.0f} s)")
+                page.close()
+                time.sleep(args.ttl + 5)  # the disconnected-session window, and a margin
+                say(f"session {number}: tab closed, {args.ttl + 5} s later")
+                nudge()
+                say(f"session {number}: after another tab came and went")
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
