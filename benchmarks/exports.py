@@ -265,7 +265,9 @@ def main() -> None:
                 flush=True,
             )
         if len(found) == 2:
-            print(f"  -> {found[BEFORE]['wall'] / found[AFTER]['wall']:.0f}x faster", flush=True)
+            ratio = found[BEFORE]["wall"] / found[AFTER]["wall"]
+            cpu = found[BEFORE]["cpu"] / found[AFTER]["cpu"]
+            print(f"  -> {ratio:.0f}x faster ({cpu:.0f}x less CPU)", flush=True)
     for rows in args.sizes[:1]:
         r = _fresh(["csv", str(rows)])
         print(

@@ -185,6 +185,9 @@ def results(inputs: Mapping[str, float], texts: Mapping[str, str] = TEXTS) -> di
     >>> results({"avg_order_value": 50, "purchases_per_year": 4, "gross_margin": 0.4,
     ...     "discount_rate": 0.1, "acquisition_cost": 0, "lifespan_years": 2})["clv_cac"]
     'n/a'
+    >>> results({"avg_order_value": 50, "purchases_per_year": 4, "gross_margin": 0,
+    ...     "discount_rate": 0.1, "acquisition_cost": 120, "churn_rate": 0.25})["payback_months"]
+    'never'
     """
     aov, freq, gm, d, cac = (
         inputs[k]
