@@ -11,7 +11,7 @@ orders a customer: 1M rows hold ~412k customers, 2.4M rows ~990k):
 
 1. **The results workbook** ("Download every table": headline, retention,
    cohorts, gaps, every customer, the at-risk list, breakdowns). *Before* is
-   the cell-by-cell XlsxWriter writer the app had (``calc.orders.to_xlsx``
+   the cell-by-cell XlsxWriter writer the app had (``calc.history.to_xlsx``
    until the exports moved to ``calc.exports``; copied below as
    :func:`before_to_xlsx`); *after* is :func:`calc.exports.to_xlsx`. Each runs
    in a fresh process on the same tables: wall time (median of ``--repeat``),
@@ -138,9 +138,9 @@ def _vm(field: str) -> int:
 
 def _tables(rows: int):
     sys.path.insert(0, str(ROOT))
-    from calc import orders, samples
+    from calc import history, samples
 
-    return orders.analyse(samples.orders(rows, seed=SEED, names=False)).tables()
+    return history.analyse(samples.orders(rows, seed=SEED, names=False)).tables()
 
 
 def measure_workbook(which: str, rows: int, repeat: int) -> dict:
@@ -211,7 +211,7 @@ def measure_reruns(rows: int, reruns: int) -> dict:
         upload_view.on_click_data = helper
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
         at.switch_page("pages/5_Your_data.py").run()
-        at.file_uploader(key="up_file").set_value(("orders.csv", data, "text/csv")).run()
+        at.file_uploader(key="up_file").set_value(("history.csv", data, "text/csv")).run()
         assert not at.exception, at.exception
         times = []
         for i in range(reruns):

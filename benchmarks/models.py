@@ -50,8 +50,11 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calc import orders as order_log  # noqa: E402
-from calc import samples, upload  # noqa: E402
+from calc import (  # noqa: E402
+    history,
+    samples,
+    upload,
+)
 from calc.models import bgnbd, clv, gamma_gamma, sbg, summary  # noqa: E402
 from calc.models.clv import holdout_check  # noqa: E402
 from calc.models.forecast import forecast_orders  # noqa: E402
@@ -233,7 +236,7 @@ def first_view(data: bytes) -> float:
     """The calc work of the Forecast page's first view: load, analyse, forecast, holdout."""
     start = time.perf_counter()
     table = upload.read(data, "orders.csv").table
-    order_log.analyse(table)
+    history.analyse(table)
     log = table[table["amount"] > 0]
     s = summary.summarize(log["customer_id"], log["date"], log["amount"], unit="W")
     forecast_orders(s, horizon_years=3, annual_discount_rate=0.08, margin=0.4)

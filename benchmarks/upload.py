@@ -8,7 +8,7 @@
 Order logs come from calc.samples (seeded) and are written once into
 /tmp/retention-benchmark/ (writing a 1M-row XLSX takes minutes) and reused.
 Each file is measured in a fresh process: imports first, then the median of
-``--repeat`` runs of calc.upload.read (parse) and calc.orders.analyse
+``--repeat`` runs of calc.upload.read (parse) and calc.history.analyse
 (compute: headline, retention by month/quarter/year, cohorts, purchase gaps,
 customer summary, at-risk list, CLV inputs, breakdowns): median wall time,
 best wall time, and CPU seconds of all threads (the machine is shared, so the
@@ -191,7 +191,7 @@ def measure_one(path: Path, repeat: int) -> dict:
     """Run in a fresh process: time parse and compute, and the peak memory of the runs."""
     t_start = time.perf_counter()
     sys.path.insert(0, str(ROOT))
-    import calc.orders
+    import calc.history
     import calc.upload
 
     data = path.read_bytes()
@@ -204,7 +204,7 @@ def measure_one(path: Path, repeat: int) -> dict:
         t0 = time.perf_counter()
         up = calc.upload.read(data, path.name)
         t1 = time.perf_counter()
-        result = calc.orders.analyse(up.table)
+        result = calc.history.analyse(up.table)
         t2 = time.perf_counter()
         cpu.append(_cpu() - c0)
         parse.append(t1 - t0)

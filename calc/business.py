@@ -24,7 +24,7 @@ business of its kind is worth a look. The *act* line is then a rule of thumb,
 and its citation says why it sits where it does. Where no public figure
 exists the citation says "rule of thumb" and gives the reasoning. Churn lines
 of shops, cafés, salons and service firms are per year and use the
-definition of :func:`calc.orders.yearly_churn` (of the customers who bought
+definition of :func:`calc.history.yearly_churn` (of the customers who bought
 in one 12-month window, the share who did not buy in the next): for a
 business whose customers never cancel, that is the churn the surveys report.
 """

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc import orders
+from calc import history
 from calc.upload import read
 from ui.format import pct
 from ui.i18n import t
@@ -25,7 +25,7 @@ SAMPLE = "orders_european.csv"
 def sample_churn() -> float:
     """The European sample's headline churn, straight from calc (313 buyers, 229 lost)."""
     data = (ROOT / "samples" / SAMPLE).read_bytes()
-    return orders.analyse(read(data, SAMPLE).table).churn.churn
+    return history.analyse(read(data, SAMPLE).table).churn.churn
 
 
 def on_page(path: str, sample: str | None = SAMPLE, **params: str) -> AppTest:

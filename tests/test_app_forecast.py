@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc import orders, upload
+from calc import history, upload
 from calc.clv import clv_report
 from calc.models import sbg
 from calc.models.clv import discount_rate_per_unit, holdout_check, value_customers
@@ -101,7 +101,7 @@ def test_order_sample_table_holds_every_customer_with_calc_values(european):
 def test_formula_clv_uses_the_measured_averages(european):
     read_file = european[0]
     at = forecast_page("orders_european.csv")
-    c = orders.analyse(read_file.table).clv
+    c = history.analyse(read_file.table).clv
     report = clv_report(c.aov, c.purchases_per_year, MARGIN, DISC, CAC, churn_rate=c.annual_churn)
     cur = read_file.report.currency
     assert metric(at, t("forecast.formula_clv")) == money(report.discounted_margin_clv, cur)
@@ -170,7 +170,7 @@ def test_subscription_sample_shows_the_retention_model():
     assert metric(at, t("forecast.sub_after_year")) == pct(model.survival(12))
     lifetime = model.expected_lifetime_range(forecast_view.LIFETIME_CAP_MONTHS)
     assert metric(at, t("forecast.sub_lifetime")) == duration(lifetime.likely, "months")
-    s = orders.subscription_summary(read_file.table)
+    s = history.subscription_summary(read_file.table)
     derl = model.derl(discount_rate_per_unit(DISC, "M"), renewals=0)
     assert metric(at, t("forecast.sub_clv")) == money(s.mrr / s.customers * MARGIN * derl, "EUR")
     at.slider(key="fc_months").set_value(36).run()

@@ -19,7 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from calc import exports, orders
+from calc import exports, history
 from calc.exports import neutralise, results_workbook, to_csv, to_xlsx
 from calc.exports.neutralise import is_risky, neutralise_text
 
@@ -258,8 +258,8 @@ def test_empty_tables_give_a_header_or_an_empty_sheet():
 
 
 def test_an_order_logs_results_export_typed():
-    """Every table of calc.orders.analyse in one workbook, refunds and dates as numbers."""
-    r = orders.analyse(LOG)
+    """Every table of calc.history.analyse in one workbook, refunds and dates as numbers."""
+    r = history.analyse(LOG)
     data = to_xlsx(r.tables())
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == list(r.tables())
@@ -317,7 +317,7 @@ def test_breakdown_sheets_are_named_in_the_language_column_included():
     from ui.i18n import speaking
     from ui.upload_view import workbook_sheets
 
-    tables = orders.analyse(LOG).tables()
+    tables = history.analyse(LOG).tables()
     with speaking("nb"):
         names = list(workbook_sheets(tables))
     assert "Etter kategori" in names and "Etter nivå" in names
@@ -333,7 +333,7 @@ def test_the_results_download_is_typed_and_says_where_rows_were_cut(monkeypatch)
 
     monkeypatch.setattr(exports, "MAX_DATA_ROWS", 3)
     with speaking("nb"):
-        data = results_workbook(orders.analyse(LOG))
+        data = results_workbook(history.analyse(LOG))
     book = openpyxl.load_workbook(io.BytesIO(data))
     customers = book["Kunder"]
     assert customers.max_row == 4  # 4 customers, 3 written

@@ -393,11 +393,11 @@ def test_a_table_keeps_its_numbers_and_writes_whole_decimals_as_counts():
 @pytest.mark.parametrize("code", OTHERS)
 def test_the_results_workbook_is_named_and_headed_in_the_language(code):
     """Sheets, column headings and the measures of the headline sheets, for the European sample."""
-    from calc import orders, upload
+    from calc import history, upload
     from ui.upload_view import workbook_sheets
 
     data = (ROOT / "samples" / "orders_european.csv").read_bytes()
-    tables = orders.analyse(upload.read(data, "orders_european.csv").table).tables()
+    tables = history.analyse(upload.read(data, "orders_european.csv").table).tables()
     with speaking(code):
         sheets = workbook_sheets(tables)
         texts = catalogue(code)

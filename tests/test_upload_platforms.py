@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from calc import orders
+from calc import history
 from calc.upload import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
@@ -24,7 +24,7 @@ def load(name: str):
 
 
 def headline(up):
-    return orders.analyse(up.table).headline
+    return history.analyse(up.table).headline
 
 
 def not_counted(report) -> dict[str, tuple[int, float]]:
@@ -110,7 +110,7 @@ def test_stripe_subscriptions_export_is_read_as_subscriptions_with_monthly_amoun
     """
     up, r = load("stripe_subscriptions.csv")
     assert up.shape == "subscriptions" and r.platform == "stripe_subscriptions"
-    summary = orders.subscription_summary(up.table)
+    summary = history.subscription_summary(up.table)
     assert summary.mrr == pytest.approx(299 + 2990 / 12 + 3 * 299 + 120 * 52 / 12 + 499, abs=0.01)
     assert not_counted(r) == {"trial": (1, round(2 * 2990 / 12, 2)), "unpaid": (2, 998.00)}
     ended = up.table["end"].notna()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from calc import orders
+from calc import history
 from calc.errors import DataError
 from calc.upload import read
 from calc.upload.currency import currency_from_header, which_kroner
@@ -46,7 +46,7 @@ def test_only_kept_money_counts_and_the_rest_is_listed_with_its_worth():
         "Per;06.03.2026;25,00;venter",
     )
     up = read(data, "salg.csv")
-    h = orders.analyse(up.table).headline
+    h = history.analyse(up.table).headline
     assert h.revenue == pytest.approx(100 + 80)  # Per's refunded order keeps nothing
     assert h.orders == 3 and h.customers == 3
     nc = up.report.not_counted.set_index("status_class")
@@ -101,7 +101,7 @@ def test_a_refund_amount_nets_a_partly_refunded_order():
     assert up.mapping["refund_amount"] == "refunded amount"
     assert up.table["amount"].tolist() == [70.0, 0.0, 40.0]
     assert up.table["returned"].tolist() == [True, True, False]
-    h = orders.analyse(up.table).headline
+    h = history.analyse(up.table).headline
     assert h.revenue == 110 and h.orders == 3 and h.return_rate == pytest.approx(2 / 3)
 
 
@@ -119,16 +119,16 @@ def test_an_order_total_on_its_first_row_counts_once_for_its_lines():
     assert t["amount"].sum() == pytest.approx(350.0)
     assert t.loc[t["order_id"] == "A1", "amount"].tolist() == [100.0, 100.0, 100.0]
     assert t["customer_id"].astype(str).tolist() == ["ola", "ola", "ola", "kari"]
-    h = orders.analyse(t).headline
+    h = history.analyse(t).headline
     assert h.orders == 2 and h.aov == pytest.approx(175.0)
-    by_product = orders.breakdown(t, "product").set_index("value")
+    by_product = history.breakdown(t, "product").set_index("value")
     assert by_product.loc["Kopp", "orders"] == 1 and by_product.loc["Kopp", "revenue"] == 100.0
 
 
 def test_an_order_number_with_two_customers_is_two_orders_and_is_said():
     data = lines("order,customer,date,amount", "7,a,2026-01-01,10", "7,b,2026-01-01,20")
     up = read(data, "x.csv")
-    assert orders.analyse(up.table).headline.orders == 2
+    assert history.analyse(up.table).headline.orders == 2
     assert any(w.code == "upload.note.order_customers" for w in up.report.warnings)
 
 

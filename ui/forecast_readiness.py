@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from calc import orders
+from calc import history
 from calc.models import readiness
 from calc.models.forecast import OrderForecast
 from ui import upload_view
@@ -109,7 +109,7 @@ def without_model(loaded: upload_view.Loaded, currency: str) -> None:
             "readiness.late_count",
             count=number(len(late)),
             customers=number(len(analysis.customers)),
-            factor=pct(orders.AT_RISK_FACTOR - 1, 0),
+            factor=pct(history.AT_RISK_FACTOR - 1, 0),
         )
     )
     if not late.empty:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from calc import exports, orders
+from calc import exports, history
 from calc.churn import alive_after
 from calc.clv import clv_report
 from calc.errors import CalcError
@@ -492,7 +492,7 @@ def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):
     Same inputs as the "Your data" page; raises ``CalcError`` when they cannot be used.
     """
     c = loaded.analysis.clv
-    churn = orders.require_yearly_churn(c.annual_churn, c.days)  # as on the Your data page
+    churn = history.require_yearly_churn(c.annual_churn, c.days)  # as on the Your data page
     return clv_report(
         c.aov, c.purchases_per_year, margin, disc, state.calc_value("cac"), churn_rate=churn
     )

@@ -1,6 +1,6 @@
 """The Upload page's parts: reading a file once, the validation report, the results.
 
-Parsing and every number come from :mod:`calc.upload` and :mod:`calc.orders`;
+Parsing and every number come from :mod:`calc.upload` and :mod:`calc.history`;
 this module only caches, lays out and formats. The file's bytes are the cache
 key (never a DataFrame, see STYLE.md), and nothing is written to disk.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from calc import exports, orders, upload
+from calc import exports, history, upload
 from calc.business import PROPOSED_BY_SHAPE
 from calc.clv import clv_report
 from calc.errors import CalcError, DataError
@@ -59,10 +59,10 @@ class Loaded:
     """A read file and everything computed from it."""
 
     upload: upload.Upload
-    analysis: orders.OrdersAnalysis | None = None
-    subscriptions: orders.SubscriptionSummary | None = None
+    analysis: history.OrdersAnalysis | None = None
+    subscriptions: history.SubscriptionSummary | None = None
     movements: pd.DataFrame | None = None
-    customers: orders.Headline | None = None
+    customers: history.Headline | None = None
 
 
 #: This session's file as read: ``(key, Loaded or DataError, bytes)``. Held in the session,
@@ -98,14 +98,14 @@ def load(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) 
 def _analyse(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
     read = upload.read(data, filename, **dict(overrides))
     if read.shape == "orders":
-        return Loaded(read, analysis=orders.analyse(read.table))
+        return Loaded(read, analysis=history.analyse(read.table))
     if read.shape == "subscriptions":
         return Loaded(
             read,
-            subscriptions=orders.subscription_summary(read.table),
-            movements=orders.mrr_movements(read.table),
+            subscriptions=history.subscription_summary(read.table),
+            movements=history.mrr_movements(read.table),
         )
-    return Loaded(read, customers=orders.customers_headline(read.table))
+    return Loaded(read, customers=history.customers_headline(read.table))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -356,7 +356,7 @@ def csv_file(frame: pd.DataFrame) -> bytes:
     return exports.to_csv(frame.rename(columns=column_title))
 
 
-def customers_csv(analysis: orders.OrdersAnalysis) -> bytes:
+def customers_csv(analysis: history.OrdersAnalysis) -> bytes:
     """Every customer of an order log as a CSV download (the workbook stops at Excel's rows)."""
     return csv_file(analysis.customers)
 
@@ -384,7 +384,7 @@ def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def results_workbook(analysis: orders.OrdersAnalysis) -> bytes:
+def results_workbook(analysis: history.OrdersAnalysis) -> bytes:
     """Every table of an order log as one workbook; a sheet cut at Excel's rows says so."""
     sheets = workbook_sheets(analysis.tables())
     notes = {
@@ -474,7 +474,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     with tabs[3]:
         _clv(a, currency)
     with tabs[4]:
-        st.markdown(t("upload.risk_intro", factor=number(orders.AT_RISK_FACTOR, 1)))
+        st.markdown(t("upload.risk_intro", factor=number(history.AT_RISK_FACTOR, 1)))
         table(a.at_risk, 200)
         _download("at_risk", a.at_risk)
     with tabs[5]:
@@ -545,7 +545,7 @@ def churn_panel(loaded: Loaded, alive_next_year: float | None = None) -> None:
                 b0=day(y.second_start),
                 b1=day(y.second_end),
             )
-            if y.first_days < orders.YEAR_DAYS:
+            if y.first_days < history.YEAR_DAYS:
                 text += " " + t(
                     "datachurn.short_first", days=number(y.first_days), a0=day(y.first_start)
                 )
@@ -557,14 +557,14 @@ def churn_panel(loaded: Loaded, alive_next_year: float | None = None) -> None:
         _lapsed_settings(a, gone)
 
 
-def _lapsed(a: orders.OrdersAnalysis) -> orders.Lapsed:
+def _lapsed(a: history.OrdersAnalysis) -> history.Lapsed:
     s = st.session_state
-    days = s.get("up_lapsed_days") or orders.YEAR_DAYS
+    days = s.get("up_lapsed_days") or history.YEAR_DAYS
     window = days if s.get("up_lapsed_by") == "window" and days > 0 else None
-    return orders.lapsed(a.customers, window_days=window)
+    return history.lapsed(a.customers, window_days=window)
 
 
-def _lapsed_settings(a: orders.OrdersAnalysis, gone: orders.Lapsed) -> None:
+def _lapsed_settings(a: history.OrdersAnalysis, gone: history.Lapsed) -> None:
     values = {
         "count": number(gone.customers),
         "customers": number(a.headline.customers),
@@ -620,7 +620,7 @@ def breakdown_name(column: str) -> str:
         return column
 
 
-def _retention(a: orders.OrdersAnalysis) -> None:
+def _retention(a: history.OrdersAnalysis) -> None:
     code = st.segmented_control(
         t("upload.period"),
         list(PERIOD_CODES),
@@ -653,7 +653,7 @@ def _retention(a: orders.OrdersAnalysis) -> None:
     _download(f"retention_{PERIOD_CODES[code]}", rates)
 
 
-def _cohorts(a: orders.OrdersAnalysis) -> None:
+def _cohorts(a: history.OrdersAnalysis) -> None:
     left, right = st.columns(2)
     measure = left.segmented_control(
         t("upload.cohort_measure"),
@@ -677,7 +677,7 @@ def _cohorts(a: orders.OrdersAnalysis) -> None:
     _download("cohorts", a.cohorts)
 
 
-def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
+def _clv(a: history.OrdersAnalysis, currency: str) -> None:
     c = a.clv
     historic = a.customers["historic_clv"]
     left, right = st.columns(2)
@@ -725,7 +725,7 @@ def _clv(a: orders.OrdersAnalysis, currency: str) -> None:
     st.markdown(t("upload.clv_why"))
 
 
-def _customers_of(a: orders.OrdersAnalysis) -> dict[str, float]:
+def _customers_of(a: history.OrdersAnalysis) -> dict[str, float]:
     """The What-if page's assumptions as the file shows them: customers, and new ones a year
     (customers over the years the file covers, at least one)."""
     h = a.headline

@@ -140,7 +140,7 @@ def slipping_away(customers: pd.DataFrame) -> pd.DataFrame:
     customers : pandas.DataFrame
         One row per customer with ``orders``, ``days_since_last`` and
         ``usual_interval_days`` (NaN for one-time buyers), as
-        :func:`calc.orders.customer_summary` gives.
+        :func:`calc.history.customer_summary` gives.
 
     Returns
     -------

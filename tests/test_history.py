@@ -1,4 +1,4 @@
-"""calc.orders against hand-computed numbers and identities (property tests).
+"""calc.history against hand-computed numbers and identities (property tests).
 
 The worked order log (``LOG``) is small enough to check by hand:
 
@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from calc import orders, samples
+from calc import history, samples
 from calc.errors import DataError
 from calc.upload import read
 
@@ -54,7 +54,7 @@ LOG = pd.DataFrame(
 
 
 def test_headline_hand_computed():
-    h = orders.headline(LOG)
+    h = history.headline(LOG)
     assert (h.customers, h.orders) == (4, 6)
     assert (h.gross_revenue, h.refunds, h.revenue) == (305.0, -10.0, 295.0)
     assert h.aov == pytest.approx(305 / 6, abs=1e-12)
@@ -70,13 +70,13 @@ def test_headline_hand_computed():
 
 
 def test_headline_without_order_ids_counts_rows():
-    h = orders.headline(LOG.drop(columns=["order_id", "returned"]))
+    h = history.headline(LOG.drop(columns=["order_id", "returned"]))
     assert h.orders == 7  # the two lines of O1 count as two orders; the refund is none
     assert h.return_rate == pytest.approx(1 / 7)
 
 
 def test_monthly_retention_hand_computed():
-    r = orders.retention(LOG, "M")
+    r = history.retention(LOG, "M")
     assert r["label"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04"]
     assert r["active"].tolist() == [2, 2, 0, 2]
     assert r["new"].tolist() == [2, 1, 0, 1]
@@ -90,20 +90,20 @@ def test_monthly_retention_hand_computed():
 
 
 def test_quarterly_and_yearly_retention():
-    q = orders.retention(LOG, "Q")
+    q = history.retention(LOG, "Q")
     assert q["label"].tolist() == ["2026-Q1", "2026-Q2"]
     assert q["active"].tolist() == [3, 2]
     assert q["churn_rate"].iloc[0] == pytest.approx(2 / 3)
-    y = orders.retention(LOG, "Y")
+    y = history.retention(LOG, "Y")
     assert y[["label", "active", "new"]].to_dict("records") == [
         {"label": "2026", "active": 4, "new": 4}
     ]
     with pytest.raises(DataError, match="Unknown period"):
-        orders.retention(LOG, "W")
+        history.retention(LOG, "W")
 
 
 def test_cohorts_hand_computed():
-    c = orders.cohorts(LOG)
+    c = history.cohorts(LOG)
     jan = c[c["label"] == "2026-01"]
     assert jan["customers"].tolist() == [2, 1, 0, 1]
     assert jan["customers_pct"].tolist() == [1.0, 0.5, 0.0, 0.5]
@@ -112,12 +112,12 @@ def test_cohorts_hand_computed():
     assert c[c["label"] == "2026-02"]["customers"].tolist() == [1, 0, 0]
     assert c[c["label"] == "2026-04"][["customers", "revenue"]].values.tolist() == [[1, 25.0]]
     assert len(c) == 8  # no March cohort: nobody bought first in March
-    matrix = orders.cohort_matrix(c)
+    matrix = history.cohort_matrix(c)
     assert matrix.loc["2026-01", 3] == 0.5 and np.isnan(matrix.loc["2026-04", 1])
 
 
 def test_purchase_gaps_hand_computed():
-    g = orders.purchase_gaps(LOG)
+    g = history.purchase_gaps(LOG)
     assert g.set_index("bin").loc["31-60 days", "gaps"] == 2
     assert g["gaps"].sum() == 2
     assert g["cumulative_share"].iloc[-1] == 1.0
@@ -125,7 +125,7 @@ def test_purchase_gaps_hand_computed():
 
 
 def test_customer_summary_and_tiers():
-    s = orders.customer_summary(LOG).set_index("customer_id")
+    s = history.customer_summary(LOG).set_index("customer_id")
     assert s.loc["a", "orders"] == 3 and s.loc["a", "purchase_days"] == 3
     assert s.loc["a", "historic_clv"] == 170.0
     assert s.loc["a", "aov"] == 60.0
@@ -141,35 +141,35 @@ def test_customer_summary_and_tiers():
 
 
 def test_at_risk_list():
-    assert orders.at_risk(orders.customer_summary(LOG)).empty
-    late = orders.at_risk(orders.customer_summary(LOG, as_of="2026-06-30"))
+    assert history.at_risk(history.customer_summary(LOG)).empty
+    late = history.at_risk(history.customer_summary(LOG, as_of="2026-06-30"))
     assert late["customer_id"].tolist() == ["a"]
     assert late["overdue_days"].tolist() == [89.0 - 43.5]
     with pytest.raises(DataError, match="above 0"):
-        orders.at_risk(orders.customer_summary(LOG), factor=0)
+        history.at_risk(history.customer_summary(LOG), factor=0)
 
 
 def test_breakdown_hand_computed():
-    b = orders.breakdown(LOG, "channel")
+    b = history.breakdown(LOG, "channel")
     assert b[["value", "customers", "orders", "revenue", "aov"]].to_dict("records") == [
         {"value": "web", "customers": 1, "orders": 3, "revenue": 170.0, "aov": 60.0},
         {"value": "shop", "customers": 2, "orders": 2, "revenue": 105.0, "aov": 52.5},
         {"value": "app", "customers": 1, "orders": 1, "revenue": 20.0, "aov": 20.0},
     ]
     assert b["revenue_share"].sum() == pytest.approx(1.0)
-    tiers = orders.breakdown(LOG, "tier").set_index("value")
+    tiers = history.breakdown(LOG, "tier").set_index("value")
     assert tiers.loc["Top 20%", "revenue"] == 170.0
     with pytest.raises(DataError, match="no column 'colour'"):
-        orders.breakdown(LOG, "colour")
+        history.breakdown(LOG, "colour")
 
 
 def test_breakdown_groups_blank_values():
     t = LOG.assign(channel=["web", None, "shop", "web", "app", "web", "web", None])
-    assert "(blank)" in orders.breakdown(t, "channel")["value"].tolist()
+    assert "(blank)" in history.breakdown(t, "channel")["value"].tolist()
 
 
 def test_clv_inputs_hand_computed():
-    c = orders.clv_inputs(LOG)
+    c = history.clv_inputs(LOG)
     assert c.aov == pytest.approx(305 / 6)
     assert c.purchases_per_year == pytest.approx(1.5 / (101 / 365.25))
     assert c.monthly_churn == 0.75  # (1 + 2) churned of (2 + 2) active, March has no one
@@ -207,7 +207,7 @@ def test_yearly_churn_hand_computed():
             ("e", "2026-01-10"),
         ]
     )
-    y = orders.yearly_churn(log)
+    y = history.yearly_churn(log)
     assert (y.buyers, y.lost, y.churn) == (4, 2, 0.5)
     assert (str(y.first_start.date()), str(y.first_end.date())) == ("2024-07-01", "2025-06-30")
     assert str(y.second_start.date()) == "2025-07-01"
@@ -224,7 +224,7 @@ def test_yearly_churn_is_not_the_monthly_figure_annualised():
         for m in range(1, 25, 2)
     ]
     log = _two_years(rows)
-    a = orders.analyse(log)
+    a = history.analyse(log)
     assert a.clv.monthly_churn == 1.0
     assert a.churn.churn == 0.0
     assert a.clv.annual_churn == 0.0  # what "use these numbers" carries
@@ -232,22 +232,22 @@ def test_yearly_churn_is_not_the_monthly_figure_annualised():
 
 def test_yearly_churn_needs_eighteen_months():
     short = _two_years([("a", "2025-01-01"), ("a", "2026-01-01"), ("b", "2026-05-01")])
-    y = orders.yearly_churn(short)  # 486 days: first window 2025-01-01..2025-05-01 = 121 days
+    y = history.yearly_churn(short)  # 486 days: first window 2025-01-01..2025-05-01 = 121 days
     assert np.isnan(y.churn) and not y.measured and y.first_days == 0
     with pytest.raises(DataError, match="about 18 months"):
-        orders.require_yearly_churn(y.churn, 486)
+        history.require_yearly_churn(y.churn, 486)
     enough = _two_years([("a", "2024-12-01"), ("a", "2026-01-01"), ("b", "2026-05-01")])
-    y = orders.yearly_churn(enough)  # first window 2024-12-01..2025-05-01 = 152 days: too few
+    y = history.yearly_churn(enough)  # first window 2024-12-01..2025-05-01 = 152 days: too few
     assert not y.measured
     longer = _two_years([("a", "2024-10-01"), ("b", "2024-11-01"), ("a", "2026-05-01")])
-    y = orders.yearly_churn(longer)  # 2024-10-01..2025-05-01 = 213 days
+    y = history.yearly_churn(longer)  # 2024-10-01..2025-05-01 = 213 days
     assert (y.first_days, y.buyers, y.lost, y.churn) == (213, 2, 1, 0.5)
 
 
 def test_yearly_churn_of_the_european_sample():
     """samples/orders_european.csv: 313 first-window buyers, 229 of them not back."""
     data = (Path(__file__).parents[1] / "samples" / "orders_european.csv").read_bytes()
-    a = orders.analyse(read(data, "orders_european.csv").table)
+    a = history.analyse(read(data, "orders_european.csv").table)
     assert (a.churn.buyers, a.churn.lost) == (313, 229)
     assert a.clv.annual_churn == pytest.approx(229 / 313)
 
@@ -261,22 +261,22 @@ def test_lapsed_by_own_rhythm_and_by_window():
             "usual_interval_days": [10.0, 30.0, np.nan, np.nan],
         }
     )
-    gone = orders.lapsed(s)
+    gone = history.lapsed(s)
     assert (gone.customers, gone.share, gone.window_days, gone.once_days) == (2, 0.5, None, 365)
-    assert orders.lapsed(s, factor=2.0).customers == 1  # 16 < 20, 40 < 60: only c
-    assert orders.lapsed(s, once_days=30).customers == 3  # d too
-    by_window = orders.lapsed(s, window_days=30)  # 40, 400 and 50 days > 30
+    assert history.lapsed(s, factor=2.0).customers == 1  # 16 < 20, 40 < 60: only c
+    assert history.lapsed(s, once_days=30).customers == 3  # d too
+    by_window = history.lapsed(s, window_days=30)  # 40, 400 and 50 days > 30
     assert (by_window.customers, by_window.window_days) == (3, 30)
     with pytest.raises(DataError):
-        orders.lapsed(s, window_days=0)
+        history.lapsed(s, window_days=0)
 
 
 def test_analyse_bundles_every_table():
-    r = orders.analyse(LOG)
-    assert r.headline == orders.headline(LOG)
-    pd.testing.assert_frame_equal(r.retention["M"], orders.retention(LOG, "M"))
-    pd.testing.assert_frame_equal(r.cohorts, orders.cohorts(LOG))
-    pd.testing.assert_frame_equal(r.customers, orders.customer_summary(LOG))
+    r = history.analyse(LOG)
+    assert r.headline == history.headline(LOG)
+    pd.testing.assert_frame_equal(r.retention["M"], history.retention(LOG, "M"))
+    pd.testing.assert_frame_equal(r.cohorts, history.cohorts(LOG))
+    pd.testing.assert_frame_equal(r.customers, history.customer_summary(LOG))
     assert set(r.breakdowns) == {"channel", "tier"}
     assert list(r.tables()) == [
         "headline",
@@ -292,7 +292,7 @@ def test_analyse_bundles_every_table():
         "by tier",
     ]
     with pytest.raises(DataError, match="no column 'size'"):
-        orders.analyse(LOG, breakdown_columns=("size",))
+        history.analyse(LOG, breakdown_columns=("size",))
 
 
 def test_single_customer_and_one_day():
@@ -303,7 +303,7 @@ def test_single_customer_and_one_day():
             "amount": [10.0, 5.0],
         }
     )
-    r = orders.analyse(t)
+    r = history.analyse(t)
     assert (r.headline.customers, r.headline.orders, r.headline.days) == (1, 2, 1)
     assert np.isnan(r.headline.median_days_between_purchases)
     assert np.isnan(r.clv.purchases_per_year) and np.isnan(r.clv.monthly_churn)
@@ -315,26 +315,26 @@ def test_only_refunds():
     t = pd.DataFrame(
         {"customer_id": ["a"], "date": pd.to_datetime(["2026-05-01"]), "amount": [-10.0]}
     )
-    r = orders.analyse(t)
+    r = history.analyse(t)
     assert r.headline.orders == 0 and np.isnan(r.headline.aov)
     assert r.retention["M"].empty and r.cohorts.empty
 
 
 def test_input_errors():
     with pytest.raises(DataError, match="missing: amount") as info:
-        orders.headline(LOG.drop(columns=["amount"]))
+        history.headline(LOG.drop(columns=["amount"]))
     assert info.value.column == "amount"
     with pytest.raises(DataError, match="no orders"):
-        orders.headline(LOG.iloc[:0])
+        history.headline(LOG.iloc[:0])
     with pytest.raises(DataError, match="no customer or no date"):
-        orders.headline(LOG.assign(customer_id=[None, *LOG["customer_id"][1:]]))
+        history.headline(LOG.assign(customer_id=[None, *LOG["customer_id"][1:]]))
     with pytest.raises(DataError, match="no amount"):
-        orders.headline(LOG.assign(amount=[np.nan, *LOG["amount"][1:]]))
+        history.headline(LOG.assign(amount=[np.nan, *LOG["amount"][1:]]))
 
 
 def test_upload_then_analyse_european_sample():
     up = read(samples.orders_csv(samples.orders(300, seed=9), "european"), "salg.csv")
-    r = orders.analyse(up.table)
+    r = history.analyse(up.table)
     assert r.headline.revenue == pytest.approx(up.table["amount"].sum())
     assert set(r.breakdowns) == {"category", "channel", "country", "status", "tier"}
     assert r.customers["customer_name"].notna().all()
@@ -370,7 +370,7 @@ def as_table(rows) -> pd.DataFrame:
 @given(order_logs)
 def test_identities_hold_for_any_log(rows):
     t = as_table(rows)
-    r = orders.analyse(t)
+    r = history.analyse(t)
     buyers = t.loc[t["amount"] >= 0, "customer_id"].nunique()
     for period in ("M", "Q", "Y"):
         ret = r.retention[period]
@@ -414,7 +414,7 @@ def test_nrr_never_below_grr(rows):
             "mrr": [m for *_, m in rows],
         }
     )
-    m = orders.mrr_movements(t)
+    m = history.mrr_movements(t)
     if m.empty:
         return
     has = m["grr"].notna()
@@ -446,7 +446,7 @@ SUBS = pd.DataFrame(
 
 
 def test_mrr_movements_hand_computed():
-    m = orders.mrr_movements(SUBS)
+    m = history.mrr_movements(SUBS)
     assert m["label"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
     assert m["mrr_end"].tolist() == [30.0, 60.0, 80.0, 30.0, 70.0]
     assert m["new"].tolist() == [30.0, 50.0, 0.0, 0.0, 0.0]
@@ -469,7 +469,7 @@ def test_mrr_contraction():
             "mrr": [50.0, 20.0],
         }
     )
-    m = orders.mrr_movements(t)
+    m = history.mrr_movements(t)
     assert m["contraction"].tolist() == [0.0, -30.0]
     assert m["grr"].iloc[1] == m["nrr"].iloc[1] == pytest.approx(0.4)
 
@@ -477,7 +477,7 @@ def test_mrr_contraction():
 def test_mrr_from_a_wide_upload():
     text = "customer;Jan 2026;Feb 2026;Mar 2026\na;100;120;\nb;50;50;50\n"
     up = read(text.encode(), "wide.csv")
-    m = orders.mrr_movements(up.table)
+    m = history.mrr_movements(up.table)
     assert m["mrr_end"].tolist() == [150.0, 170.0, 50.0]
     assert m["expansion"].tolist() == [0.0, 20.0, 0.0]
     assert m["churn"].tolist() == [0.0, 0.0, -120.0]
@@ -494,7 +494,7 @@ def test_subscription_summary_twelve_months():
             "mrr": [100.0, 50.0, 30.0, 20.0, 60.0, 10.0],
         }
     )
-    s = orders.subscription_summary(t)
+    s = history.subscription_summary(t)
     assert s.month == pd.Timestamp("2026-01-01")
     assert (s.mrr, s.arr, s.customers) == (200.0, 2400.0, 4)
     assert s.nrr_12m == pytest.approx(160 / 170)
@@ -503,9 +503,9 @@ def test_subscription_summary_twelve_months():
 
 def test_subscription_edge_cases():
     empty = SUBS.assign(mrr=0.0)
-    assert orders.mrr_movements(empty).empty
+    assert history.mrr_movements(empty).empty
     with pytest.raises(DataError, match="No subscription pays"):
-        orders.subscription_summary(empty)
+        history.subscription_summary(empty)
 
 
 def test_customers_headline():
@@ -514,12 +514,12 @@ def test_customers_headline():
         b"a;2025-01-01;2025-03-01;3;90\nb;2025-02-01;2025-02-01;1;30\n",
         "c.csv",
     )
-    h = orders.customers_headline(up.table)
+    h = history.customers_headline(up.table)
     assert (h.customers, h.orders, h.revenue, h.aov, h.days) == (2, 4, 120.0, 30.0, 60)
     rfm = pd.DataFrame({"frequency": [2, 0], "monetary_value": [10.0, 4.0]})
-    h = orders.customers_headline(rfm)
+    h = history.customers_headline(rfm)
     assert (h.orders, h.revenue) == (4, 34.0)
     with pytest.raises(DataError, match="orders or a frequency"):
-        orders.customers_headline(pd.DataFrame({"revenue": [1.0]}))
+        history.customers_headline(pd.DataFrame({"revenue": [1.0]}))
     with pytest.raises(DataError, match="revenue or an average"):
-        orders.customers_headline(pd.DataFrame({"orders": [1]}))
+        history.customers_headline(pd.DataFrame({"orders": [1]}))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calc import orders, samples
+from calc import history, samples
 from calc.upload import read
 
 ROOT = Path(__file__).parent.parent
@@ -44,7 +44,7 @@ def test_customers_and_subscriptions_read_back():
     assert up.table["revenue"].sum() == pytest.approx(log["amount"].sum(), abs=0.05)
     subs = read(samples.subscriptions_csv(samples.subscriptions(120, seed=2)), "subs.csv")
     assert subs.shape == "subscriptions"
-    moves = orders.mrr_movements(subs.table)
+    moves = history.mrr_movements(subs.table)
     assert (moves["nrr"].dropna() >= moves["grr"].dropna() - 1e-12).all()
 
 
