@@ -10,101 +10,30 @@ are skipped locally and fail under CI (env ``CI`` set), where .ci/run installs i
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_DONE, SHOTS, streamlit_app
+from playwright.sync_api import Page, expect, sync_playwright
 
 from ui.format import number
 from ui.i18n import speaking, t
 
-ROOT = Path(__file__).parents[1]
-# Screenshots go to a temporary folder, so that a test run leaves the tree clean;
-# RETENTION_SHOTS=docs/screenshots refreshes the README's.
-SHOTS = ROOT / os.environ.get(
-    "RETENTION_SHOTS", str(Path(tempfile.gettempdir()) / "retention-shots")
-)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 WIDTH = 1400
 MIN_HEIGHT = 1000
 MAX_HEIGHT = 4000
-STARTUP_TIMEOUT_S = 30
 TIMEOUT_MS = 20_000
-# Streamlit marks its root element with the script's run state.
-RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 LEVELS = ("healthy", "watch", "act")
 HEADLINE = re.compile(r"^\+5 points of retention → [+\u2212-]?[\d,.]+% profit over 10 years$")
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)  # poll interval of the bounded wait, not a fixed delay
-    pytest.fail(f"no health answer in {STARTUP_TIMEOUT_S} s:\n{log.read_text()[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "app.py"),
-                *("--server.headless", "true", "--server.port", str(port)),
-                *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, process, log)
+    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

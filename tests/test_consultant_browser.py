@@ -9,81 +9,31 @@ which installs it).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, RUN_DONE, SHOTS, streamlit_app
+from playwright.sync_api import expect, sync_playwright
 
 from calc.clv import clv_report
 from ui.format import money
 
-ROOT = Path(__file__).parents[1]
-# Screenshots go to a temporary folder, so that a test run leaves the tree clean;
-# RETENTION_SHOTS=docs/screenshots refreshes the README's.
-SHOTS = ROOT / os.environ.get(
-    "RETENTION_SHOTS", str(Path(tempfile.gettempdir()) / "retention-shots")
-)
-CHROMIUM = "/usr/bin/chromium"
-RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 20_000
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "app.py"),
-                *("--server.headless", "true", "--server.port", str(port)),
-                *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(log.read_text()[-2000:])
-                time.sleep(0.05)  # poll interval of a bounded wait
+    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def page():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1100})
         tab.set_default_timeout(TIMEOUT_MS)
         yield tab

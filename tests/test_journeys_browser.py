@@ -13,38 +13,21 @@ another). Skipped without Debian's Chromium, like tests/test_browser.py.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_DONE, SHOTS, streamlit_app
 from PIL import Image
+from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 
 from ui.i18n import LANGUAGES, speaking, t
 
-ROOT = Path(__file__).parents[1]
-SHOTS = ROOT / os.environ.get(
-    "RETENTION_SHOTS", str(Path(tempfile.gettempdir()) / "retention-shots")
-)
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-RUN_DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TIMEOUT_MS = 30_000
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
@@ -59,52 +42,15 @@ PAGES = {
     "scenarios": "Scenarios",
 }
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing; CI must install chromium", pytrace=False)
-    pytest.skip(f"{CHROMIUM} not installed", allow_module_level=True)
-
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "app.py"),
-                *("--server.headless", "true", "--server.port", str(port)),
-                *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail(log.read_text()[-2000:])
-                time.sleep(0.05)  # poll interval of a bounded wait
+    with streamlit_app(log) as url:
         yield url, log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
