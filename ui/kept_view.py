@@ -92,7 +92,9 @@ def facts(report: upload.Report) -> list[str]:
             t(
                 "kept.amount_passed_over",
                 column=plain(report.amount_column),
-                others=", ".join(f"'{plain(c)}'" for c in report.amount_passed_over),
+                others=", ".join(
+                    t("kept.quoted", name=plain(c)) for c in report.amount_passed_over
+                ),
             )
         )
     elif report.amount_column:
