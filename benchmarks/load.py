@@ -51,7 +51,8 @@ RERUN_TIMEOUT_S = 60.0
 SEED = 2026
 PAGES = {
     "Customer_value": ("aov", "double", lambda s, r: 100.0 + s + r / 100),
-    "What_if": ("wi_ret", "slider", lambda s, r: 51.0 + (s * 7 + r) % 39),
+    # 51-69: never 70, the example's value, which the shared link leaves out
+    "What_if": ("wi_ret", "slider", lambda s, r: 51.0 + (s * 7 + r) % 19),
 }
 
 
@@ -131,6 +132,7 @@ class Session:
             origin=self.url,
             max_size=None,
             open_timeout=RERUN_TIMEOUT_S,
+            ping_interval=None,  # as a browser: no protocol pings to time out under load
         ) as ws:
             self.ws = ws
             await self.run_script([])
@@ -156,7 +158,7 @@ class Session:
         """The shared link on the page must carry this session's value, no other."""
         links = [c for c in codes if f"{key}=" in c]
         if not links:
-            self.tally.errors.append(f"no link with {key}")
+            self.tally.errors.append(f"no link with {key} among {len(codes)} code elements")
             return
         found = re.search(rf"[?&]{key}=([^&]+)", links[-1])
         if not found or float(found.group(1)) != round(value, 2):
