@@ -147,3 +147,29 @@ def test_polish_page_has_no_english_left():
     for source in sources:
         texts = [text.replace(source, "") for text in texts]
     assert [text for text in texts if ENGLISH.search(text)] == []
+
+
+@pytest.mark.parametrize("lang", ["en", "pl"])
+def test_your_data_ranks_churn_reasons_of_a_subscription_file(lang):
+    from tests.test_metrics_more import SUBSCRIPTIONS
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["lang"] = lang
+    at.run()
+    at.switch_page("pages/5_Your_data.py").run()
+    at.file_uploader(key="up_file").set_value(
+        ("subscriptions.csv", SUBSCRIPTIONS.encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    with speaking(lang):
+        title, none = t("mm.reasons_title"), t("mm.no_reason")
+    assert title in [s.value for s in at.subheader]
+    reasons = next(f.value for f in at.dataframe if "churn_reason" in f.value.columns)
+    assert reasons["churn_reason"].tolist()[:3] == ["switched_service", "too_expensive", none]
+    assert reasons["mrr_lost"].tolist()[:2] == [99.0, 38.0]
+    if lang != "en":
+        texts = [e.value for e in (*at.subheader, *at.caption)]
+        sources = [v for k, v in catalogue(lang).items() if k.endswith(".source")]
+        for source in sources:
+            texts = [text.replace(source, "") for text in texts]
+        assert [text for text in texts if ENGLISH.search(text)] == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from calc import business as biz
@@ -210,3 +211,52 @@ def test_each_input_rule_names_its_field(call, field, match):
     with pytest.raises(InputError, match=match) as err:
         call()
     assert err.value.field == field
+
+
+# --- churn reasons from an uploaded subscription table (issue 18, item 2) ------------
+
+#: A small subscription export, written for this test: four cancellations with reasons
+#: in Stripe's feedback words, one without, two active subscriptions.
+SUBSCRIPTIONS = (
+    "customer_id,plan,start_date,end_date,monthly_amount,cancellation_reason\n"
+    "C1,Pro,2024-01-05,2024-06-30,29.00,too_expensive\n"
+    "C2,Basic,2024-02-01,2024-03-31,9.00,Too_expensive \n"
+    "C3,Team,2024-02-10,2024-09-30,99.00,switched_service\n"
+    "C4,Basic,2024-03-01,2024-04-30,9.00,\n"
+    "C5,Pro,2024-03-15,,29.00,\n"
+    "C6,Team,2024-04-01,,99.00,\n"
+    "C7,Basic,2024-05-01,2024-07-31,9.00,missing_features\n"
+)
+
+
+def test_churn_reasons_from_an_upload_hand_worked():
+    from calc import upload
+
+    read = upload.read(SUBSCRIPTIONS.encode(), "subscriptions.csv")
+    assert read.shape == "subscriptions" and "reason" in read.table.columns
+    reasons = mm.churn_reasons(read.table)
+    # switched_service 99; too_expensive 29 + 9 = 38; missing_features 9; none given 9 (1 each)
+    assert reasons["churn_reason"].tolist() == [
+        "switched_service",
+        "too_expensive",
+        "",
+        "missing_features",
+    ]
+    assert reasons["cancelled"].tolist() == [1, 2, 1, 1]
+    assert reasons["mrr_lost"].tolist() == [99.0, 38.0, 9.0, 9.0]
+    assert reasons["share"].tolist() == pytest.approx([0.2, 0.4, 0.2, 0.2])
+
+
+@pytest.mark.parametrize("header", ["Årsak", "Powód rezygnacji", "Peruutuksen syy", "Arsye"])
+def test_a_reason_column_is_found_in_other_languages(header):
+    from calc import upload
+
+    data = SUBSCRIPTIONS.replace("cancellation_reason", header).encode()
+    read = upload.read(data, "abonnementer.csv")
+    assert read.mapping["reason"] == header
+
+
+def test_churn_reasons_need_a_reason_column():
+    with pytest.raises(InputError, match="no cancellation reason column") as err:
+        mm.churn_reasons(pd.DataFrame({"end": [], "mrr": []}))
+    assert err.value.field == "reason"
