@@ -356,6 +356,153 @@ RULES: tuple[Rule, ...] = (
         next_step="Try it on your own numbers in the retention scenario.",
         value=0.95,
     ),
+    # the rest of the retention metrics (calc/metrics_more.py, issue 18)
+    Rule(
+        key="time_to_value",
+        metric="Time to value",
+        direction="lower_is_better",
+        watch=7.0,
+        act=30.0,
+        period=None,
+        unit="days",
+        source=(
+            "Rule of thumb: a customer who gets nothing from you in the first week often does "
+            "not come back, and one who waits a month has paid a month for nothing."
+        ),
+        next_step=(
+            "Find the step where new customers wait longest (setup, delivery, the first "
+            "booking) and shorten or remove it; help them through it in person if you must."
+        ),
+    ),
+    Rule(
+        key="activation",
+        metric="Activation rate",
+        direction="higher_is_better",
+        watch=0.40,
+        act=0.20,
+        period=None,
+        unit="fraction",
+        source=(
+            "Rule of thumb: what counts as activated differs so much between businesses that "
+            "no survey compares them; under 40% of new customers getting started means most "
+            "stall after trying, under 20% means the first steps are broken."
+        ),
+        next_step=(
+            "Watch three new customers take the first steps, note where they get stuck, and "
+            "remove or explain that step; remind those who stalled after a few days."
+        ),
+    ),
+    Rule(
+        key="early_cancel",
+        metric="Early cancellation rate",
+        direction="lower_is_better",
+        watch=0.10,
+        act=0.20,
+        period=None,
+        unit="fraction",
+        source=(
+            "Rule of thumb: one new subscriber in ten leaving before the first renewal means "
+            "the first weeks do not keep what the sign-up promised; one in five is a leak."
+        ),
+        next_step=(
+            "Ask everyone who cancels early why, in one question at cancellation, and fix "
+            "the most common answer first; check that the offer matched what they got."
+        ),
+    ),
+    Rule(
+        key="csat",
+        metric="Customer satisfaction (CSAT)",
+        direction="higher_is_better",
+        watch=0.75,
+        act=0.60,
+        period=None,
+        unit="fraction",
+        source=(
+            "Rule of thumb: a CSAT of 75% to 85% is commonly called good across industries "
+            '(Voxco, "What is the benchmark for CSAT scores?"); under 60% fewer than three '
+            "customers in five are satisfied."
+        ),
+        next_step=(
+            "Read the answers of 1-3 first: call a few of those customers, fix what they "
+            "name, and ask again at the same moment next period."
+        ),
+    ),
+    Rule(
+        key="ticket_age",
+        metric="Median age of unresolved tickets",
+        direction="lower_is_better",
+        watch=2.0,
+        act=7.0,
+        period=None,
+        unit="days",
+        source=(
+            "Rule of thumb: a customer who waits more than two days for an answer starts "
+            "looking elsewhere; a median of a week means half the waiting customers have "
+            "waited a week or more."
+        ),
+        next_step=(
+            "Answer the oldest tickets first, close the ones already solved, and write ready "
+            "answers for the three most common questions."
+        ),
+    ),
+    Rule(
+        key="contraction",
+        metric="Contraction (downgrades)",
+        direction="lower_is_better",
+        watch=0.005,
+        act=0.01,
+        period="month",
+        unit="fraction",
+        source=(
+            "Rule of thumb: downgrades are half of the 1% of MRR a month that revenue churn "
+            "should stay under; above 1% a month downgrades alone use up that line."
+        ),
+        next_step=(
+            "Ask the customers who downgraded what they stopped using; a smaller plan that "
+            "keeps them is better than a cancellation, but a pattern shows what to fix."
+        ),
+    ),
+    Rule(
+        key="arr_growth",
+        metric="ARR growth",
+        direction="higher_is_better",
+        watch=0.10,
+        act=0.0,
+        period="year",
+        unit="fraction",
+        source=(
+            "Rule of thumb: recurring revenue that grows less than 10% a year barely outruns "
+            "rising prices and costs; below 0% it shrinks."
+        ),
+        next_step=(
+            "Split the change into new customers, upgrades, downgrades and cancellations, and "
+            "work on the largest loss first."
+        ),
+    ),
+    Rule(
+        key="virality",
+        metric="Virality coefficient (K)",
+        direction="higher_is_better",
+        watch=0.15,
+        act=0.05,
+        period=None,
+        unit="coefficient",
+        source=(
+            "Rule of thumb: above 1 a business grows on its own (Skok, D. (2009). Lessons "
+            "Learned - Viral Marketing. forEntrepreneurs.com), which few reach; below 0.15 "
+            "invitations add less than 18% to the customers won otherwise (1 / (1 - K)), "
+            "below 0.05 almost nothing."
+        ),
+        next_step=(
+            "Make inviting easy at the moment customers are happiest (after a delivery or a "
+            "good result) and reward both the one who invites and the one invited."
+        ),
+        ceiling=1.0,
+        ceiling_note=(
+            "Above 1 every customer brings more than one more: growth feeds itself as long "
+            "as invitations keep converting."
+        ),
+    ),
 )
 
 
@@ -479,6 +626,35 @@ CITATIONS: dict[str, str] = {
         "Rule of thumb: business services bill the same clients again and again, so "
         "fewer than half of a year's clients buying twice means most work is one-off."
     ),
+    "userpilot_activation": (
+        "Userpilot (2024). Product Metrics Benchmark Report, 547 SaaS companies: average "
+        "activation rate 37.5%. Act below 20% is a rule of thumb: about half the average."
+    ),
+    "userpilot_ttv": (
+        "Userpilot (2024). Product Metrics Benchmark Report, 547 SaaS companies: average "
+        "time to value 1 day 12 hours. Act above 7 days is a rule of thumb: a trial of a "
+        "week or two ends before the customer has seen value."
+    ),
+    "csat_retail": (
+        "Armatis (2026). What is a good CSAT score? Sector averages drawn from the American "
+        "Customer Satisfaction Index: e-commerce and retail 80-82%. Act below 65% is a rule "
+        "of thumb: 15 points under the average."
+    ),
+    "csat_software": (
+        "Armatis (2026). What is a good CSAT score? Sector averages drawn from the American "
+        "Customer Satisfaction Index: software and B2B SaaS 78%. Act below 63% is a rule of "
+        "thumb: 15 points under the average."
+    ),
+    "csat_restaurants": (
+        "Armatis (2026). What is a good CSAT score? Sector averages drawn from the American "
+        "Customer Satisfaction Index: full-service restaurants 84%. Act below 69% is a rule "
+        "of thumb: 15 points under the average."
+    ),
+    "saas_capital_growth": (
+        "SaaS Capital (2025). 2025 Private B2B SaaS Company Growth Rate Benchmarks: median "
+        "year-on-year ARR growth 25%. Act below 10% is a rule of thumb: well under half the "
+        "median."
+    ),
 }
 
 _CONSUMER = ("online_shop", "hair_salon", "cafe")
@@ -514,6 +690,14 @@ LINES: tuple[Line, ...] = (
     Line("hair_salon", "repeat_purchase", 0.50, 0.30, "year", "repeat_local_rule"),
     Line("cafe", "repeat_purchase", 0.50, 0.30, "year", "repeat_local_rule"),
     Line("business_services", "repeat_purchase", 0.50, 0.30, "year", "repeat_services_rule"),
+    # the rest of the retention metrics (issue 18)
+    Line("saas_small", "activation", 0.375, 0.20, None, "userpilot_activation"),
+    Line("saas_small", "time_to_value", 1.5, 7.0, None, "userpilot_ttv"),
+    Line("subscription_box", "early_cancel", 0.10, 0.15, None, "recurly_box"),
+    Line("online_shop", "csat", 0.80, 0.65, None, "csat_retail"),
+    Line("saas_small", "csat", 0.78, 0.63, None, "csat_software"),
+    Line("cafe", "csat", 0.84, 0.69, None, "csat_restaurants"),
+    Line("saas_small", "arr_growth", 0.25, 0.10, "year", "saas_capital_growth"),
 )
 # retention is churn seen from the other side: the same lines (1 - churn) and sources
 LINES = LINES + tuple(

@@ -50,9 +50,14 @@ __all__ = [
     "RULES",
     "Health",
     "Rule",
+    "activation_health",
+    "arr_growth_health",
     "churn_health",
     "clv_cac_health",
+    "contraction_health",
+    "csat_health",
     "dso_health",
+    "early_cancel_health",
     "grr_health",
     "nps_health",
     "nrr_health",
@@ -62,6 +67,9 @@ __all__ = [
     "return_rate_health",
     "revenue_churn_health",
     "rule",
+    "ticket_age_health",
+    "time_to_value_health",
+    "virality_health",
 ]
 
 #: Health levels, best first.
@@ -659,3 +667,214 @@ def _assess(r: Rule, value: float) -> Health:
         source=r.source,
         next_step=step,
     )
+
+
+# --- the rest of the retention metrics (calc/metrics_more.py) -------------------
+
+
+def time_to_value_health(days: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare the median time to value with the lines of the business (general: 7 / 30 days).
+
+    Parameters
+    ----------
+    days : float
+        Median days from sign-up or first order to the first value event, at least 0.
+    business : str, default "other"
+        Kind of business whose lines apply (:data:`calc.business.BUSINESS_TYPES`).
+
+    Raises
+    ------
+    InputError
+        If ``days`` is negative or not a number (field ``"days"``).
+
+    Examples
+    --------
+    >>> time_to_value_health(3.5).level, time_to_value_health(3.5, business="saas_small").level
+    ('healthy', 'watch')
+    """
+    value = v.non_negative(days, "days", "days_to_value")
+    return _assess(rule("time_to_value", business), value)
+
+
+def activation_health(rate: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare an activation rate with the lines of the business (general: 40% / 20%).
+
+    Parameters
+    ----------
+    rate : float
+        Activated / new customers, in [0, 1].
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If the rate is outside [0, 1] (field ``"rate"``).
+
+    Examples
+    --------
+    >>> activation_health(0.30).level
+    'watch'
+    """
+    value = v.fraction(rate, "rate", "activation_rate")
+    return _assess(rule("activation", business), value)
+
+
+def early_cancel_health(rate: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare an early cancellation rate with the lines of the business (general: 10% / 20%).
+
+    Parameters
+    ----------
+    rate : float
+        Cancelled before the first renewal / started, in [0, 1].
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If the rate is outside [0, 1] (field ``"rate"``).
+
+    Examples
+    --------
+    >>> early_cancel_health(0.075).level, early_cancel_health(0.25).level
+    ('healthy', 'act')
+    """
+    value = v.fraction(rate, "rate", "early_cancellation_rate")
+    return _assess(rule("early_cancel", business), value)
+
+
+def csat_health(score: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare a CSAT score with the lines of the business (general: 75% / 60%).
+
+    Parameters
+    ----------
+    score : float
+        Share of answers 4-5 on a 1-5 scale, in [0, 1].
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If the score is outside [0, 1] (field ``"score"``).
+
+    Examples
+    --------
+    >>> csat_health(0.78).level, csat_health(0.78, business="cafe").level
+    ('healthy', 'watch')
+    """
+    value = v.fraction(score, "score", "csat")
+    return _assess(rule("csat", business), value)
+
+
+def ticket_age_health(days: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare the median age of unresolved tickets with the 2 / 7 day lines.
+
+    Parameters
+    ----------
+    days : float
+        Median age of the open tickets, days, at least 0.
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If ``days`` is negative or not a number (field ``"days"``).
+
+    Examples
+    --------
+    >>> ticket_age_health(2.5).level
+    'watch'
+    """
+    value = v.non_negative(days, "days", "ticket_ages")
+    return _assess(rule("ticket_age", business), value)
+
+
+def contraction_health(share: float, period: str, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare contraction MRR / MRR at the start with the 0.5% / 1% a month lines.
+
+    Parameters
+    ----------
+    share : float
+        Contraction MRR / MRR at the start, of ``period``, in [0, 1].
+    period : {"month", "quarter", "year"}
+        Period the share covers.
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Returns
+    -------
+    Health
+        ``value`` is the share converted to a month: revenue kept,
+        1 - share, compounds as revenue churn does.
+
+    Raises
+    ------
+    InputError
+        If the share is outside [0, 1] (field ``"share"``) or the period is
+        unknown (field ``"period"``).
+
+    Examples
+    --------
+    2.5% of MRR in a year is 0.21% a month:
+
+    >>> h = contraction_health(0.025, "year")
+    >>> h.level, round(h.value, 4)
+    ('healthy', 0.0021)
+    """
+    value = v.fraction(share, "share", "contraction")
+    p = v.period(period)
+    r = rule("contraction", business)
+    return _assess(r, 1.0 - convert_rate(1.0 - value, p, r.period, kind="ratio"))
+
+
+def arr_growth_health(growth: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare yearly ARR growth with the lines of the business (general: 10% / 0%).
+
+    Parameters
+    ----------
+    growth : float
+        (ARR end - ARR a year before) / ARR a year before, at least -1.
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If the growth is below -100% or not a number (field ``"growth"``).
+
+    Examples
+    --------
+    >>> arr_growth_health(0.25).level, arr_growth_health(0.2, business="saas_small").level
+    ('healthy', 'watch')
+    """
+    value = v.number(growth, "growth", "arr_growth")
+    if value < -1.0:
+        raise InputError("growth", "thresholds.growth_below_minus_one", value=Percent(value))
+    return _assess(rule("arr_growth", business), value)
+
+
+def virality_health(k: float, *, business: str = DEFAULT_BUSINESS) -> Health:
+    """Compare the virality coefficient with the 0.15 / 0.05 lines; above 1 it grows alone.
+
+    Parameters
+    ----------
+    k : float
+        New customers each customer brings by inviting, at least 0.
+    business : str, default "other"
+        Kind of business whose lines apply.
+
+    Raises
+    ------
+    InputError
+        If ``k`` is negative or not a number (field ``"k"``).
+
+    Examples
+    --------
+    >>> virality_health(0.06).level, virality_health(1.2).threshold
+    ('watch', 1.0)
+    """
+    value = v.non_negative(k, "k", "virality")
+    return _assess(rule("virality", business), value)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from calc.clv import PERIODS
-from ui import chrome, metric_cards
+from ui import chrome, metric_cards, metrics_more_view
 from ui.i18n import t
 
 cur = chrome.page("metrics")
@@ -20,3 +20,4 @@ period = st.session_state.m_period
 for name, inputs, cards in metric_cards.GROUPS:
     metric_cards.group(name, inputs, cards, period, cur)
 metric_cards.nps_group()
+metrics_more_view.blocks(period, cur)

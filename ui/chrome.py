@@ -178,6 +178,8 @@ def in_unit(rule, value: float | None) -> str:
         text = t("fmt.ratio", value=number(value, 1))
     elif rule.unit in ("months", "days"):
         text = duration(value, rule.unit)
+    elif rule.unit == "coefficient":  # the virality coefficient K, e.g. 0.15
+        text = number(value, 2)
     else:
         text = number(value)
     return t(f"fmt.per_{rule.period}", value=text) if rule.period else text

@@ -20,6 +20,7 @@ from calc import exports, history, upload
 from calc.business import PROPOSED_BY_SHAPE
 from calc.clv import clv_report
 from calc.errors import CalcError, DataError
+from calc.metrics_more import churn_reasons
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, kept_view, state
 from ui.format import (
@@ -765,6 +766,13 @@ def subscription_results(loaded: Loaded, currency: str) -> None:
     )
     table(moves)
     _download("mrr_movements", moves)
+    if "reason" in loaded.upload.table.columns:  # why they cancelled, most MRR lost first
+        reasons = churn_reasons(loaded.upload.table)
+        if len(reasons):
+            st.subheader(t("mm.reasons_title"))
+            st.caption(t("mm.reasons_intro", currency=currency))
+            table(reasons.replace({"churn_reason": {"": t("mm.no_reason")}}))
+            _download("churn_reasons", reasons)
 
 
 def customer_results(loaded: Loaded, currency: str) -> None:

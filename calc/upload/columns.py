@@ -168,6 +168,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "plan", "subscription", "tier", "package", "product", "abonnement", "pakke", "plan nazwa",
         "abonament", "pakiet", "tilaus", "paketti", "sopimus", "paketa", "abonimi",
     ),
+    # why a subscription was cancelled (Stripe cancellation details, ChartMogul churn reason)
+    "reason": (
+        "reason", "cancellation reason", "cancel reason", "churn reason", "cancellation feedback",
+        "cancellation details reason", "cancellation details feedback", "arsak",
+        "oppsigelsesarsak", "arsag", "opsigelsesarsag", "powod", "powod rezygnacji",
+        "przyczyna rezygnacji", "syy", "peruutuksen syy", "lopettamisen syy", "arsye",
+        "arsyeja e anulimit",
+    ),
 }  # fmt: skip
 
 SHAPE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -181,7 +189,7 @@ SHAPE_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "subscriptions": (
         "customer_id", "customer_name", "start", "end", "mrr", "plan", "status", "interval",
-        "interval_count", "quantity", "channel", "country", "currency",
+        "interval_count", "quantity", "channel", "country", "currency", "reason",
     ),
 }  # fmt: skip
 

@@ -481,7 +481,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
             "mrr": monthly[keep],
         }
     )
-    for field in ("plan", "customer_name", "channel", "country"):
+    for field in ("plan", "customer_name", "channel", "country", "reason"):
         if field in mapping:
             table[field] = _optional_text(raw, mapping, keep, field)
     stamps = np.concatenate([table["start"].to_numpy(), table["end"].dropna().to_numpy()])
