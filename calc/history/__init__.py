@@ -1,0 +1,1 @@
+"""Analyses of an order log, one module per concern."""
