@@ -871,3 +871,31 @@ def segment_models(
             row[name] = float(table[source].mean()) if has else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def fold_models(models: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
+    """The rows of :func:`segment_models` for ``keep``, the others folded into :data:`OTHER`.
+
+    The folded row's figures are the customer-weighted means of the folded
+    segments' figures (each a mean per customer), so they are the mean over
+    all their customers.
+
+    >>> m = pd.DataFrame({"segment": ["a", "b", "c"], "model": ["own", "own", "pooled"],
+    ...     "model_customers": [10, 1, 3], "p_alive": [0.5, 0.25, 0.75],
+    ...     "purchases_next_year": [1.0, 2.0, 4.0], "clv_low": [1.0, 1.0, 1.0],
+    ...     "clv": [2.0, 2.0, 6.0], "clv_high": [3.0, 3.0, 9.0]})
+    >>> fold_models(m, ["a"])[["segment", "model_customers", "p_alive", "clv"]].values.tolist()
+    [['a', 10, 0.5, 2.0], ['(other)', 4, 0.625, 5.0]]
+    """
+    inside = models["segment"].isin(keep)
+    rest = models[~inside]
+    out = models[inside]
+    if rest.empty:
+        return out.reset_index(drop=True)
+    weights = rest["model_customers"].to_numpy(dtype=float)
+    row = {"segment": OTHER, "model": "mixed", "model_customers": int(weights.sum())}
+    for name in ("p_alive", "purchases_next_year", "clv_low", "clv", "clv_high"):
+        values = rest[name].to_numpy(dtype=float)
+        ok = np.isfinite(values) & (weights > 0)
+        row[name] = float(np.average(values[ok], weights=weights[ok])) if ok.any() else np.nan
+    return pd.concat([out, pd.DataFrame([row])], ignore_index=True)
