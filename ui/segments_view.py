@@ -25,6 +25,8 @@ from ui.i18n import column_title, t
 
 #: Segments drawn in a chart; the table holds every one.
 CHART_SEGMENTS = 10
+#: A point of a retention curve needs this many customers observed that long to be drawn.
+MIN_CURVE_CUSTOMERS = 10
 #: Above this many customers the models per segment wait for the user to ask (seconds each).
 MODELS_AT_ONCE = 100_000
 #: Models count time in weeks, as on the Forecast page; CLV over this many years.
@@ -293,7 +295,7 @@ def values_chart(*, x_title: str, y_title: str) -> alt.LayerChart:
 
 def _curves(top: segments.Segments) -> None:
     data = top.curves.assign(segment=top.curves["segment"].map(_label))
-    data = data[data["observed"] > 0][["segment", "months", "share", "observed"]]
+    data = data[data["observed"] >= MIN_CURVE_CUSTOMERS][["segment", "months", "share", "observed"]]
     if data.empty:
         st.info(t("segments.curves_empty"), icon=":material/schedule:")
         return
@@ -304,7 +306,11 @@ def _curves(top: segments.Segments) -> None:
         y_title=t("segments.curves_y"),
         color_title=t("col.segment"),
     )
-    st.caption(t("segments.curves_note"))
+    st.caption(
+        t("segments.curves_note")
+        + " "
+        + t("segments.curves_thin", count=number(MIN_CURVE_CUSTOMERS))
+    )
 
 
 def _values(top: segments.Segments, models: pd.DataFrame | None, currency: str) -> None:
