@@ -88,12 +88,12 @@ def test_channel_of_the_first_order_every_number_by_hand():
     # 12 months after the first order (365 days; observed when the first order is at least
     # 364 days before 2025-12-31): a 100 + 50 (not 2025-03-01), b 40, c 80 -> 270 / 3 = 90;
     # d 200 - 50, f 15 -> 165 / 2 = 82.5; e (first order 2025-06-01) not observed that long
-    assert (web["customers_12m"], shop["customers_12m"]) == (3, 2)
-    assert web["value_12m"] == pytest.approx(90.0)
-    assert shop["value_12m"] == pytest.approx(82.5)
+    assert (web["customers_first_year"], shop["customers_first_year"]) == (3, 2)
+    assert web["value_first_year"] == pytest.approx(90.0)
+    assert shop["value_first_year"] == pytest.approx(82.5)
     # 24 months: nobody's first order is 729 days before the end (a's is 721 days)
-    assert (web["customers_24m"], shop["customers_24m"]) == (0, 0)
-    assert np.isnan(web["value_24m"]) and np.isnan(shop["value_24m"])
+    assert (web["customers_two_years"], shop["customers_two_years"]) == (0, 0)
+    assert np.isnan(web["value_two_years"]) and np.isnan(shop["value_two_years"])
 
 
 def test_segments_share_the_windows_of_the_whole_files_yearly_churn():
@@ -290,7 +290,7 @@ def test_compare_two_segments_or_one_against_the_rest():
     rest = sg.compare(s, "espresso")  # against the rest: here the same customers
     assert rest[0] == repeat
     measures = [d.measure for d in rest]
-    assert measures == ["repeat_rate", "churn_rate", "value_12m"]
+    assert measures == ["repeat_rate", "churn_rate", "value_first_year"]
     value = rest[2]
     # customers observed 12 months: first order at least 364 days before 2025-12-31
     assert value.judged and value.low <= value.difference <= value.high

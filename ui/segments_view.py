@@ -47,10 +47,10 @@ KINDS = {
     "aov": "money",
     "median_days_between": "decimal",
     "revenue": "money",
-    "value_12m": "money",
-    "customers_12m": "count",
-    "value_24m": "money",
-    "customers_24m": "count",
+    "value_first_year": "money",
+    "customers_first_year": "count",
+    "value_two_years": "money",
+    "customers_two_years": "count",
     "p_alive": "percent",
     "purchases_next_year": "decimal",
     "clv_low": "money",
@@ -328,7 +328,7 @@ def _values(top: segments.Segments, models: pd.DataFrame | None, currency: str) 
         title = t("segments.value_model", years=number(YEARS), symbol=symbol)
         note = t("segments.value_model_note", years=number(YEARS))
     else:
-        value = top.table["value_12m"]
+        value = top.table["value_first_year"]
         data = pd.DataFrame(
             {
                 "segment": top.table["segment"].map(_label),
@@ -368,7 +368,7 @@ def sentence(
     """One difference in words: what differs, by how much, and whether it could be chance."""
 
     def fmt(v: float) -> str:
-        return money(v, currency) if d.measure == "value_12m" else pct(v)
+        return money(v, currency) if d.measure == "value_first_year" else pct(v)
 
     more = "more" if d.difference >= 0 else "less"
     text = t(
@@ -380,7 +380,7 @@ def sentence(
     )
     if not d.judged:
         return text + " " + t("segments.not_judged", customers=number(segments.MIN_CUSTOMERS))
-    if d.measure == "value_12m":
+    if d.measure == "value_first_year":
         verdict = "segments.value_real" if d.real else "segments.value_chance"
         return text + " " + t(verdict, low=fmt(d.low), high=fmt(d.high))
     verdict = "segments.real" if d.real else "segments.chance"

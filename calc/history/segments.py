@@ -68,7 +68,7 @@ DAYS_PER_MONTH = 365.25 / 12
 #: The retention curves run from 1 to this many months.
 CURVE_MONTHS = 24
 #: Value per customer is measured this many days after the first order (12 and 24 months).
-VALUE_DAYS = {"12m": 365, "24m": 730}
+VALUE_DAYS = {"first_year": 365, "two_years": 730}
 #: Below this many customers on either side, a difference is shown but not judged.
 MIN_CUSTOMERS = 30
 #: Below this many "yes" or "no" answers on either side, a rate is not judged (the normal
@@ -99,7 +99,7 @@ class _Facts:
     first_row: np.ndarray  # row of the first order's first line
     second_gap: np.ndarray  # days from first to second purchase day; inf without one
     observed_days: np.ndarray  # last day of the file - first day
-    value: dict  # "12m"/"24m" -> net amount within that many days of the first order
+    value: dict  # "first_year"/"two_years" -> net amount within that many days of the first order
     buyer: np.ndarray  # bought in the first window of the yearly churn
     lost: np.ndarray  # ... and not in the second
     churn: YearlyChurn  # the whole file's, whose windows every segment shares
@@ -469,9 +469,9 @@ def segment(
         whole file; NaN when the file is too short), ``orders``, ``aov``
         (purchases / orders), ``median_days_between`` (days between
         consecutive purchase days of the segment's customers),
-        ``revenue`` (net), ``value_12m`` / ``value_24m`` (net amount per
+        ``revenue`` (net), ``value_first_year`` / ``value_two_years`` (net amount per
         customer within 365 / 730 days of the first order, among the
-        ``customers_12m`` / ``customers_24m`` customers whose first order is
+        ``customers_first_year`` / ``customers_two_years`` customers whose first order is
         at least 364 / 729 days before the file's last day). Largest segment
         first (cohorts and tiers in their own order).
 
@@ -587,7 +587,7 @@ class Difference:
     Attributes
     ----------
     measure : str
-        ``"repeat_rate"``, ``"churn_rate"`` or ``"value_12m"``.
+        ``"repeat_rate"``, ``"churn_rate"`` or ``"value_first_year"``.
     a, b : float
         The measure in each group (a fraction, or money per customer).
     n_a, n_b : int
@@ -757,15 +757,15 @@ def compare(
                 int(f.buyer[in_b].sum()),
             )
         )
-    seen = f.observed_days >= VALUE_DAYS["12m"] - 1
-    va, vb = f.value["12m"][in_a & seen], f.value["12m"][in_b & seen]
+    seen = f.observed_days >= VALUE_DAYS["first_year"] - 1
+    va, vb = f.value["first_year"][in_a & seen], f.value["first_year"][in_b & seen]
     if len(va) and len(vb):
         diff, low, high = bootstrap_difference(va, vb, resamples=resamples, seed=seed)
         judged = min(len(va), len(vb)) >= MIN_CUSTOMERS
         real = judged and (low > 0 or high < 0)
         out.append(
             Difference(
-                "value_12m",
+                "value_first_year",
                 float(va.mean()),
                 float(vb.mean()),
                 len(va),
