@@ -22,7 +22,7 @@ from calc.clv import clv_report
 from calc.errors import CalcError, DataError
 from calc.metrics_more import churn_reasons
 from calc.thresholds import churn_health, grr_health, nrr_health
-from ui import charts, chrome, kept_view, state
+from ui import charts, chrome, kept_view, segments_view, state
 from ui.format import (
     CURRENCIES,
     calc_text,
@@ -456,7 +456,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
     tabs = st.tabs(
         [
             t(f"upload.tab_{name}")
-            for name in ("retention", "cohorts", "gaps", "clv", "risk", "breakdown")
+            for name in ("retention", "cohorts", "gaps", "clv", "risk", "breakdown", "segments")
         ]
     )
     with tabs[0]:
@@ -490,6 +490,8 @@ def orders_results(loaded: Loaded, currency: str) -> None:
             _download(f"by_{column}", a.breakdowns[column])
         else:
             st.info(t("upload.no_breakdown"))
+    with tabs[6]:
+        segments_view.show(loaded, currency)
     st.download_button(
         t("upload.download_all"),
         on_click_data(results_workbook, a),

@@ -1,0 +1,100 @@
+"""Benchmark: segments of an order log on top of today's analysis, and the models per segment.
+
+    python3 benchmarks/segments.py                  # 1M rows, 10 segments
+    python3 benchmarks/segments.py --rows 100000    # a quick run
+
+The order log is the seeded one of ``benchmarks/upload.py`` (written once to
+/tmp/retention-benchmark/ and reused), read with calc.upload.read as the app
+reads it. A text column ``segment`` gives every customer one of 10 values of
+uneven size (10% to 19% of the customers each), so grouping by it makes 10
+segments. Timed in this process after imports, median of ``--repeat`` runs:
+
+- today's analysis, calc.history.analyse (for reference);
+- calc.history.segments.segment by the column (the work the Segments tab adds);
+- the models: the per-customer summary and pooled BG/NBD + Gamma-Gamma fit
+  (what the Forecast page already does), then segment_models: one fit per
+  segment with its 365-day forecast and 3-year CLV with ranges.
+
+Targets on the project's 2-core machine: segments <= 1.5 s, models per
+segment <= 3 s, at 1M rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+_START = time.perf_counter()
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import numpy as np  # noqa: E402
+
+from calc import history, upload  # noqa: E402
+from calc.history import segment_models, segments  # noqa: E402
+from calc.models.forecast import forecast_orders  # noqa: E402
+from calc.models.summary import summarize  # noqa: E402
+
+_IMPORTED = time.perf_counter()
+
+
+def timed(fun, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fun()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    import upload as upload_benchmark  # benchmarks/upload.py: the shared seeded log
+
+    print(f"load average {os.getloadavg()[0]:.2f} (2 cores shared)")
+    path = upload_benchmark.make_file("csv", args.rows)
+    table = upload.read(path.read_bytes(), path.name).table
+    codes = table["customer_id"].cat.codes.to_numpy()
+    weights = np.arange(10, 20, dtype=float)
+    bucket = np.searchsorted(np.cumsum(weights / weights.sum()), (codes * 0.6180339887) % 1.0)
+    table["segment"] = np.array([f"group {i}" for i in range(10)])[np.minimum(bucket, 9)]
+    customers = table["customer_id"].nunique()
+    print(f"{len(table):,} rows, {customers:,} customers, imports {_IMPORTED - _START:.2f} s")
+
+    med, best, _ = timed(lambda: history.analyse(table), args.repeat)
+    print(f"today's analysis (calc.history.analyse): median {med:.2f} s, best {best:.2f} s")
+    med, best, s = timed(lambda: segments.segment(table, "column", column="segment"), args.repeat)
+    print(f"segments by a column, 10 segments:      median {med:.2f} s, best {best:.2f} s")
+    assert len(s.labels) == 10, s.labels
+    med, best, _ = timed(lambda: segments.segment(table, "category"), args.repeat)
+    print(f"segments by first order's category:     median {med:.2f} s, best {best:.2f} s")
+    med, best, _ = timed(lambda: segments.largest(s, 10), args.repeat)
+
+    paid = table[table["amount"] > 0]
+
+    def pooled():
+        summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit="W")
+        fit = forecast_orders(summary, windows_days=(90, 365), horizon_years=3, margin=0.3)
+        return summary, fit
+
+    med, best, (summary, fit) = timed(pooled, 1)
+    print(f"summary + pooled models (Forecast page): {med:.2f} s")
+    med, best, out = timed(
+        lambda: segment_models.segment_models(s, summary, fit, horizon_years=3, margin=0.3),
+        args.repeat,
+    )
+    print(f"models per segment (10 fits):           median {med:.2f} s, best {best:.2f} s")
+    print(out[["segment", "model", "model_customers", "p_alive", "clv"]].to_string(index=False))
+    print(f"whole process {time.perf_counter() - _START:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,453 @@
+"""The Segments tab of an order log: which customers stay, and what each group is worth.
+
+Every number comes from :mod:`calc.history.segments` (and the models from
+:mod:`calc.models`); this module caches the results on the file's key and
+the choices (never on a DataFrame, see STYLE.md), lays them out, words the
+tests of difference and draws the charts (ten largest segments plus "other").
+"""
+
+from __future__ import annotations
+
+import re
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from calc import exports
+from calc.errors import CalcError, InputError
+from calc.history import segment_models, segment_tests, segments
+from calc.models.forecast import forecast_orders
+from calc.models.summary import summarize
+from ui import charts, state, upload_view
+from ui.format import calc_text, currency_symbol, localized, money, number, pct, plain, points
+from ui.i18n import column_title, t
+
+#: Segments drawn in a chart; the table holds every one.
+CHART_SEGMENTS = 10
+#: A point of a retention curve needs this many customers observed that long to be drawn.
+MIN_CURVE_CUSTOMERS = 10
+#: Above this many customers the models per segment wait for the user to ask (seconds each).
+MODELS_AT_ONCE = 100_000
+#: Models count time in weeks, as on the Forecast page; CLV over this many years.
+UNIT = "W"
+YEARS = 3
+REST = "__rest__"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: How each column of the comparison table is written.
+KINDS = {
+    "customers": "count",
+    "customers_share": "percent",
+    "repeat_customers": "count",
+    "repeat_rate": "percent",
+    "churn_buyers": "count",
+    "churn_lost": "count",
+    "churn_rate": "percent",
+    "orders": "count",
+    "aov": "money",
+    "median_days_between": "decimal",
+    "revenue": "money",
+    "value_first_year": "money",
+    "customers_first_year": "count",
+    "value_two_years": "money",
+    "customers_two_years": "count",
+    "p_alive": "percent",
+    "purchases_next_year": "decimal",
+    "clv_low": "money",
+    "clv": "money",
+    "clv_high": "money",
+}
+MONEY = {k for k, v in KINDS.items() if v == "money"}
+#: How a customer of a segment is named in a sentence, by the kind of grouping.
+WHO = {"channel": "who_channel", "country": "who_country", "first_order": "who_size"}
+
+
+# ------------------------------------------------------------------ cached
+
+
+def _file_key() -> tuple:
+    """The key of the file on screen: its length, content hash, name and reading settings.
+
+    :func:`ui.upload_view.load` computed it once for this file (like
+    :func:`ui.forecast_view.file_key`, no hashing on a rerun).
+    """
+    held = st.session_state.get(upload_view._HELD)
+    return held[0] if held else ()
+
+
+@st.cache_resource(max_entries=8, ttl=1800, show_spinner=False)
+def _segments(
+    key: tuple, _table: pd.DataFrame, by: str, column: str | None, tiers: tuple[float, ...] | None
+) -> segments.Segments:
+    return segments.segment(_table, by, column=column, tiers=tiers)
+
+
+@st.cache_resource(max_entries=8, ttl=1800, show_spinner=False)
+def _models(
+    key: tuple,
+    _table: pd.DataFrame,
+    _s: segments.Segments,
+    by: str,
+    column: str | None,
+    tiers: tuple[float, ...] | None,
+    margin: float,
+    disc: float,
+) -> pd.DataFrame | str:
+    """One model per segment where it can, else the pooled fit; a message when none can run."""
+    paid = _table[_table["amount"] > 0]
+    try:
+        summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit=UNIT)
+        pooled = forecast_orders(
+            summary,
+            windows_days=(365,),
+            horizon_years=YEARS,
+            annual_discount_rate=disc,
+            margin=margin,
+        )
+        return segment_models.segment_models(
+            _s,
+            summary,
+            pooled if pooled.table is not None else None,
+            horizon_years=YEARS,
+            annual_discount_rate=disc,
+            margin=margin,
+        )
+    except CalcError as error:
+        return calc_text(error)
+
+
+# ------------------------------------------------------------------ choices
+
+
+def _by_name(option: str) -> str:
+    if option.startswith("col:"):
+        return t("segments.by_column", column=plain(option.removeprefix("col:")))
+    return t(f"segments.by_{option}")
+
+
+def _read_tiers(text: str) -> tuple[float, ...] | None:
+    """Tier edges as typed: numbers apart by spaces or semicolons; a comma is a decimal comma."""
+    tokens = [tok.strip(",") for tok in re.split(r"[;\s]+", text.strip()) if tok.strip(",")]
+    if not tokens:
+        return None
+    try:
+        return tuple(float(tok.replace(",", ".")) for tok in tokens)
+    except ValueError:
+        raise InputError("tiers", "segments.tiers_positive") from None
+
+
+def _edges_text(edges: tuple[float, ...]) -> str:
+    return " ".join(f"{v:g}" for v in edges)
+
+
+def _choose(table: pd.DataFrame) -> tuple[str, str | None, tuple[float, ...] | None] | None:
+    options = [*segments.available(table), *(f"col:{c}" for c in segments.text_columns(table))]
+    option = st.selectbox(
+        t("segments.by"), options, format_func=_by_name, key="seg_by", help=t("segments.by_help")
+    )
+    by, column = (
+        ("column", option.removeprefix("col:")) if option.startswith("col:") else (option, None)
+    )
+    tiers = None
+    if by == "first_order":
+        text = st.text_input(t("segments.tiers"), key="seg_tiers", help=t("segments.tiers_help"))
+        try:
+            tiers = _read_tiers(text or "")
+        except CalcError as error:
+            st.warning(calc_text(error), icon=":material/warning:")
+            return None
+    return by, column, tiers
+
+
+# -------------------------------------------------------------------- show
+
+
+def show(loaded: upload_view.Loaded, currency: str) -> None:
+    """The Segments tab: choice of grouping, comparison table, curves, value, tests, downloads."""
+    table = loaded.upload.table
+    st.markdown(t("segments.intro"))
+    chosen = _choose(table)
+    if chosen is None:
+        return
+    by, column, tiers = chosen
+    key = _file_key()
+    try:
+        s = _segments(key, table, by, column, tiers)
+    except CalcError as error:
+        st.warning(calc_text(error), icon=":material/warning:")
+        return
+    st.caption(t("segments.first_order_note"))
+    if by == "first_order":
+        how = "segments.tiers_default" if tiers is None else "segments.tiers_yours"
+        st.caption(t(how, tiers=_edges_text(s.tiers)))
+    big = loaded.analysis.headline.customers > MODELS_AT_ONCE
+    with_models = st.toggle(
+        t("segments.with_models"), value=not big, key="seg_models", help=t("segments.models_help")
+    )
+    models = None
+    if with_models:
+        margin, disc = state.calc_value("margin"), state.calc_value("disc")
+        with st.spinner(t("segments.fitting")):
+            models = _models(key, table, s, by, column, tiers, margin, disc)
+        if isinstance(models, str):
+            st.info(t("segments.models_failed", reason=models), icon=":material/info:")
+            models = None
+    full = _table(s, models)
+    st.subheader(t("segments.table_title"))
+    _show_table(full, currency)
+    _notes(s, models)
+    top = segments.largest(s, CHART_SEGMENTS)
+    if len(s.labels) > CHART_SEGMENTS:
+        st.caption(
+            t("segments.chart_top", shown=number(CHART_SEGMENTS), total=number(len(s.labels)))
+        )
+    st.subheader(t("segments.curves_title"))
+    _curves(top)
+    st.subheader(t("segments.value_title"))
+    _values(top, models, currency)
+    st.subheader(t("segments.compare_title"))
+    _compare(s, currency)
+    _downloads(full, s)
+
+
+def _table(s: segments.Segments, models: pd.DataFrame | None) -> pd.DataFrame:
+    out = s.table
+    if models is not None:
+        out = out.merge(models, on="segment", how="left")
+    return out
+
+
+def _show_table(full: pd.DataFrame, currency: str) -> None:
+    shown = full.drop(columns=["model_customers"], errors="ignore")
+    if "model" in shown.columns:
+        shown = shown.assign(model=shown["model"].map(lambda m: t(f"segments.model_{m}")))
+    config = {}
+    for name in shown.columns:
+        label = column_title(name)
+        if name in MONEY:
+            label = t("segments.in_currency", label=label, symbol=currency_symbol(currency))
+        config[name] = st.column_config.Column(label)
+    st.dataframe(localized(shown, KINDS), hide_index=True, column_config=config)
+
+
+def _notes(s: segments.Segments, models: pd.DataFrame | None) -> None:
+    notes = [t("segments.table_note")]
+    if s.churn_windows is None:
+        notes.append(t("segments.churn_short"))
+    if models is not None:
+        pooled = models.loc[models["model"] == "pooled", "segment"].tolist()
+        notes.append(t("segments.models_note", years=number(YEARS)))
+        if pooled:
+            names = ", ".join(plain(v) for v in pooled[:20])
+            notes.append(t("segments.pooled_note", segments=names))
+    st.caption(" ".join(notes))
+
+
+def _label(name: str) -> str:
+    return t("segments.other") if name == segments.OTHER else name
+
+
+# ------------------------------------------------------------------ charts
+
+
+def curves_chart(*, x_title: str, y_title: str, color_title: str) -> alt.Chart:
+    """Share of a segment's customers who bought again within N months, one line a segment.
+
+    Dataset ``curves``: ``segment``, ``months``, ``share`` (0-1), ``observed``.
+    """
+    return (
+        alt.Chart(alt.NamedData("curves"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("months:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("share:Q", title=y_title, axis=alt.Axis(format="%")),
+            color=alt.Color("segment:N", title=color_title, sort=None),
+            tooltip=[
+                alt.Tooltip("segment:N", title=color_title),
+                alt.Tooltip("months:Q", title=x_title),
+                alt.Tooltip("share:Q", title=y_title, format=".1%"),
+                alt.Tooltip("observed:Q", title=" ", format=",.0f"),
+            ],
+        )
+        .properties(height=300)
+    )
+
+
+def values_chart(*, x_title: str, y_title: str) -> alt.LayerChart:
+    """Value per customer per segment as bars, with its range as a rule.
+
+    Dataset ``values``: ``segment`` (in order), ``value``, ``low``, ``high``
+    (equal to ``value`` when there is no range).
+    """
+    base = alt.Chart(alt.NamedData("values")).encode(y=alt.Y("segment:N", title=x_title, sort=None))
+    bars = base.mark_bar(color=charts.SCENARIO).encode(
+        x=alt.X("value:Q", title=y_title),
+        tooltip=[
+            alt.Tooltip("segment:N", title=x_title),
+            alt.Tooltip("value:Q", title=y_title, format=",.0f"),
+            alt.Tooltip("low:Q", format=",.0f"),
+            alt.Tooltip("high:Q", format=",.0f"),
+        ],
+    )
+    rule = base.mark_rule(color=charts.ACT, strokeWidth=2).encode(x="low:Q", x2="high:Q")
+    return (bars + rule).properties(height=alt.Step(26))
+
+
+def _curves(top: segments.Segments) -> None:
+    data = top.curves.assign(segment=top.curves["segment"].map(_label))
+    data = data[data["observed"] >= MIN_CURVE_CUSTOMERS][["segment", "months", "share", "observed"]]
+    if data.empty:
+        st.info(t("segments.curves_empty"), icon=":material/schedule:")
+        return
+    charts.draw(
+        curves_chart,
+        {"curves": data},
+        x_title=t("segments.curves_x"),
+        y_title=t("segments.curves_y"),
+        color_title=t("col.segment"),
+    )
+    st.caption(
+        t("segments.curves_note")
+        + " "
+        + t("segments.curves_thin", count=number(MIN_CURVE_CUSTOMERS))
+    )
+
+
+def _values(top: segments.Segments, models: pd.DataFrame | None, currency: str) -> None:
+    symbol = currency_symbol(currency)
+    if models is not None and models["clv"].notna().any():
+        folded = segment_models.fold_models(models, top.labels)
+        data = pd.DataFrame(
+            {
+                "segment": folded["segment"].map(_label),
+                "value": folded["clv"],
+                "low": folded["clv_low"],
+                "high": folded["clv_high"],
+            }
+        )
+        title = t("segments.value_model", years=number(YEARS), symbol=symbol)
+        note = t("segments.value_model_note", years=number(YEARS))
+    else:
+        value = top.table["value_first_year"]
+        data = pd.DataFrame(
+            {
+                "segment": top.table["segment"].map(_label),
+                "value": value,
+                "low": value,
+                "high": value,
+            }
+        )
+        title = t("segments.value_historic", symbol=symbol)
+        note = t("segments.value_historic_note")
+    data = data.dropna(subset=["value"])
+    if data.empty:
+        st.info(t("segments.value_empty"), icon=":material/schedule:")
+        return
+    charts.draw(values_chart, {"values": data}, x_title=t("col.segment"), y_title=title)
+    st.caption(note)
+
+
+# --------------------------------------------------------------- compare
+
+
+def _who(s: segments.Segments, name: str) -> str:
+    if s.by.startswith("cohort_"):
+        return t("segments.who_cohort", name=plain(name))
+    return t(f"segments.{WHO.get(s.by, 'who_first')}", name=plain(name))
+
+
+def _p(p: float) -> str:
+    if p < 0.01:
+        return t("segments.p_below", p=number(0.01, 2))
+    return t("segments.p_is", p=number(p, 2))
+
+
+def sentence(
+    s: segments.Segments, d: segment_tests.Difference, a: str, other: str, currency: str
+) -> str:
+    """One difference in words: what differs, by how much, and whether it could be chance."""
+
+    def fmt(v: float) -> str:
+        return money(v, currency) if d.measure == "value_first_year" else pct(v)
+
+    more = "more" if d.difference >= 0 else "less"
+    text = t(
+        f"segments.say_{d.measure}_{more}",
+        who=_who(s, a),
+        a=fmt(d.a),
+        b=fmt(d.b),
+        other=other,
+    )
+    if not d.judged:
+        return text + " " + t("segments.not_judged", customers=number(segments.MIN_CUSTOMERS))
+    if d.measure == "value_first_year":
+        verdict = "segments.value_real" if d.real else "segments.value_chance"
+        return text + " " + t(verdict, low=fmt(d.low), high=fmt(d.high))
+    verdict = "segments.real" if d.real else "segments.chance"
+    return text + " " + t(verdict, p=_p(d.p_value), low=points(d.low), high=points(d.high))
+
+
+def _compare(s: segments.Segments, currency: str) -> None:
+    if len(s.labels) < 2:
+        st.info(t("segments.one_segment"), icon=":material/info:")
+        return
+    left, right = st.columns(2)
+    a = left.selectbox(t("segments.compare_a"), s.labels, key="seg_a")
+    others = [REST, *(v for v in s.labels if v != a)]
+    b = right.selectbox(
+        t("segments.compare_b"),
+        others,
+        format_func=lambda v: t("segments.the_rest") if v == REST else v,
+        key="seg_b",
+    )
+    b = None if b == REST or b not in s.labels else b
+    other = t("segments.the_rest") if b is None else plain(b)
+    for d in segment_tests.compare(s, a, b):
+        st.markdown("- " + sentence(s, d, a, other, currency))
+    st.caption(
+        t(
+            "segments.tests_note",
+            resamples=number(segments.RESAMPLES),
+            customers=number(segments.MIN_CUSTOMERS),
+            count=number(segments.MIN_COUNT),
+        )
+    )
+
+
+# --------------------------------------------------------------- downloads
+
+
+def _workbook(full: pd.DataFrame, curves: pd.DataFrame) -> bytes:
+    sheets = {
+        t("segments.sheet_table"): full.rename(columns=column_title),
+        t("segments.sheet_curves"): curves.rename(columns=column_title),
+    }
+    return exports.to_xlsx(sheets)
+
+
+def _downloads(full: pd.DataFrame, s: segments.Segments) -> None:
+    left, middle, right = st.columns(3)
+    left.download_button(
+        t("segments.download_table"),
+        upload_view.on_click_data(upload_view.csv_file, full),
+        file_name="segments.csv",
+        mime="text/csv",
+        key="seg_csv",
+        on_click="ignore",
+    )
+    middle.download_button(
+        t("segments.download_curves"),
+        upload_view.on_click_data(upload_view.csv_file, s.curves),
+        file_name="segment_retention.csv",
+        mime="text/csv",
+        key="seg_curves_csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("segments.download_xlsx"),
+        upload_view.on_click_data(_workbook, full, s.curves),
+        file_name="segments.xlsx",
+        mime=XLSX,
+        key="seg_xlsx",
+        on_click="ignore",
+    )
