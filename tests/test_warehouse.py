@@ -1,0 +1,146 @@
+"""The warehouse summaries (Ibis on DuckDB) equal the in-memory path on the same rows.
+
+Oracle: calc.models.summary.summarize (per-customer statistics) and the order-log
+retention and cohort tables of calc.orders, on a generated log with refunds,
+same-day orders, times of day and a month without purchases; tolerance 1e-9.
+"""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from calc import orders
+from calc.errors import DataError, InputError
+from calc.models import summary as memory
+from calc.warehouse import cohorts, from_frame, from_parquet, retention, summarize
+from calc.warehouse.errors import classify, scrub
+from tests.warehouse_data import order_log
+
+LOG = order_log()
+
+
+def in_memory(unit, observation_end=None):
+    s = memory.summarize(
+        LOG["customer_id"], LOG["date"], LOG["amount"], unit=unit, observation_end=observation_end
+    )
+    return s.to_frame().sort_index()
+
+
+def assert_same_summary(got, want):
+    frame = got.to_frame()
+    assert frame.index.tolist() == want.index.tolist()
+    np.testing.assert_array_equal(frame["frequency"], want["frequency"])
+    for column in ("recency", "age", "mean_value", "total_value"):
+        np.testing.assert_allclose(frame[column], want[column], rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(frame["first_purchase"], want["first_purchase"])
+
+
+@pytest.mark.parametrize("unit", ["D", "W", "M"])
+def test_summary_equals_in_memory_summarize(unit):
+    got = summarize(from_frame(LOG), unit=unit)
+    assert_same_summary(got, in_memory(unit))
+    assert got.observation_end == np.datetime64(LOG["date"].max().date())
+
+
+def test_summary_with_observation_end_equals_in_memory():
+    got = summarize(from_frame(LOG), unit="W", observation_end="2025-12-31")
+    assert_same_summary(got, in_memory("W", "2025-12-31"))
+
+
+def test_summary_hand_worked_example():
+    """The worked example of calc.models.summary.summarize's docstring: a buys 1, 8 (twice) and
+    29 January, b on 15 January; weeks to 31 January."""
+    t = from_frame(
+        pd.DataFrame(
+            {
+                "customer_id": ["a", "a", "a", "a", "b"],
+                "date": pd.to_datetime(
+                    ["2024-01-01", "2024-01-08", "2024-01-08", "2024-01-29", "2024-01-15"]
+                ),
+                "amount": [10.0, 5.0, 15.0, 30.0, 8.0],
+            }
+        )
+    )
+    s = summarize(t, unit="W", observation_end="2024-01-31")
+    assert s.frequency.tolist() == [2, 0]
+    assert s.recency.tolist() == [4.0, 0.0]
+    assert s.age.tolist() == pytest.approx([30 / 7, 16 / 7], abs=1e-12)
+    assert s.mean_value.tolist() == [25.0, 0.0]
+
+
+def test_parquet_folder_read_by_duckdb(tmp_path):
+    """A folder of Parquet files (text dates, other column names) gives the same summary."""
+    renamed = LOG.rename(columns={"customer_id": "who", "date": "when", "amount": "paid"})
+    renamed["when"] = renamed["when"].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    half = len(renamed) // 2
+    for i, part in enumerate((renamed.iloc[:half], renamed.iloc[half:])):
+        pq.write_table(pa.Table.from_pandas(part, preserve_index=False), tmp_path / f"{i}.parquet")
+    table = from_parquet(str(tmp_path))
+    got = summarize(
+        table, unit="D", columns={"customer_id": "who", "date": "when", "amount": "paid"}
+    )
+    assert_same_summary(got, in_memory("D"))
+
+
+@pytest.mark.parametrize("period", ["M", "Q", "Y"])
+def test_retention_equals_in_memory(period):
+    got = retention(from_frame(LOG), period)
+    want = orders.retention(LOG, period)
+    assert (got["active"] == 0).any() == (period == "M")  # the empty March
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
+
+
+def test_cohorts_equal_in_memory():
+    got = cohorts(from_frame(LOG))
+    want = orders.cohorts(LOG)
+    assert len(got) > 100
+    pd.testing.assert_frame_equal(got, want, check_dtype=False, rtol=1e-9)
+
+
+def test_missing_column_names_the_column():
+    with pytest.raises(DataError, match='no column "paid"') as error:
+        summarize(from_frame(LOG), unit="D", columns={"amount": "paid"})
+    assert error.value.about.values["role"] == "amount"
+
+
+def test_wrong_column_type_names_the_column():
+    log = LOG.assign(amount=LOG["amount"].astype(str))
+    with pytest.raises(DataError, match=r'"amount" .* type string') as error:
+        summarize(from_frame(log), unit="D")
+    assert error.value.about.code == "warehouse.column_type"
+
+
+def test_rows_without_customer_are_refused():
+    log = LOG.astype({"customer_id": "object"})
+    log.loc[3, "customer_id"] = None
+    with pytest.raises(DataError, match="1 rows have no customer"):
+        summarize(from_frame(log), unit="D")
+
+
+def test_orders_after_observation_end_are_refused():
+    with pytest.raises(DataError, match="dated after the end of observation") as error:
+        summarize(from_frame(LOG), unit="D", observation_end="2024-06-30")
+    assert error.value.about.values["count"] == int((LOG["date"] >= "2024-07-01").sum())
+
+
+def test_unknown_unit_and_unreadable_end():
+    with pytest.raises(InputError) as error:
+        summarize(from_frame(LOG), unit="Y")
+    assert error.value.field == "unit"
+    with pytest.raises(InputError) as error:
+        summarize(from_frame(LOG), unit="D", observation_end="not a date")
+    assert error.value.field == "observation_end"
+
+
+def test_missing_parquet_names_the_file(tmp_path):
+    with pytest.raises(DataError, match=r"nothing\.parquet"):
+        from_parquet(str(tmp_path / "nothing.parquet"))
+
+
+def test_driver_messages_lose_credentials():
+    assert "hunter2" not in scrub("failed for postgresql://bob:hunter2@db/shop")
+    assert "hunter2" not in scrub("password=hunter2 host=db")
+    assert classify(RuntimeError('relation "orders" does not exist')) == "warehouse.table_missing"
+    assert classify(ConnectionError("server closed the connection")) == "warehouse.connection_lost"
