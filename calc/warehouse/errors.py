@@ -21,6 +21,7 @@ FAILURES = (
     ("connection refused", "warehouse.cannot_connect"),
     ("could not connect", "warehouse.cannot_connect"),
     ("connection failed", "warehouse.cannot_connect"),
+    ("tablenotfound", "warehouse.table_missing"),
     ("undefinedtable", "warehouse.table_missing"),
     ("does not exist", "warehouse.table_missing"),
     ("catalog", "warehouse.table_missing"),
@@ -76,8 +77,12 @@ def classify(error: BaseException) -> str:
 
 
 def as_data_error(error: BaseException, engine: str, what: str = "") -> DataError:
-    """A :class:`DataError` naming the engine and what failed, credentials scrubbed."""
-    return DataError(classify(error), engine=engine, what=what, detail=scrub(str(error)))
+    """A :class:`DataError` naming the engine and what failed, credentials scrubbed.
+
+    Any failure while connecting (``what="connect"``) is ``warehouse.cannot_connect``.
+    """
+    code = "warehouse.cannot_connect" if what == "connect" else classify(error)
+    return DataError(code, engine=engine, what=what, detail=scrub(str(error)))
 
 
 @contextmanager

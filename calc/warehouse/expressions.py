@@ -71,12 +71,12 @@ def checks(orders: ir.Table, end_day: int | None = None) -> ir.Table:
     after = orders.day > (end_day if end_day is not None else orders.day)
     return orders.aggregate(
         rows=orders.count(),
-        no_customer=orders.customer_id.isnull().cast("int64").sum(),
-        no_day=orders.day.isnull().cast("int64").sum(),
-        no_amount=orders.amount.isnull().cast("int64").sum(),
+        no_customer=orders.customer_id.isnull().ifelse(1, 0).sum(),
+        no_day=orders.day.isnull().ifelse(1, 0).sum(),
+        no_amount=orders.amount.isnull().ifelse(1, 0).sum(),
         first_day=orders.day.min(),
         last_day=orders.day.max(),
-        after_end=after.fill_null(False).cast("int64").sum(),
+        after_end=after.fill_null(False).ifelse(1, 0).sum(),
     )
 
 
@@ -152,9 +152,9 @@ def retention_counts(orders: ir.Table, period: str = "M") -> ir.Table:
         pairs.group_by("period")
         .aggregate(
             active=pairs.count(),
-            new=(pairs.period == pairs.first).cast("int64").sum(),
-            retained=(pairs.before == pairs.period - 1).fill_null(False).cast("int64").sum(),
-            churned=(pairs.after != pairs.period + 1).fill_null(True).cast("int64").sum(),
+            new=(pairs.period == pairs.first).ifelse(1, 0).sum(),
+            retained=(pairs.before == pairs.period - 1).fill_null(False).ifelse(1, 0).sum(),
+            churned=(pairs.after != pairs.period + 1).fill_null(True).ifelse(1, 0).sum(),
         )
         .order_by("period")
     )

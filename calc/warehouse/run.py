@@ -76,7 +76,7 @@ def standard(table, columns: dict[str, str] | None = None):
 
 
 def _fetch(expr, engine: str) -> pd.DataFrame:
-    with engine_errors(engine):
+    with engine_errors(engine, "the orders"):
         return expr.to_pyarrow().to_pandas()
 
 
