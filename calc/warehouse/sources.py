@@ -25,8 +25,6 @@ DIALECTS = {
     "mysql": "mysql",
     "mariadb": "mysql",
     "mssql": "mssql",
-    "snowflake": "snowflake",
-    "trino": "trino",
 }
 
 
