@@ -96,14 +96,14 @@ def generate_parquet(rows: int, path: str) -> float:
     return time.perf_counter() - start
 
 
-def score_parquet(path: str) -> dict:
+def score_parquet(path: str, memory_limit: str) -> dict:
     """In this process: DuckDB summary of the Parquet file, then the models; seconds and peak."""
     began = time.perf_counter()
     from calc.models.forecast import forecast_orders
     from calc.warehouse import from_parquet, summarize
 
     imported = time.perf_counter()
-    table = from_parquet(path, threads=2, memory_limit="1GB")
+    table = from_parquet(path, threads=2, memory_limit=memory_limit)
     summary = summarize(table, unit="W")
     summarised = time.perf_counter()
     forecast = forecast_orders(summary, horizon_years=3, margin=0.3)
@@ -190,7 +190,7 @@ def _child(kind: str, *args: str) -> dict:
     """Run one measurement in a fresh process (its own peak memory); parse its JSON line."""
     began = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, __file__, "--child", kind, *args],
+        [sys.executable, __file__, *args[1:], "--child", kind, args[0]],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -209,12 +209,15 @@ def main() -> None:
     parser.add_argument("--postgres", type=int, default=5_000_000, help="rows; 0 to skip")
     parser.add_argument("--memory", type=int, default=1_000_000, help="rows; 0 to skip")
     parser.add_argument("--dir", default=tempfile.gettempdir())
+    parser.add_argument(
+        "--duckdb-memory", default="1400MB", help="DuckDB's memory_limit (it spills past it)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.child:
         kind, *args = options.child
         if kind == "parquet":
-            print(json.dumps(score_parquet(args[0])))
+            print(json.dumps(score_parquet(args[0], options.duckdb_memory)))
         elif kind == "postgres":
             print(json.dumps(score_postgres(int(args[0]))))
         else:
@@ -228,7 +231,7 @@ def main() -> None:
         if not os.path.exists(path):
             seconds = generate_parquet(rows, path)
             print(f"generated {rows:,} rows with DuckDB in {seconds:.1f} s -> {path}")
-        found = results[rows] = _child("parquet", path)
+        found = results[rows] = _child("parquet", path, "--duckdb-memory", options.duckdb_memory)
         import pyarrow.parquet as pq
 
         print(

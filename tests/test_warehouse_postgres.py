@@ -121,4 +121,4 @@ def test_summary_compiles_to_bigquery_and_snowflake():
     assert "DATE_DIFF" in bigquery and "`orders`" in bigquery
     assert "DATEDIFF" in snowflake and '"orders"' in snowflake
     for sql in (bigquery, snowflake):
-        assert "GROUP BY" in sql and "OVER" in sql
+        assert "GROUP BY" in sql and "MIN_BY" in sql

@@ -179,14 +179,15 @@ def summarize(
     frequency = stats["frequency"].to_numpy(dtype=np.int64)
     first = stats["first_day"].to_numpy(dtype=np.int64)
     per_unit = DAYS_PER_UNIT[unit]
-    repeat = stats["repeat_value"].to_numpy(dtype=float)
+    total = stats["total_value"].to_numpy(dtype=float)
+    repeat = total - stats["first_value"].to_numpy(dtype=float)
     return CustomerSummary(
         customer_id=stats["customer_id"].to_numpy(),
         frequency=frequency,
         recency=(stats["last_day"].to_numpy(dtype=np.int64) - first) / per_unit,
         age=(end - first) / per_unit,
         mean_value=np.where(frequency > 0, repeat / np.maximum(frequency, 1), 0.0),
-        total_value=stats["total_value"].to_numpy(dtype=float),
+        total_value=total,
         first_purchase=first.astype("datetime64[D]"),
         unit=unit,
         observation_end=np.datetime64(end, "D"),
