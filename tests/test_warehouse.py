@@ -144,3 +144,49 @@ def test_driver_messages_lose_credentials():
     assert "hunter2" not in scrub("password=hunter2 host=db")
     assert classify(RuntimeError('relation "orders" does not exist')) == "warehouse.table_missing"
     assert classify(ConnectionError("server closed the connection")) == "warehouse.connection_lost"
+
+
+def test_empty_table_and_unknown_period_and_no_purchases():
+    with pytest.raises(DataError, match="no rows"):
+        summarize(from_frame(LOG.iloc[:0]), unit="D")
+    with pytest.raises(DataError, match="Unknown period"):
+        retention(from_frame(LOG), "W")
+    refunds = LOG.assign(amount=-LOG["amount"].abs() - 1)
+    with pytest.raises(DataError, match="no purchases"):
+        retention(from_frame(refunds), "M")
+    with pytest.raises(DataError, match="no purchases"):
+        cohorts(from_frame(refunds))
+
+
+def test_missing_dates_and_amounts_are_counted():
+    log = LOG.copy()
+    log.loc[[1, 2], "date"] = pd.NaT
+    with pytest.raises(DataError, match="2 rows have no date"):
+        summarize(from_frame(log), unit="D")
+    log = LOG.copy()
+    log.loc[[5], "amount"] = np.nan
+    with pytest.raises(DataError, match="1 rows have no amount"):
+        summarize(from_frame(log), unit="D")
+
+
+def test_sources_by_url_and_sqlalchemy():
+    from sqlalchemy.engine import make_url
+
+    from calc.warehouse import connect, open_table
+    from calc.warehouse.sources import from_sqlalchemy
+
+    backend = from_sqlalchemy(make_url("duckdb:///:memory:"))
+    backend.create_table("orders", LOG)
+    assert summarize(open_table(backend, table="orders"), unit="D").n_customers == len(
+        set(LOG["customer_id"])
+    )
+    with pytest.raises(DataError) as error:
+        from_sqlalchemy(make_url("sqlite:///shop.db"))
+    assert error.value.about.code == "warehouse.engine_unsupported"
+    with pytest.raises(DataError) as error:
+        open_table(backend)
+    assert error.value.about.code == "warehouse.no_table"
+    with pytest.raises(DataError) as error:
+        connect("nosuchengine://bob:hunter2@db/shop")
+    assert error.value.about.code == "warehouse.cannot_connect"
+    assert "hunter2" not in str(error.value)

@@ -122,3 +122,22 @@ def test_summary_compiles_to_bigquery_and_snowflake():
     assert "DATEDIFF" in snowflake and '"orders"' in snowflake
     for sql in (bigquery, snowflake):
         assert "GROUP BY" in sql and "MIN_BY" in sql
+
+
+def test_batch_scoring_from_the_database(server, tmp_path, capsys):
+    """python -m calc.score with a database URL and a query: every customer scored."""
+    from calc import score
+
+    out = tmp_path / "scores.parquet"
+    query = "SELECT * FROM orders WHERE amount >= 0"
+    code = score.main(["--source", server.url, "--sql", query, "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert PASSWORD not in err
+    scores = pd.read_parquet(out)
+    assert len(scores) == LOG.loc[LOG["amount"] >= 0, "customer_id"].nunique()
+    assert {"p_alive", "next_365", "clv"} <= set(scores.columns)
+    # the refunds left in: some mean spends are negative, a message and exit code 2
+    code = score.main(["--source", server.url, "--table", "orders", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Mean order value" in err and "Traceback" not in err
