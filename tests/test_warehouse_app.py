@@ -98,3 +98,10 @@ def test_wrong_column_name_is_named(server):
     at.text_input(key="wh_amount").set_value("").run()  # the rest still works
     at.button(key="wh_run").click().run()
     assert not at.error and at.metric
+
+
+def test_incomplete_connection_settings_are_a_message():
+    """A [connections.broken] section without host or username: st.connection refuses it."""
+    at = summarise(page({"broken": {"dialect": "postgresql", "password": "p4ss-not-shown"}}))
+    assert "Could not connect to the" in at.error[0].value
+    assert "p4ss-not-shown" not in texts(at)

@@ -55,8 +55,15 @@ def _run() -> None:
             # the section's settings passed on as they are: st.connection reads the same
             # secrets, but through a handle that AppTest's secrets do not reach
             settings = dict(st.secrets["connections"][name])
+            settings.pop("create_engine_kwargs", None)  # st.connection reads these itself
             url = st.connection(name, type="sql", **settings).engine.url
-        except (StreamlitAPIException, sqlalchemy.exc.SQLAlchemyError, ImportError, ValueError):
+        except (
+            StreamlitAPIException,
+            sqlalchemy.exc.SQLAlchemyError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
             # the configuration itself is wrong; its text may quote the URL, so it is not shown
             raise DataError("warehouse.cannot_connect", engine=name) from None
         orders = warehouse.open_table(from_sqlalchemy(url), table=table or None, sql=sql or None)
