@@ -3,10 +3,11 @@
 import streamlit as st
 
 from calc.errors import DataError
-from ui import chrome, kept_view, upload_view
+from ui import chrome, kept_view, upload_view, warehouse_view
 
 cur = chrome.page("upload")
 picked = upload_view.source()
+warehouse_view.panel()
 if picked is None:
     st.stop()
 
