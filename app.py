@@ -71,7 +71,7 @@ try:
     )
     headline["churn"] = (
         t(f"level.{cost.verdict.level}"),
-        t("overview.churn_sub", lost=number(cost.customers_lost)) + " " + judged,
+        t("overview.churn_sub", lost=number(cost.customers_lost)) + " · " + judged,
     )
 except InputError:
     pass
