@@ -49,6 +49,7 @@ from calc.upload.shapes import (
     _no_rows,
     _Skips,
     _total_rows,
+    as_text,
     categorical,
     encode_ids,
     encode_text,
@@ -414,9 +415,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         "amount": row_value[rows],
     }
     if "order_id" in mapping:
-        ids = pc.utf8_trim_whitespace(
-            pc.cast(_column(raw, mapping["order_id"]), pa.string())
-        ).to_numpy(zero_copy_only=False)
+        ids = as_text(_column(raw, mapping["order_id"])).to_numpy(zero_copy_only=False)
         columns["order_id"] = pd.array(ids[rows], dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:

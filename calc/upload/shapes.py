@@ -348,16 +348,9 @@ def _no_rows(column: str, skipped: pd.DataFrame, what: Message) -> DataError:
     )
 
 
-_HIGH_CARDINALITY = frozenset({"order_id"})
-
-
 def _optional_text(raw, mapping, keep, field):
-    """An optional text column: categorical (few distinct values) or plain text (order ids)."""
-    arr = _column(raw, mapping[field])
-    if field in _HIGH_CARDINALITY:
-        text = as_text(pc.filter(arr, pa.array(keep)) if not keep.all() else arr)
-        return text.to_pandas()
-    codes, values = encode_text(arr)
+    """An optional text column (a name, a plan, a channel) as a categorical of the rows kept."""
+    codes, values = encode_text(_column(raw, mapping[field]))
     return categorical(codes[keep], values)
 
 
