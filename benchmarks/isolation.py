@@ -3,7 +3,7 @@
     python3 benchmarks/isolation.py                  # 1M-row CSV, 5 rounds
     python3 benchmarks/isolation.py --rows 100000 --rounds 3
 
-The same bytes are read alternately in-process (``calc.upload._parse``, the
+The same bytes are read alternately in-process (``calc.upload._read_raw`` and ``_interpret``, the
 work without the worker) and through :func:`calc.upload.read` (forked worker,
 memory and time limits, result pickled back), in one process after imports.
 Prints the median and best wall time of each, the difference in seconds and
@@ -43,7 +43,7 @@ def main() -> None:
     import upload as upload_bench  # benchmarks/upload.py: the seeded order log, cached in /tmp
 
     import calc.upload
-    from calc.upload import _format_of, _parse
+    from calc.upload import _format_of, _interpret, _read_raw
 
     path = upload_bench.make_file("csv", args.rows)
     data = path.read_bytes()
@@ -52,7 +52,7 @@ def main() -> None:
     calc.upload.read(data, path.name)  # warm both ways once
     for _ in range(args.rounds):
         t0 = time.perf_counter()
-        up = _parse(data, kind, path.name, {}, None, None, None)
+        up = _interpret(_read_raw(data, kind, {}), path.name, {}, None, None, None)
         direct.append(time.perf_counter() - t0)
         del up
         t0 = time.perf_counter()

@@ -15,6 +15,7 @@ import pytest
 
 import calc.upload
 from calc.errors import DataError
+from calc.history import headline
 from calc.messages import LANGUAGES, Message, catalogue
 from calc.upload import MAX_UPLOAD_BYTES, SKIP_REASONS, AmbiguousDateOrderError, read
 
@@ -635,3 +636,33 @@ def test_only_no_break_spaces_is_empty():
 def test_a_list_without_columns():
     with pytest.raises(DataError, match="only one column"):
         read(b"a\nb\nc\n", "x.csv")
+
+
+def test_a_defect_in_reading_the_cells_is_a_message_not_a_traceback(monkeypatch):
+    # The worker only reads the cells; their interpretation runs in this process and
+    # must turn a defect of ours into the same message the worker gives.
+    def broken(*args, **kwargs):
+        raise AttributeError("'pyarrow.lib.ChunkedArray' object has no attribute 'dictionary'")
+
+    monkeypatch.setitem(calc.upload.BUILDERS, "orders", broken)
+    with pytest.raises(DataError) as caught:
+        read(b"customer,date,amount\nA,2024-01-05,1\n", "x.csv")
+    assert caught.value.about.code == "guard.failed"
+    assert isinstance(caught.value.__cause__, AttributeError)
+
+
+@pytest.mark.parametrize(
+    ("ids", "orders"),
+    [
+        (["1001", "1001", "1002"], 2),  # plain numbers: counted as integers
+        (["#1001", "#1001", "#1002"], 2),  # Shopify's names: as text
+        (["0012", "12", "12"], 2),  # a leading zero is another number
+        (["1001", "", "1002"], 3),  # an empty cell is an order of its own
+    ],
+)
+def test_order_numbers_group_lines_whatever_they_look_like(ids, orders):
+    rows = "\n".join(f"{i},A,2024-01-05,10" for i in ids)
+    up = read(f"order,customer,date,amount\n{rows}\n".encode(), "x.csv")
+    assert up.table["amount"].sum() == pytest.approx(10.0 * len(ids))
+    assert up.table["order_id"].tolist() == ids
+    assert headline(up.table).orders == orders

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from calc.errors import DataError
+from calc.errors import CalcError, DataError
 from calc.messages import Message
 from calc.upload import currency, guard, platforms, sniff, statuses
 from calc.upload.columns import (
@@ -322,18 +322,28 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
         raise DataError("upload.unknown_decimal")
 
     kind = _format_of(data, filename)
-    return guard.run(_parse, data, kind, filename, overrides, shape_override, date_order, decimal)
+    raw = guard.run(_read_raw, data, kind, overrides)
+    try:
+        return _interpret(raw, filename, overrides, shape_override, date_order, decimal)
+    except CalcError:
+        raise
+    except Exception as exc:  # a defect of ours on a strange file: a message, not a traceback
+        raise DataError("guard.failed") from exc
 
 
-def _parse(data, kind, filename, overrides, shape_override, date_order, decimal) -> Upload:
-    """Check the container, read and interpret: the work :mod:`calc.upload.guard` isolates."""
+def _read_raw(data, kind, overrides) -> sniff.RawTable:
+    """Check the container and read its cells: the work :mod:`calc.upload.guard` isolates.
+
+    Only the readers (Arrow's CSV reader, calamine, xlrd), which trust what a
+    file says about itself, run in the worker; the interpretation that
+    follows is this package's own array code on a table whose size the
+    reader has bounded, and runs in the calling process.
+    """
     if kind == "zip":
         guard.check_container(data)
     if kind == "text":
-        raw = sniff.read_text(data, encoding=overrides.get("encoding"), sep=overrides.get("sep"))
-    else:
-        raw = sniff.read_excel(data, kind, overrides.get("sheet"))
-    return _interpret(raw, filename, overrides, shape_override, date_order, decimal)
+        return sniff.read_text(data, encoding=overrides.get("encoding"), sep=overrides.get("sep"))
+    return sniff.read_excel(data, kind, overrides.get("sheet"))
 
 
 def _interpret(raw, filename, overrides, shape_override, date_order, decimal) -> Upload:

@@ -36,13 +36,16 @@ the same checks.
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
+import fcntl
 import io
 import multiprocessing
 import os
 import pickle
 import re
 import resource
+import threading
 import traceback
 import zipfile
 import zlib
@@ -71,6 +74,8 @@ MEMORY_PER_BYTE = 20
 #: Time a worker may take: a base plus so much per megabyte of file (seconds).
 SECONDS_BASE = 60.0
 SECONDS_PER_MB = 1.0
+#: Buffer of the pipe the result comes back through (Linux's ``/proc/sys/fs/pipe-max-size``).
+PIPE_BYTES = 1 << 20
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b")
 _DIMENSION = re.compile(
@@ -270,6 +275,21 @@ def _rebuild(cls: type, state: dict, text: str) -> CalcError:
     return error
 
 
+def _reap(worker) -> None:
+    """Wait for a worker that has answered (or died) to end; end it if it lingers."""
+    worker.join(10)
+    if worker.is_alive():  # pragma: no cover - a worker that sent its result exits at once
+        worker.kill()
+        worker.join()
+
+
+def _widen(connection) -> None:
+    """Give the pipe a 1 MiB buffer (Linux's default is 64 KiB): a 60 MB table crosses in
+    about half the time, with fewer switches between the two processes."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux, or a lower system maximum
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
 def run(fn: Callable, data: bytes, *args) -> object:
     """``fn(data, *args)`` in a worker process with the memory and time limits of :func:`limits`.
 
@@ -284,6 +304,7 @@ def run(fn: Callable, data: bytes, *args) -> object:
     if context is None:  # pragma: no cover - Windows
         return fn(data, *args)
     receive, send = context.Pipe(duplex=False)
+    _widen(send)
     worker = context.Process(target=_child, args=(send, memory, fn, (data, *args)), daemon=True)
     worker.start()
     send.close()
@@ -299,10 +320,10 @@ def run(fn: Callable, data: bytes, *args) -> object:
         outcome = None
     finally:
         receive.close()
-    worker.join(10)
-    if worker.is_alive():  # pragma: no cover - a worker that sent its result exits at once
-        worker.kill()
-        worker.join()
+    if outcome is None:
+        _reap(worker)
+    else:  # tearing down the worker's memory takes a while: the answer need not wait for it
+        threading.Thread(target=_reap, args=(worker,), daemon=True).start()
     if outcome is None:
         raise DataError("guard.crashed", limit=round(memory / 2**20))
     status, payload = outcome

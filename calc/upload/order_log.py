@@ -65,12 +65,17 @@ STATUS_SKIPS = {
     "not_sale": "upload.skip.status_not_sale",
     "excluded": "upload.skip.status_excluded",
 }
+#: Status classes by code: an order's class is held as its index here (0: no status word).
+_CLASSES = ("", *statuses.CLASSES, "excluded")
+_CODE = {name: code for code, name in enumerate(_CLASSES)}
 # Status classes a refund may refine, and those whose purchases lose what was paid back.
 _PLAIN = ("", "kept", "unknown")
 _PAID_BACK = ("refunded", "partially_refunded")
 # Fields that belong to the order, not to a line: taken from whichever row carries them.
 _ORDER_TEXT = ("customer_name", "channel", "country", "status")
 _LINE_TEXT = ("product", "category")
+# An order number that is a plain whole number (no leading zero, sign or space).
+_PLAIN_NUMBER = r"^[1-9][0-9]{0,17}$"
 _EMPTY_NOT_COUNTED = pd.DataFrame(
     {
         "status_class": pd.Series([], dtype="str"),
@@ -119,8 +124,27 @@ def _with_fallback(cust, cust_values, raw, header):
     return np.where(merged >= 0, remap[np.maximum(merged, 0)], -1), enc.dictionary, int(fill.sum())
 
 
+def _is(o_class: np.ndarray, *names: str) -> np.ndarray:
+    """Whether each order's class code (see :data:`_CLASSES`) is one of ``names``."""
+    hit = np.zeros(len(_CLASSES), dtype=bool)
+    hit[[_CODE[name] for name in names]] = True
+    return hit[o_class]
+
+
+def _order_codes(ids: pa.Array) -> np.ndarray:
+    """Order numbers (trimmed text) as int64 codes, -1 where empty; equal numbers, equal codes.
+
+    Plain whole numbers (most shops number their orders 1001, 1002, ...) are
+    factorised as integers, several times faster than hashing their text;
+    anything else (``#1001``, ``INV-7``, ``0012``, empty cells) as text.
+    """
+    if len(ids) and pc.all(pc.match_substring_regex(ids, _PLAIN_NUMBER)).as_py():
+        return pd.factorize(pc.cast(ids, pa.int64()).to_numpy())[0].astype(np.int64)
+    return encode_text(ids)[0]
+
+
 def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.ndarray:
-    """Status class per distinct status value; the user's choice of what counts wins."""
+    """Status class code per distinct status value; the user's choice of what counts wins."""
     words = status_values.to_pylist()
     out = []
     for word in words:
@@ -131,7 +155,7 @@ def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.nda
             elif cls in statuses.COUNTED:
                 cls = "excluded"
         out.append(cls)
-    return np.array([*out, ""], dtype=object)  # code -1 (empty) picks the final ""
+    return np.array([_CODE[cls] for cls in (*out, "")], dtype=np.int8)  # -1 picks the final ""
 
 
 class _Orders:
@@ -271,10 +295,12 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skips = _Skips(raw)
     excel = _excel(opts)
     platform: Platform | None = opts.get("platform")
-    # Hashing the customer ids is the longest step; Arrow releases the GIL, so it runs
-    # in a second thread while the dates and amounts are parsed here.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Hashing the customer ids and the order numbers are the longest steps; Arrow releases
+    # the GIL, so they run in other threads while the dates and amounts are parsed here.
+    order_ids = as_text(_column(raw, mapping["order_id"])) if "order_id" in mapping else None
+    with ThreadPoolExecutor(max_workers=2) as pool:
         customers = pool.submit(encode_ids, _column(raw, mapping["customer_id"]))
+        order_codes = None if order_ids is None else pool.submit(_order_codes, order_ids)
         dates = parse_dates(
             _column(raw, mapping["date"]),
             order=opts.get("date_order"),
@@ -288,14 +314,12 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
             excel=excel,
         )
         cust, cust_values = customers.result()
+        order_codes = None if order_codes is None else order_codes.result()
     guests = 0
     if platform is not None and platform.customer_fallback:
         fallback = column(platform, platform.customer_fallback, raw.names)
         if fallback is not None and fallback != mapping["customer_id"]:
             cust, cust_values, guests = _with_fallback(cust, cust_values, raw, fallback)
-    order_codes = None
-    if "order_id" in mapping:
-        order_codes, _ = encode_text(_column(raw, mapping["order_id"]))
     orders = _Orders(n, cust, order_codes)
     cust = orders.cust
 
@@ -322,7 +346,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skips.add(_total_rows(raw, mapping, np.isnat(row_date)), "upload.skip.total_row", raw.names[0])
 
     # what the status, the platform's flags and refunds say of the money
-    o_class = np.full(orders.count, "", dtype=object)
+    o_class = np.zeros(orders.count, dtype=np.int8)
     status_codes = status_values = o_status = None
     if "status" in mapping:
         status_codes, status_values = encode_text(_column(raw, mapping["status"]))
@@ -334,28 +358,29 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
             codes, values = encode_text(_column(raw, name))
             hit = [test == "filled" or fold(v) == test for v in values.to_pylist()]
             flagged = orders.any(np.array([*hit, False])[codes])
-            o_class = np.where(flagged & np.isin(o_class, _PLAIN), cls, o_class)
+            o_class = np.where(flagged & _is(o_class, *_PLAIN), _CODE[cls], o_class)
     o_refund = _refunds(raw, mapping, platform, orders, amounts, opts)
     if o_refund is not None:
-        paid_back = np.isin(o_class, (*_PLAIN, *_PAID_BACK)) & (o_refund > 0)
+        paid_back = _is(o_class, *_PLAIN, *_PAID_BACK) & (o_refund > 0)
         full = paid_back & (o_refund >= np.abs(o_amount) - 0.005)
-        o_class = np.where(full, "refunded", np.where(paid_back, "partially_refunded", o_class))
+        o_class = np.where(
+            full, _CODE["refunded"], np.where(paid_back, _CODE[_PAID_BACK[1]], o_class)
+        )
     else:
         o_refund = np.zeros(orders.count)
     # line amounts: a refund is a row of its own with a negative amount (Square, Vipps, logs)
     line_amount = np.nan_to_num(amounts.values) if level == "line" else np.zeros(orders.n)
     o_gross = orders.total(np.maximum(line_amount, 0)) if level == "line" else o_amount
     o_minus = -orders.total(np.minimum(line_amount, 0))
-    in_rows = (o_minus > 0) & np.isin(o_class, _PLAIN)
-    o_class = np.where(
-        in_rows, np.where(o_gross - o_minus <= 0.005, "refunded", "partially_refunded"), o_class
-    )
+    in_rows = (o_minus > 0) & _is(o_class, *_PLAIN)
+    refunded = np.where(o_gross - o_minus <= 0.005, _CODE["refunded"], _CODE[_PAID_BACK[1]])
+    o_class = np.where(in_rows, refunded, o_class)
     o_refund = np.where(in_rows, o_minus, o_refund)
     status_column = mapping.get("status") or mapping.get("refund_amount") or mapping["amount"]
     usable = ~skips.taken
     not_counted = []
     for cls in (*STATUS_SKIPS, "refunded", "partially_refunded"):
-        rows = (o_class == cls)[g] & usable
+        rows = (o_class == _CODE[cls])[g] & usable
         if not rows.any():
             continue
         if cls in STATUS_SKIPS:
@@ -398,10 +423,10 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     value = np.nan_to_num(row_amount) * keep
     plus = orders.total(np.maximum(value, 0))
     minus = orders.total(np.minimum(value, 0))
-    target = np.where(o_class == "refunded", 0.0, plus + minus - o_refund)
+    target = np.where(o_class == _CODE["refunded"], 0.0, plus + minus - o_refund)
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.clip((target - minus) / plus, 0.0, 1.0)
-    scale = np.where(in_rows | (plus <= 0) | ~np.isin(o_class, _PAID_BACK), 1.0, scale)
+    scale = np.where(in_rows | (plus <= 0) | ~_is(o_class, *_PAID_BACK), 1.0, scale)
     row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
     rows = np.flatnonzero(keep)
     if level == "order" and orders.multi:
@@ -414,9 +439,9 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         "date": row_date[rows],
         "amount": row_value[rows],
     }
-    if "order_id" in mapping:
-        ids = as_text(_column(raw, mapping["order_id"])).to_numpy(zero_copy_only=False)
-        columns["order_id"] = pd.array(ids[rows], dtype="str")
+    if order_ids is not None:
+        every = len(rows) == n and np.array_equal(rows, np.arange(n))
+        columns["order_id"] = pd.array(order_ids if every else order_ids.take(rows), dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:
             codes, values = encode_text(_column(raw, mapping[field]))
@@ -425,7 +450,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
             columns[field] = categorical(codes[rows], values)
     if "quantity" in mapping:
         columns["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[rows]
-    returned = np.isin(o_class, ("refunded", "partially_refunded"))[g]
+    returned = _is(o_class, *_PAID_BACK)[g]
     if "returned" in mapping:
         codes, values = encode_text(_column(raw, mapping["returned"]))
         truthy = np.array([fold(v) in _TRUE for v in values.to_pylist()] + [False], dtype=bool)
@@ -487,5 +512,5 @@ def _unknown(values, o_class, o_status) -> tuple[str, ...]:
     """Status words the table does not know, which were counted as kept."""
     if o_status is None:
         return ()
-    unknown = np.unique(o_status[(o_class == "unknown") & (o_status >= 0)])
+    unknown = np.unique(o_status[(o_class == _CODE["unknown"]) & (o_status >= 0)])
     return tuple(str(values[int(c)]) for c in unknown[:20])
