@@ -17,7 +17,7 @@ from ui.format import currency_symbol, localized, number, pct
 from ui.i18n import t
 
 #: Rows of the ranking drawn on the page.
-SHOWN_ROWS = 1000
+SHOWN_ROWS = 250
 STATUS_ICON = {
     "short": ":material/cancel:",
     "thin": ":material/error:",

@@ -163,7 +163,8 @@ class _Orders:
 
     def __init__(self, n: int, cust: np.ndarray, order_codes: np.ndarray | None) -> None:
         self.n = n
-        if order_codes is None or n == 0:
+        # no order number, or every row its own (the codes count 0, 1, ...: all distinct)
+        if order_codes is None or n == 0 or (order_codes.min() >= 0 and order_codes.max() == n - 1):
             self.group = np.arange(n, dtype=np.int64)
             self.order = self.group
             self.starts = self.group
@@ -211,9 +212,13 @@ class _Orders:
         return _first_per_group(self.group, self.order, self.count, valid)
 
     def total(self, values: np.ndarray) -> np.ndarray:
+        if not self.multi:
+            return np.array(values, dtype=np.float64)
         return np.bincount(self.group, weights=values, minlength=self.count)
 
     def any(self, mask: np.ndarray) -> np.ndarray:
+        if not self.multi:
+            return np.array(mask, dtype=bool)
         return np.bincount(self.group[mask], minlength=self.count) > 0
 
 
