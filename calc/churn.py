@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import roots_jacobi
+from scipy.linalg import eigh_tridiagonal
 
 from calc import _validate as v
 from calc.business import DEFAULT_BUSINESS
@@ -180,6 +180,47 @@ def churn_cost(
     )
 
 
+def beta_rule(n: int, a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss quadrature for the mean over a Beta(a, b) variable: ``n`` points and weights.
+
+    ``sum(w * f(p))`` approximates E[f(p)], p ~ Beta(a, b), exactly for
+    polynomials of degree up to 2n - 1. Golub-Welsch: the points are the
+    eigenvalues of the Jacobi matrix of the weight ``(1 - u)**(b - 1) (1 +
+    u)**(a - 1)`` on [-1, 1], and the weights the squared first components of
+    its eigenvectors, which sum to one by themselves. scipy's
+    ``roots_jacobi`` scales them by ``2**(a + b - 1) B(a, b)`` first, which
+    overflows once ``b`` passes about a thousand (a held BG/NBD fit has ``b``
+    in the tens of thousands) and turns every weight into NaN.
+
+    Source: Golub and Welsch (1969), "Calculation of Gauss quadrature rules",
+    with the recurrence of the Jacobi polynomials (Abramowitz and Stegun 22.7).
+
+    Examples
+    --------
+    The mean of Beta(2, 3) is 2/5, and of Beta(0.5, 1e6) 0.5 / (1e6 + 0.5):
+
+    >>> p, w = beta_rule(24, 2.0, 3.0)
+    >>> round(float(w @ p), 12), round(float(w.sum()), 12)
+    (0.4, 1.0)
+    >>> p, w = beta_rule(24, 0.5, 1e6)
+    >>> bool(np.isclose(w @ p, 0.5 / (1e6 + 0.5), rtol=1e-10))
+    True
+    """
+    alpha, beta = b - 1.0, a - 1.0  # the weight's exponents at u = 1 and u = -1
+    k = np.arange(n, dtype=float)
+    s = 2 * k + alpha + beta
+    diagonal = np.empty(n)
+    diagonal[0] = (beta - alpha) / (alpha + beta + 2)
+    diagonal[1:] = (beta**2 - alpha**2) / (s[1:] * (s[1:] + 2))
+    j, sj = k[1:], s[1:]
+    # (j + alpha + beta) / (sj - 1) is 1 at j = 1, also where both are 0 (a + b + x = 1)
+    ratio = np.ones_like(j)
+    ratio[1:] = (j[1:] + alpha + beta) / (sj[1:] - 1)
+    off = np.sqrt(4 * j * (j + alpha) * (j + beta) * ratio / (sj**2 * (sj + 1)))
+    nodes, vectors = eigh_tridiagonal(diagonal, off)
+    return (1.0 + nodes) / 2.0, vectors[0] ** 2
+
+
 def alive_after(model, frequency, recency, age, t: float) -> np.ndarray:
     """Each customer's chance of still being active ``t`` time units after the data ends (BG/NBD).
 
@@ -242,9 +283,7 @@ def alive_after(model, frequency, recency, age, t: float) -> np.ndarray:
     px, base = x[first], model.alpha + t_age[first]
     survive = np.empty(len(first))
     for value in np.unique(px):
-        nodes, weights = roots_jacobi(24, model.b + value - 1.0, model.a - 1.0)
-        p = (1.0 + nodes) / 2.0
-        w = weights / weights.sum()
+        p, w = beta_rule(24, model.a, model.b + value)
         rows = px == value
         survive[rows] = ((1.0 + np.outer(horizon / base[rows], p)) ** -(model.r + value) * w).sum(
             axis=1

@@ -1,9 +1,12 @@
 """Tests of calc.churn: the churn check's conversions, verdict and cost."""
 
+import numpy as np
 import pytest
+from scipy.special import roots_jacobi
 
-from calc.churn import churn_by_period, churn_cost
+from calc.churn import alive_after, beta_rule, churn_by_period, churn_cost
 from calc.errors import InputError
+from calc.models.bgnbd import BGNBDModel
 
 #: HubSpot's 5-7% a year: the lines of software sold by subscription.
 SAAS = "saas_small"
@@ -130,3 +133,39 @@ def test_alive_after_refuses_a_negative_horizon():
     with pytest.raises(InputError) as err:
         alive_after(_cdnow(), [1], [2.0], [3.0], -1.0)
     assert err.value.field == "t"
+
+
+# ---------------------------------------------------------------- beta_rule
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [(0.5, 3.0), (1.2, 0.8), (2.0, 40.0), (0.3, 500.0), (0.5, 0.5)]
+)
+def test_beta_rule_is_scipys_gauss_jacobi_rule_normalised(a, b):
+    p, w = beta_rule(24, a, b)
+    nodes, weights = roots_jacobi(24, b - 1.0, a - 1.0)
+    assert np.sort(p) == pytest.approx(np.sort((1 + nodes) / 2), abs=1e-13)
+    expected = (weights / weights.sum())[np.argsort(nodes)]
+    assert w[np.argsort(p)] == pytest.approx(expected, abs=1e-10)
+
+
+@pytest.mark.parametrize("b", [1e3, 5e4, 1e7])
+def test_beta_rule_stays_exact_where_scipys_weights_overflow(b):
+    # E[p] = a / (a + b) and E[p^2] = a (a + 1) / ((a + b)(a + b + 1)) for p ~ Beta(a, b).
+    a = 0.7
+    p, w = beta_rule(24, a, b)
+    assert np.all(np.isfinite(w)) and w.sum() == pytest.approx(1.0, abs=1e-12)
+    assert w @ p == pytest.approx(a / (a + b), rel=1e-10)
+    assert w @ p**2 == pytest.approx(a * (a + 1) / ((a + b) * (a + b + 1)), rel=1e-9)
+
+
+def test_alive_after_a_held_fit_with_a_huge_b_is_a_share_not_nan():
+    # A small regular shop (issue 14) holds BG/NBD's b near 5e4: scipy's rule gave NaN.
+    model = BGNBDModel(
+        r=2.0, alpha=3.0, a=0.8, b=5e4, log_likelihood=0.0, n_customers=60, distinct_rows=60,
+        covariance=np.eye(4) * 1e-4,
+    )  # fmt: skip
+    x, tx, age = np.array([0, 3, 8]), np.array([0.0, 40.0, 80.0]), np.array([86.0, 86.0, 86.0])
+    now = model.p_alive(x, tx, age)
+    later = alive_after(model, x, tx, age, 52.0)
+    assert np.all(np.isfinite(later)) and np.all(later <= now) and np.all(later > 0.99 * now)
