@@ -1,10 +1,10 @@
 """The Forecast page's parts: fitting the models once per file, and showing what they say.
 
 Every number comes from :mod:`calc.models` (and the formula CLV from
-:mod:`calc.clv`); this module picks the rows the models learn from, caches the
-fits on the file's bytes and the settings (never on a DataFrame, see
-STYLE.md), and lays out, formats and explains the results. A fit that cannot
-be made is shown as a message; the rest of the page stays.
+:mod:`calc.clv`); this module picks the rows the models learn from, holds the
+fits of the file on screen in the session, and lays out, formats and explains
+the results. A fit that cannot be made is shown as a message; the rest of the
+page stays.
 """
 
 from __future__ import annotations
@@ -95,14 +95,17 @@ class OrderFit:
 
     ``forecast`` holds the readiness checks and every model result;
     ``table`` the per-customer forecast with the file's names, last purchase
-    and spend joined; ``error`` why BG/NBD (and so every forecast) could not
-    be made.
+    and spend joined (the forecast's own columns shared, not copied);
+    ``order`` its rows most valuable first and ``risk_order`` the order of the
+    at-risk list (positions in ``table``, taken once, not on every rerun);
+    ``error`` why BG/NBD (and so every forecast) could not be made.
     """
 
     customers: int
     forecast: OrderForecast | None = None
     table: pd.DataFrame | None = None
     error: Message | None = None
+    order: np.ndarray | None = None
     risk_order: np.ndarray | None = None
 
     @property
@@ -129,11 +132,10 @@ def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
 def file_key(name: str, data: bytes) -> tuple:
     """A cheap key of the file on screen: its upload id (or sample name), size and ends.
 
-    The fitted results are kept with :func:`st.cache_resource` under this key
-    (the objects themselves, never copied or unpickled on a rerun), so a rerun
-    does not hash the whole file either: at 5M rows that alone took 0.3 s.
-    Every upload gets a new random id from Streamlit, so two sessions never
-    share a key unless they look at the same sample.
+    The fitted results are held under this key (the objects themselves, never
+    copied or unpickled on a rerun), so a rerun does not hash the whole file
+    either: at 5M rows that alone took 0.3 s. Every upload gets a new random
+    id from Streamlit.
     """
     uploaded = st.session_state.get("up_file")
     ident = getattr(uploaded, "file_id", None) if uploaded is not None else None
@@ -141,33 +143,60 @@ def file_key(name: str, data: bytes) -> tuple:
     return (ident or "", name, len(data), ends)
 
 
+#: This session's models of the file on screen: ``{"key": ..., "summary": CustomerSummary,
+#: "fits": OrderForecast without tables, "settings": (margin, disc, years), "result": OrderFit,
+#: "holdout": Holdout}``. Held in the session, not in a cache every session shares: it goes
+#: when the session goes, and holds one file and one set of settings (about 150 MB at 1M
+#: rows). A new horizon, margin or discount rate reuses the fitted models.
+_HELD = "_fc_held"
+
+
+def _held(data: bytes, name: str, overrides: Params) -> dict:
+    key = (file_key(name, data), overrides)
+    held = st.session_state.get(_HELD)
+    if held is None or held["key"] != key:
+        st.session_state[_HELD] = None  # the last file's results go before the next are made
+        held = {"key": key}
+        st.session_state[_HELD] = held
+    return held
+
+
 def fit_orders(
     data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
 ) -> OrderFit:
     """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast."""
-    return _fit_orders(file_key(name, data), data, name, overrides, margin, disc, years)
+    held = _held(data, name, overrides)
+    settings = (margin, disc, years)
+    if held.get("settings") != settings:
+        held.pop("result", None)  # the last settings' tables go before the next are made
+        held["settings"] = None
+        held["result"] = _fit_orders(held, upload_view.load(data, name, overrides), *settings)
+        held["settings"] = settings
+    return held["result"]
 
 
-@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
 def _fit_orders(
-    key: tuple, _data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
+    held: dict, loaded: upload_view.Loaded, margin: float, disc: float, years: int
 ) -> OrderFit:
-    loaded = upload_view.load(_data, name, overrides)
     log = paid_orders(loaded.upload.table)
     try:
-        summary = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
+        if "summary" not in held:
+            held["summary"] = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
+        summary = held["summary"]
         result = forecast_orders(
             summary,
             windows_days=WINDOWS,
             horizon_years=years,
             annual_discount_rate=disc,
             margin=margin,
+            fitted=held.get("fits"),
         )
     except CalcError as error:
         return OrderFit(customers=loaded.analysis.headline.customers, error=error.about)
+    held["fits"] = result.fits()
     if result.table is None:
         return OrderFit(summary.n_customers, forecast=result, error=result.purchases_error)
-    table = result.table.copy()
+    table = result.table.copy(deep=False)  # new columns here only; the forecast's are shared
     rfm = (summary.frequency, summary.recency, summary.age)
     table["alive_next_year"] = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
     known = loaded.analysis.customers.set_index("customer_id")
@@ -178,23 +207,27 @@ def _fit_orders(
             table[column] = extra[column].to_numpy()
     if "clv" in table.columns:
         table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
-    # Sorted once here, not on every rerun: by value (or purchases) for the
+    # Ordered once here, not on every rerun: by value (or purchases) for the
     # table, and the order of the at-risk list (worth if active, else spend).
-    by = "clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"
-    table = table.sort_values(by, ascending=False, kind="stable")
+    by = table["clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"].to_numpy()
+    order = np.argsort(-by, kind="stable")  # most first, unknown last
     worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
     risk_order = at_risk_order(worth)
-    return OrderFit(summary.n_customers, forecast=result, table=table, risk_order=risk_order)
+    return OrderFit(
+        summary.n_customers, forecast=result, table=table, order=order, risk_order=risk_order
+    )
 
 
 def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
     """Fit on all but the last 13 weeks and compare with what happened in them."""
-    return _check_orders(file_key(name, data), data, name, overrides)
+    held = _held(data, name, overrides)
+    if "holdout" not in held:
+        held["holdout"] = _check_orders(upload_view.load(data, name, overrides))
+    return held["holdout"]
 
 
-@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
-def _check_orders(key: tuple, _data: bytes, name: str, overrides: Params) -> Holdout:
-    log = paid_orders(upload_view.load(_data, name, overrides).upload.table)
+def _check_orders(loaded: upload_view.Loaded) -> Holdout:
+    log = paid_orders(loaded.upload.table)
     last = log["date"].max()
     first = log["date"].min()
     if (last - first).days < MIN_HISTORY_WEEKS * DAYS_PER_UNIT["W"]:
@@ -442,10 +475,10 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     st.subheader(t("forecast.customers_title"))
     st.caption(t("forecast.customers_note", years=duration(years, "years")))
     config = _columns(currency, years)
-    ranked = result.table  # sorted when fitted
-    _show(ranked, config, TABLE_COLUMNS)
+    order = result.order  # taken when fitted
+    _show(result.table.iloc[order[:SHOWN_ROWS]], config, TABLE_COLUMNS, total=len(order))
     sheet = t("forecast.customers_title")
-    make = lambda: _export(ranked, config, TABLE_COLUMNS)  # noqa: E731
+    make = lambda: _export(result.table.iloc[order], config, TABLE_COLUMNS)  # noqa: E731
     _downloads(make, "customer_forecast", sheet, "fc_all")
 
 
