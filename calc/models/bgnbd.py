@@ -464,6 +464,9 @@ def _neg_log_likelihood(x, tx, t_age, w):
     tvals = np.asarray(tvals, dtype=float)
     txvals = np.asarray(txvals, dtype=float)
     wx = wr * xvals[xcode]
+    # sums over rows of a function of t_x alone, weighted by w or w * x: per distinct t_x
+    w_tx = np.bincount(txcode, weights=wr, minlength=len(txvals))
+    wx_tx = np.bincount(txcode, weights=wx, minlength=len(txvals))
 
     def neg_ll(z: np.ndarray) -> tuple[float, np.ndarray]:
         r, alpha, a, b = np.exp(z)
@@ -486,8 +489,8 @@ def _neg_log_likelihood(x, tx, t_age, w):
         d = (c2 - c3)[xcode] - s_row * (lt - ltx)
         # w2: share of the "still active" term in each customer's likelihood
         w2 = wr * expit(d)
-        sum_ltx = np.sum(wr * ltx)
-        sum_x_ltx = np.sum(wx * ltx)
+        sum_ltx = ltx_tab @ w_tx
+        sum_x_ltx = ltx_tab @ wx_tx
         ll += (
             np.sum(nx * (gammaln(r + xvals) - gammaln(r) + r * log_alpha + c3))
             - (r * sum_ltx + sum_x_ltx)
@@ -502,7 +505,7 @@ def _neg_log_likelihood(x, tx, t_age, w):
         itx_tab = 1.0 / (alpha + txvals)
         itx = itx_tab[txcode]
         g_alpha += r * np.sum(nx) / alpha - (
-            r * np.sum(wr * itx) + np.sum(wx * itx) + np.sum(w2 * s_row * (it_tab[tcode] - itx))
+            r * (itx_tab @ w_tx) + itx_tab @ wx_tx + np.sum(w2 * s_row * (it_tab[tcode] - itx))
         )
         wx2 = np.bincount(xcode, weights=w2, minlength=len(xvals))
         wx3 = nx - wx2
