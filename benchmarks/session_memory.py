@@ -115,8 +115,8 @@ def main() -> None:
                 t0 = time.perf_counter()
                 if args.no_forecast:
                     page.close()
-                    time.sleep(args.ttl + 5)  # the disconnected-session window, and a margin
-                    say(f"session {number}: tab closed, {args.ttl + 5} s later")
+                    time.sleep(args.ttl + 20)  # the disconnected-session window and a trim (15 s)
+                    say(f"session {number}: tab closed, {args.ttl + 20} s later")
                     nudge()
                     say(f"session {number}: after another tab came and went")
                     continue
@@ -132,8 +132,8 @@ def main() -> None:
                     raise
                 say(f"session {number}: forecast ({time.perf_counter() - t0:.0f} s)")
                 page.close()
-                time.sleep(args.ttl + 5)  # the disconnected-session window, and a margin
-                say(f"session {number}: tab closed, {args.ttl + 5} s later")
+                time.sleep(args.ttl + 20)  # the disconnected-session window and a trim (15 s)
+                say(f"session {number}: tab closed, {args.ttl + 20} s later")
                 nudge()
                 say(f"session {number}: after another tab came and went")
             browser.close()
