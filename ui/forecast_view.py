@@ -302,8 +302,6 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
     with st.status(t("forecast.fitting"), expanded=False) as status:
         st.write(t("forecast.step_orders"))
         result = fit_orders(data, name, overrides, margin, disc, years)
-        st.write(t("forecast.step_holdout", weeks=number(HOLDOUT_WEEKS)))
-        holdout = check_orders(data, name, overrides)
         if result.error:
             status.update(label=t("forecast.fit_failed_label"), state="error")
         else:
@@ -328,6 +326,9 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
         _at_risk(result, currency, years)
     _compare_clv(loaded, result, currency, years, margin, disc)
     if result.error is None:
+        # checked last, so the forecast above is on screen while the check runs
+        with st.spinner(t("forecast.step_holdout", weeks=number(HOLDOUT_WEEKS))):
+            holdout = check_orders(data, name, overrides)
         _holdout(holdout)
         _order_explain(result, currency)
 
