@@ -53,9 +53,9 @@ def subscription_cohorts(table: pd.DataFrame) -> pd.DataFrame:
     Months with revenue (the wide layout): a customer starts in their first
     month with an amount above zero and is active through their last such
     month; a gap between paid months is not a loss (they came back, as a
-    plan change is not one). The file is seen through its last month, so a
-    customer paying in it is still running, and one whose last paid month is
-    earlier left after it. Ages are whole calendar months.
+    plan change is not one). The file is seen through its last month with an
+    amount, so a customer paying in it is still running, and one whose last
+    paid month is earlier left after it. Ages are whole calendar months.
 
     Examples
     --------
