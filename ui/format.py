@@ -219,13 +219,18 @@ def localized(frame: pd.DataFrame, kinds: Mapping[str, str]) -> pd.io.formats.st
 
     ``kinds`` maps a column to ``count``, ``decimal``, ``money`` or
     ``percent``; a ``decimal`` column of whole numbers is written as counts.
-    The cells keep their numbers, so the table still sorts by value.
+    The cells keep their numbers, so the table still sorts by value. A
+    column that does not hold numbers (customer ids such as ``"A"``) is
+    left as it is.
     """
     formats = {}
     for column, kind in kinds.items():
         if column not in frame.columns:
             continue
-        values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        try:
+            values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            continue
         finite = values[np.isfinite(values)]
         whole = kind == "decimal" and bool(np.all(finite == np.round(finite)))
         formats[column] = cell_format("count" if whole else kind)

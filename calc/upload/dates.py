@@ -36,7 +36,7 @@ _XYY = (
 _COMPACT = r"^(?P<a>(?:19|20)[0-9]{2})(?P<b>[01][0-9])(?P<c>[0-3][0-9])$"
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _WORDY = (
-    r"(?i)^(?:[a-z]{3,}\.?,?\s+[0-9]{1,2},?\s+[0-9]{4}|[0-9]{1,2}\.?\s+[a-z]{3,}\.?,?\s+[0-9]{4})"
+    r"(?i)^(?:[a-z]{3,}\.?,?\s+[0-9]{1,2},?\s+|[0-9]{1,2}\.?\s+[a-z]{3,}\.?,?\s+)(?P<y>[0-9]{4})"
 )
 
 
@@ -187,10 +187,13 @@ def parse_dates(
     if pa.types.is_timestamp(arr.type) or pa.types.is_date(arr.type):
         if pa.types.is_timestamp(arr.type) and arr.type.tz is not None:
             arr = arr.cast(pa.timestamp(arr.type.unit))
+        year = pc.year(arr)
+        outside = _bool(pc.or_(pc.less(year, YEARS[0]), pc.greater(year, YEARS[1])))
+        kept = pc.if_else(pa.array(outside), pa.scalar(None, arr.type), arr)
         values = np.asarray(
-            pc.cast(arr, pa.timestamp("ns")).to_numpy(zero_copy_only=False), "datetime64[ns]"
+            pc.cast(kept, pa.timestamp("ns")).to_numpy(zero_copy_only=False), "datetime64[ns]"
         )
-        return Dates(values, np.zeros(n, bool), "YMD", "typed")
+        return Dates(values, outside, "YMD", "typed")
     if (
         pa.types.is_integer(arr.type)
         or pa.types.is_floating(arr.type)
@@ -241,8 +244,11 @@ def parse_dates(
     elif order in DATE_ORDERS:
         used, source = order, "override"
     rest = ~(is_ymd | is_xyy | is_compact) & ~empty
-    rest &= _bool(pc.match_substring_regex(text, _WORDY))  # month names and a full year only
+    wordy = pc.extract_regex(text, _WORDY)  # month names and a full year only
+    rest &= _bool(pc.is_valid(wordy))
     if rest.any() and rest.sum() * 2 > (~empty).sum():
+        year = _ints(wordy, "y")
+        rest &= (year >= YEARS[0]) & (year <= YEARS[1])
         parsed[rest] = _fallback(pc.filter(text, pa.array(rest)), used)
     bad = np.isnat(parsed) & ~empty
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
