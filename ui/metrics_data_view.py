@@ -310,14 +310,18 @@ def _figures(name: str, business: str, cur: str) -> list[tuple[str, object]]:
             out.append(("early_cancel", _early(measured["early"], business)))
         if "repeat" in measured:
             out.append(("first_repeat", _repeat(measured["repeat"], business)))
-    elif name == "revenue_more" and "arr" in measured:
-        out.append(("arr_growth", _arr(measured["arr"], business, cur)))
+    elif name == "revenue_more" and "arr" in measured:  # in the order of the typed cards
         out.append(("contraction", _contraction(measured["contraction"], business, cur)))
+        out.append(("arr_growth", _arr(measured["arr"], business, cur)))
     return out
 
 
-def measured(name: str, business: str, proposed: bool, cur: str) -> None:
-    """What the file in use measures for block ``name``, below its typed cards."""
+def measured(
+    name: str, business: str, proposed: bool, cur: str, columns: list, twins: dict[str, int]
+) -> None:
+    """What the file in use measures for block ``name``, in the grid of its typed cards
+    (``columns``): each under its typed twin (``twins``: metric key -> column), a figure
+    without one in the column with fewer cards."""
     if name not in ("first_weeks", "revenue_more"):
         return
     found = _file()
@@ -329,9 +333,9 @@ def measured(name: str, business: str, proposed: bool, cur: str) -> None:
         st.caption(t("md.file_customers", name=plain(found[0])))
     items = _figures(name, business, cur)
     if items:
-        columns = st.columns(2)
-        for index, (key, result) in enumerate(items):
-            with columns[index % 2]:
+        free = len(twins) % len(columns)
+        for key, result in items:
+            with columns[twins.get(key, free)]:
                 if isinstance(result, str):
                     with st.container(border=True, key=f"md_card_{key}"):
                         st.badge(t("md.badge"), icon=":material/description:", color="blue")

@@ -268,7 +268,8 @@ def _block(name: str, business: str, proposed: bool, period: str, cur: str) -> N
                             _card(figure, proposed)
 
                     _safe(form, FEEDS, draw)
-            metrics_data_view.measured(name, business, proposed, cur)
+            twins = {c.__name__.lstrip("_"): i % 2 for i, c in enumerate(CARDS[name])}
+            metrics_data_view.measured(name, business, proposed, cur, columns, twins)
 
 
 def figures(period: str, cur: str) -> list[tuple[str, Figure]]:
