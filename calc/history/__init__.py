@@ -78,7 +78,12 @@ from calc.history.first_weeks import (
 )
 from calc.history.headline import Headline, _headline, customers_headline, headline
 from calc.history.retention import _retention, retention
-from calc.history.subscriptions import SubscriptionSummary, mrr_movements, subscription_summary
+from calc.history.subscriptions import (
+    SubscriptionSummary,
+    churn_reasons,
+    mrr_movements,
+    subscription_summary,
+)
 
 __all__ = [
     "AT_RISK_FACTOR",
@@ -101,6 +106,7 @@ __all__ = [
     "arr_growth_measured",
     "at_risk",
     "breakdown",
+    "churn_reasons",
     "clv_inputs",
     "cohort_matrix",
     "cohorts",
