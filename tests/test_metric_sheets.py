@@ -76,3 +76,43 @@ def test_results_workbook_of_your_data_carries_the_metrics_sheet():
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[-1] == "Metrics"
     assert book["Metrics"]["B2"].value == "Activation rate"
+
+
+def _metrics_page_sheet():
+    """A script that opens the page's state and builds the Metrics sheet of the
+    session, with the subscriptions sample in use (run by AppTest)."""
+    import streamlit as st
+
+    from ui import metrics_data_view, metrics_more_view, state
+    from ui.i18n import start_language
+
+    start_language()
+    state.init()
+    st.session_state.up_sample = "subscriptions.csv"
+    typed = metrics_more_view.figures("year", "EUR")
+    st.dataframe(metrics_data_view.metrics_frame(typed, "year", "EUR"))
+
+
+def test_metrics_sheet_of_the_page_has_every_typed_and_measured_metric():
+    """The worked example's eight typed metrics, then the three the subscriptions sample
+    measures, each with its formula in words and numbers, value, unit and verdict."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import t
+
+    at = AppTest.from_function(_metrics_page_sheet, default_timeout=90).run()
+    assert not at.exception
+    sheet = at.dataframe[0].value
+    assert list(sheet.columns) == [t(f"md.col_{c}") for c in COLUMNS]
+    source, metric, value = (t(f"md.col_{c}") for c in ("source", "metric", "value"))
+    typed = sheet[sheet[source] == t("md.source_typed")]
+    measured = sheet[sheet[source] != t("md.source_typed")]
+    assert len(typed) == 8 and len(measured) == 3
+    by_metric = dict(zip(sheet[metric], sheet[value], strict=True))
+    assert by_metric[t("mm.early_cancel")] == 7.5  # 6 / 80, as typed
+    assert by_metric[t("mm.virality")] == 0.06
+    assert by_metric[t("md.arr_growth")] > 0
+    assert all("**" not in f for f in sheet[t("md.col_formula")])
+    early = measured[measured[metric] == t("md.early_cancel")].iloc[0]
+    assert t("md.term_one_month") in early[t("md.col_basis")]  # the term used is stated
+    assert early[t("md.col_verdict")].startswith(t("level.healthy"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
@@ -417,7 +417,9 @@ def sheet_rows(typed: list[tuple[str, Figure]], period: str, cur: str) -> list[M
         for _, result in _figures(group, business, cur):
             if isinstance(result, str):
                 continue
-            figure = result[0]
+            figure, extra = result
+            if extra:  # the term used, what two orders on one day count as
+                figure = replace(figure, basis=" ".join((figure.basis, *extra)))
             source = t("md.source_file", name=found[0])
             rows.append(
                 _row(group, figure, source, "md", period, upload_view.currency_of(found[1], cur))
