@@ -289,3 +289,19 @@ def test_first_repeat_nobody_came_back():
     )
     r = fw.first_repeat(t)
     assert r.repeat_customers == 0 and r.share == 0.0 and math.isnan(r.median_days)
+
+
+def test_no_paying_subscription_and_no_purchase_are_said_not_computed():
+    """A table whose every amount is 0 has no MRR to grow or shrink; a log of refunds only
+    has no first order to repeat."""
+    free = subs([("a", "2025-01-01", None, 0.0)])
+    for measure in (fw.arr_growth_measured, fw.contraction_measured):
+        with pytest.raises(DataError) as err:
+            measure(free)
+        assert err.value.about.code == "orders.no_paying_subscription"
+    refunds = pd.DataFrame(
+        {"customer_id": ["a"], "date": pd.to_datetime(["2026-01-01"]), "amount": [-5.0]}
+    )
+    with pytest.raises(DataError) as err:
+        fw.first_repeat(refunds)
+    assert err.value.about.code == "orders.no_orders"
