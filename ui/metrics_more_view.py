@@ -16,10 +16,11 @@ import streamlit as st
 from calc import metrics_more as mm
 from calc import thresholds as th
 from calc.errors import InputError
-from ui import chrome, state
+from ui import chrome, metrics_data_view, state
 from ui.fields import Form
 from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import t
+from ui.metrics_data_view import Figure
 
 #: Blocks of the page: name and its inputs (``"text"`` marks a pasted list).
 BLOCKS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -55,21 +56,15 @@ def _listed(values: list[float], limit: int = 12) -> str:
     return shown + (", …" if len(values) > limit else "")
 
 
-def _card(
-    key: str,
-    shown: str,
-    verdict: th.Health,
-    proposed: bool,
-    formula: dict[str, object],
-    note: str | None = None,
-) -> None:
+def _card(figure: Figure, proposed: bool) -> None:
+    key = figure.key
     with st.container(border=True):
-        st.metric(t(f"mm.{key}"), shown, help=t(f"mm.{key}_help"))
-        if note:
-            st.caption(note)
-        chrome.health(verdict, proposed)
+        st.metric(t(f"mm.{key}"), figure.shown, help=t(f"mm.{key}_help"))
+        if figure.note:
+            st.caption(figure.note)
+        chrome.health(figure.verdict, proposed)
         with st.expander(t("app.how_calculated")):
-            st.markdown(t(f"mm.{key}_formula", result=shown, **formula))
+            st.markdown(t(f"mm.{key}_formula", result=figure.shown, **figure.formula))
 
 
 def _safe(form: Form, feeds: dict[str, str], draw: Callable[[], None]) -> None:
@@ -79,61 +74,80 @@ def _safe(form: Form, feeds: dict[str, str], draw: Callable[[], None]) -> None:
         form.show(error, feeds)
 
 
-def _time_to_value(form: Form, business: str, proposed: bool) -> None:
+def _time_to_value(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_ttv"):
-        return
+        return None
     days = mm.parse_days(st.session_state.m_ttv, "days_to_value")
     value = mm.time_to_value_days(days)
-    shown = duration(value, "days")
-    note = t("mm.time_to_value_note", count=number(len(days))) if len(days) > 1 else None
-    verdict = th.time_to_value_health(value, business=business)
-    _card("time_to_value", shown, verdict, proposed, {"days": _listed(days)}, note)
+    count = number(len(days))
+    return Figure(
+        "time_to_value",
+        duration(value, "days"),
+        value,
+        "days",
+        th.time_to_value_health(value, business=business),
+        {"days": _listed(days)},
+        t("mm.time_to_value_note", count=count) if len(days) > 1 else None,
+        basis=t("md.basis_customers", count=count),
+    )
 
 
-def _activation(form: Form, business: str, proposed: bool) -> None:
+def _activation(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_signups", "m_activated"):
-        return
+        return None
     s = st.session_state
     value = mm.activation_rate(s.m_activated, s.m_signups)
     formula = {"activated": number(s.m_activated), "new_signups": number(s.m_signups)}
     verdict = th.activation_health(value, business=business)
-    _card("activation", pct(value), verdict, proposed, formula)
+    basis = t("md.basis_customers", count=number(s.m_signups))
+    return Figure("activation", pct(value), value, "fraction", verdict, formula, basis=basis)
 
 
-def _early_cancel(form: Form, business: str, proposed: bool) -> None:
+def _early_cancel(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_subs_started", "m_cancel_early"):
-        return
+        return None
     s = st.session_state
     value = mm.early_cancellation_rate(s.m_cancel_early, s.m_subs_started)
     formula = {"cancelled_early": number(s.m_cancel_early), "started": number(s.m_subs_started)}
     verdict = th.early_cancel_health(value, business=business)
-    _card("early_cancel", pct(value), verdict, proposed, formula)
+    basis = t("md.basis_subscriptions", count=number(s.m_subs_started))
+    return Figure("early_cancel", pct(value), value, "fraction", verdict, formula, basis=basis)
 
 
-def _csat(form: Form, business: str, proposed: bool) -> None:
+def _csat(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_csat"):
-        return
+        return None
     result = mm.csat_breakdown(mm.parse_ratings(st.session_state.m_csat))
     formula = {"satisfied": number(result.satisfied), "total": number(result.responses)}
     verdict = th.csat_health(result.score, business=business)
-    _card("csat", pct(result.score), verdict, proposed, formula)
+    basis = t("md.basis_answers", count=number(result.responses))
+    return Figure(
+        "csat", pct(result.score), result.score, "fraction", verdict, formula, basis=basis
+    )
 
 
-def _backlog(form: Form, business: str, proposed: bool) -> None:
+def _backlog(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_tickets", "m_ticket_age"):
-        return
+        return None
     ages = mm.parse_days(st.session_state.m_ticket_age, "ticket_ages")
     result = mm.support_backlog(st.session_state.m_tickets, ages)
-    shown = duration(result.median_age_days, "days")
-    note = t("mm.backlog_note", tickets=number(result.open_tickets))
-    formula = {"tickets": number(result.open_tickets), "ages": _listed(ages)}
-    verdict = th.ticket_age_health(result.median_age_days, business=business)
-    _card("backlog", shown, verdict, proposed, formula, note)
+    tickets = number(result.open_tickets)
+    return Figure(
+        "backlog",
+        duration(result.median_age_days, "days"),
+        result.median_age_days,
+        "days",
+        th.ticket_age_health(result.median_age_days, business=business),
+        {"tickets": tickets, "ages": _listed(ages)},
+        t("mm.backlog_note", tickets=tickets),
+        period=t("md.period_today"),
+        basis=t("md.basis_tickets", count=tickets),
+    )
 
 
-def _contraction(form: Form, business: str, proposed: bool, period: str, cur: str) -> None:
+def _contraction(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_downgrades", "m_con", "m_mrr"):
-        return
+        return None
     s = st.session_state
     result = mm.contraction(s.m_downgrades, s.m_con, s.m_mrr)
     note = t(
@@ -148,22 +162,29 @@ def _contraction(form: Form, business: str, proposed: bool, period: str, cur: st
         "downgrades": number(result.downgrades),
     }
     verdict = th.contraction_health(result.share, period, business=business)
-    _card("contraction", pct(result.share), verdict, proposed, formula, note)
+    basis = t("md.basis_downgrades", count=number(result.downgrades))
+    return Figure(
+        "contraction", pct(result.share), result.share, "fraction", verdict, formula, note,
+        basis=basis,
+    )  # fmt: skip
 
 
-def _arr_growth(form: Form, business: str, proposed: bool, cur: str) -> None:
+def _arr_growth(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_arr_prev", "m_arr_now"):
-        return
+        return None
     s = st.session_state
     value = mm.arr_growth(s.m_arr_now, s.m_arr_prev)
     formula = {"arr_end": money(s.m_arr_now, cur), "arr_year_before": money(s.m_arr_prev, cur)}
     verdict = th.arr_growth_health(value, business=business)
-    _card("arr_growth", signed_pct(value, 1), verdict, proposed, formula)
+    return Figure(
+        "arr_growth", signed_pct(value, 1), value, "fraction", verdict, formula,
+        period=t("md.period_twelve_months"),
+    )  # fmt: skip
 
 
-def _virality(form: Form, business: str, proposed: bool) -> None:
+def _virality(business: str, period: str, cur: str) -> Figure | None:
     if not _given("m_vir_base", "m_vir_inv", "m_vir_conv", "m_vir_cycles"):
-        return
+        return None
     s = st.session_state
     result = mm.virality(s.m_vir_base, s.m_vir_inv, s.m_vir_conv)
     total = mm.viral_customers(s.m_vir_base, result.k, s.m_vir_cycles)
@@ -186,7 +207,10 @@ def _virality(form: Form, business: str, proposed: bool) -> None:
         "total": number(total),
     }
     verdict = th.virality_health(result.k, business=business)
-    _card("virality", k, verdict, proposed, formula, note)
+    return Figure(
+        "virality", k, result.k, "coefficient", verdict, formula, note,
+        period=t("md.period_cycle"), basis=t("md.basis_customers", count=seed),
+    )  # fmt: skip
 
 
 #: Which widget feeds each ``calc`` field, for errors shown under the input at fault.
@@ -212,7 +236,16 @@ FEEDS: dict[str, str] = {
 }
 
 
-def _block(name: str, cards: tuple[Callable[[Form], None], ...]) -> None:
+#: The typed metrics of each block, in the order they are drawn.
+CARDS: dict[str, tuple[Callable[[str, str, str], Figure | None], ...]] = {
+    "first_weeks": (_time_to_value, _activation, _early_cancel),
+    "satisfaction": (_csat, _backlog),
+    "revenue_more": (_contraction, _arr_growth),
+    "growth_viral": (_virality,),
+}
+
+
+def _block(name: str, business: str, proposed: bool, period: str, cur: str) -> None:
     with st.container(border=True):
         st.subheader(t(f"mm.group_{name}"))
         st.caption(t(f"mm.group_{name}_intro"))
@@ -226,26 +259,39 @@ def _block(name: str, cards: tuple[Callable[[Form], None], ...]) -> None:
                     form.number(key, step=1.0, fmt="%g")
         with right:
             columns = st.columns(2)
-            for index, draw in enumerate(cards):
+            for index, compute in enumerate(CARDS[name]):
                 with columns[index % 2]:
-                    _safe(form, FEEDS, lambda draw=draw: draw(form))
+
+                    def draw(compute=compute) -> None:
+                        figure = compute(business, period, cur)
+                        if figure is not None:
+                            _card(figure, proposed)
+
+                    _safe(form, FEEDS, draw)
+            twins = {c.__name__.lstrip("_"): i % 2 for i, c in enumerate(CARDS[name])}
+            metrics_data_view.measured(name, business, proposed, cur, columns, twins)
+
+
+def figures(period: str, cur: str) -> list[tuple[str, Figure]]:
+    """Every typed metric that its inputs allow, with its block, without drawing anything
+    (for the Metrics sheet); a metric whose inputs are faulty is left out."""
+    business, _ = state.business()
+    out = []
+    for name, computes in CARDS.items():
+        for compute in computes:
+            try:
+                figure = compute(business, period, cur)
+            except InputError:
+                continue
+            if figure is not None:
+                out.append((name, figure))
+    return out
 
 
 def blocks(period: str, cur: str) -> None:
-    """Draw the four blocks of the rest of the retention metrics."""
+    """Draw the four blocks of the rest of the retention metrics, each with what the file in
+    use measures beside the typed figures, and the Metrics workbook to download."""
     business, proposed = state.business()
-    b, p = business, proposed
-    _block(
-        "first_weeks",
-        (
-            lambda f: _time_to_value(f, b, p),
-            lambda f: _activation(f, b, p),
-            lambda f: _early_cancel(f, b, p),
-        ),
-    )
-    _block("satisfaction", (lambda f: _csat(f, b, p), lambda f: _backlog(f, b, p)))
-    _block(
-        "revenue_more",
-        (lambda f: _contraction(f, b, p, period, cur), lambda f: _arr_growth(f, b, p, cur)),
-    )
-    _block("growth_viral", (lambda f: _virality(f, b, p),))
+    for name in CARDS:
+        _block(name, business, proposed, period, cur)
+    metrics_data_view.download(figures(period, cur), period, cur)

@@ -385,9 +385,12 @@ def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def results_workbook(analysis: history.OrdersAnalysis) -> bytes:
-    """Every table of an order log as one workbook; a sheet cut at Excel's rows says so."""
-    sheets = workbook_sheets(analysis.tables())
+def results_workbook(
+    analysis: history.OrdersAnalysis, metrics: dict[str, pd.DataFrame] | None = None
+) -> bytes:
+    """Every table of an order log as one workbook, with the ``metrics`` sheet of the
+    Retention metrics page; a sheet cut at Excel's rows says so."""
+    sheets = {**workbook_sheets(analysis.tables()), **(metrics or {})}
     notes = {
         name: t(
             "exports.rows_cut",
@@ -398,6 +401,13 @@ def results_workbook(analysis: history.OrdersAnalysis) -> bytes:
         if len(frame) > exports.MAX_DATA_ROWS
     }
     return exports.to_xlsx(sheets, notes, max_rows=exports.MAX_DATA_ROWS)
+
+
+def _metrics_sheet() -> dict[str, pd.DataFrame]:
+    """The Metrics sheet (typed and measured retention metrics) for the results workbook."""
+    from ui import metrics_data_view  # it reads the file through this module
+
+    return metrics_data_view.sheet()
 
 
 def _is_id(column: str) -> bool:
@@ -494,7 +504,7 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         segments_view.show(loaded, currency)
     st.download_button(
         t("upload.download_all"),
-        on_click_data(results_workbook, a),
+        on_click_data(results_workbook, a, _metrics_sheet()),
         file_name="retention_results.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="up_xlsx",

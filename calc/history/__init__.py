@@ -3,8 +3,10 @@
 One module per concern: ``_prep`` (the shared groupings), ``headline``,
 ``retention`` (per period), ``churn`` (the one yearly churn), ``cohorts``,
 ``customers`` (per-customer summary, time between purchases, at-risk and
-lapsed customers), ``clv_inputs``, ``breakdown``, ``segments`` and
-``subscriptions``; :func:`analyse` computes them all from one preparation.
+lapsed customers), ``clv_inputs``, ``breakdown``, ``segments``,
+``subscriptions`` and ``first_weeks`` (retention metrics measured in a file:
+early cancellation, ARR growth, downgrades, time to the first repeat order);
+:func:`analyse` computes them all from one preparation.
 The public names are importable from here (``from calc import history``).
 
 Input is the table :func:`calc.upload.read` returns (``customer_id``,
@@ -64,9 +66,24 @@ from calc.history.customers import (
     lapsed,
     purchase_gaps,
 )
+from calc.history.first_weeks import (
+    ArrGrowthMeasured,
+    ContractionMeasured,
+    EarlyCancellations,
+    FirstRepeat,
+    arr_growth_measured,
+    contraction_measured,
+    early_cancellations,
+    first_repeat,
+)
 from calc.history.headline import Headline, _headline, customers_headline, headline
 from calc.history.retention import _retention, retention
-from calc.history.subscriptions import SubscriptionSummary, mrr_movements, subscription_summary
+from calc.history.subscriptions import (
+    SubscriptionSummary,
+    churn_reasons,
+    mrr_movements,
+    subscription_summary,
+)
 
 __all__ = [
     "AT_RISK_FACTOR",
@@ -75,20 +92,29 @@ __all__ = [
     "MIN_FIRST_WINDOW_DAYS",
     "PERIODS",
     "YEAR_DAYS",
+    "ArrGrowthMeasured",
     "ClvInputs",
+    "ContractionMeasured",
+    "EarlyCancellations",
+    "FirstRepeat",
     "Headline",
     "Lapsed",
     "OrdersAnalysis",
     "SubscriptionSummary",
     "YearlyChurn",
     "analyse",
+    "arr_growth_measured",
     "at_risk",
     "breakdown",
+    "churn_reasons",
     "clv_inputs",
     "cohort_matrix",
     "cohorts",
+    "contraction_measured",
     "customer_summary",
     "customers_headline",
+    "early_cancellations",
+    "first_repeat",
     "headline",
     "lapsed",
     "mrr_movements",
