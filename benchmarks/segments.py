@@ -14,7 +14,10 @@ segments. Timed in this process after imports, median of ``--repeat`` runs:
 - the models: the per-customer summary and pooled BG/NBD + Gamma-Gamma fit
   (what the Forecast page already does), then segment_models: one fit per
   segment with its 365-day forecast and 3-year CLV with its range;
-- *before*, interleaved with it (before, after, before, ...: the machine is
+- the Segments tab's whole model work: the summary, then segment_models
+  without the Forecast page's result (the whole file fitted only if a segment
+  needs it);
+- *before*, interleaved with the models per segment (before, after, before, ...: the machine is
   shared): the models per segment as they were first built,
   :func:`before_segment_models`, the Forecast page's whole per-customer work
   (:func:`calc.models.forecast.forecast_orders`) on each segment, then means.
@@ -132,6 +135,13 @@ def main() -> None:
             f"models per segment (10 fits), {name}:   median {statistics.median(times):.2f} s, "
             f"best {min(times):.2f} s (load {os.getloadavg()[0]:.2f})"
         )
+
+    def tab():  # what the Segments tab runs: its own summary, no per-customer valuation
+        mine = summarize(paid["customer_id"], paid["date"], paid["amount"], unit="W")
+        return segment_models.segment_models(s, mine, horizon_years=3, margin=0.3)
+
+    med, best, _ = timed(tab, args.repeat)
+    print(f"the Segments tab's models (summary + models per segment): median {med:.2f} s")
     gap = max(abs(o["clv"] / n - 1) for o, n in zip(old, out["clv"], strict=True))
     print(f"largest relative gap of the mean CLV, before against after: {gap:.1e}")
     print(out[["segment", "model", "model_customers", "p_alive", "clv"]].to_string(index=False))

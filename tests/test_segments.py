@@ -332,6 +332,10 @@ def test_models_per_segment_own_where_the_segment_can_else_the_pooled_fit():
     own = out[out["model"] == "own"]
     assert (own["clv_low"] <= own["clv"]).all() and (own["clv"] <= own["clv_high"]).all()
     assert ((own["p_alive"] > 0) & (own["p_alive"] <= 1)).all()
+    # without the Forecast page's result, the whole file's models are fitted when needed:
+    # the same fits, the same numbers
+    alone = sm.segment_models(s, summary, horizon_years=3, margin=0.3).set_index("segment")
+    pd.testing.assert_frame_equal(alone, out)
 
 
 def _sample_models(by: str, **kw):

@@ -17,7 +17,6 @@ import streamlit as st
 from calc.errors import CalcError, InputError
 from calc.exports.segment_sheets import segment_tables
 from calc.history import segment_models, segment_tests, segments
-from calc.models.forecast import forecast_orders
 from calc.models.summary import summarize
 from ui import charts, state, upload_view
 from ui.format import calc_text, currency_symbol, localized, money, number, pct, plain, points
@@ -92,21 +91,17 @@ def _models(
     margin: float,
     disc: float,
 ) -> pd.DataFrame | str:
-    """One model per segment where it can, else the pooled fit; a message when none can run."""
+    """One model per segment where it can, else the whole file's; a message when none can run.
+
+    The whole file's models are fitted only when a segment needs them, and no
+    customer is valued one by one (:func:`calc.history.segment_models.segment_models`).
+    """
     paid = _table[_table["amount"] > 0]
     try:
         summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit=UNIT)
-        pooled = forecast_orders(
-            summary,
-            windows_days=(365,),
-            horizon_years=YEARS,
-            annual_discount_rate=disc,
-            margin=margin,
-        )
         return segment_models.segment_models(
             _s,
             summary,
-            pooled if pooled.table is not None else None,
             horizon_years=YEARS,
             annual_discount_rate=disc,
             margin=margin,

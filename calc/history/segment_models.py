@@ -236,10 +236,22 @@ def _own_models(summary: CustomerSummary, x, tx, age, m):
         return None
 
 
+def _whole_file(x, tx, age, m) -> tuple:
+    """The whole file's BG/NBD and Gamma-Gamma, as the Forecast page fits them; None where not."""
+    try:
+        purchases = bgnbd.fit(x, tx, age)
+    except FitError:
+        return None, None
+    try:
+        return purchases, gamma_gamma.fit(x, m)
+    except FitError:
+        return purchases, None
+
+
 def segment_models(
     s: Segments,
     summary: CustomerSummary,
-    pooled: OrderForecast | None,
+    pooled: OrderForecast | None = None,
     *,
     window_days: int = 365,
     horizon_years: float = 3,
@@ -260,8 +272,11 @@ def segment_models(
     summary : CustomerSummary
         Of the whole file's paid orders (as the Forecast page fits).
     pooled : OrderForecast or None
-        :func:`calc.models.forecast.forecast_orders` of ``summary`` with the
-        same settings; its fitted models are used (not its table).
+        :func:`calc.models.forecast.forecast_orders` of ``summary``, when the
+        caller has it (the Forecast page's); its fitted models are used, not
+        its table. Without it, the whole file's models are fitted here, and
+        only when a segment needs them (the same fits: BG/NBD, then
+        Gamma-Gamma), so no customer is valued one by one.
     window_days, horizon_years, annual_discount_rate, margin
         As for :func:`calc.models.forecast.forecast_orders`.
 
@@ -293,9 +308,7 @@ def segment_models(
     seg = s.segment_of(summary.customer_id)
     order = np.argsort(seg, kind="stable")
     bounds = np.searchsorted(seg[order], np.arange(len(s.labels) + 1))
-    pooled_models = None
-    if pooled is not None and pooled.purchases is not None:
-        pooled_models = (pooled.purchases, pooled.spend)
+    whole: list = [] if pooled is None else [(pooled.purchases, pooled.spend)]
     rows = []
     for code, label in enumerate(s.labels):
         mine = order[bounds[code] : bounds[code + 1]]
@@ -307,7 +320,10 @@ def segment_models(
             sub = _subset(summary, mask)
             models = _own_models(sub, x[mine], tx[mine], age[mine], m[mine])
             row["model"] = "own" if models is not None else "pooled"
-            models = models or pooled_models
+            if models is None:
+                if not whole:
+                    whole.append(_whole_file(x, tx, age, m))
+                models = whole[0] if whole[0][0] is not None else None
             if models is None:
                 row["model"] = "none"
             else:
