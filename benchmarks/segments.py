@@ -13,7 +13,14 @@ segments. Timed in this process after imports, median of ``--repeat`` runs:
 - calc.history.segments.segment by the column (the work the Segments tab adds);
 - the models: the per-customer summary and pooled BG/NBD + Gamma-Gamma fit
   (what the Forecast page already does), then segment_models: one fit per
-  segment with its 365-day forecast and 3-year CLV with ranges.
+  segment with its 365-day forecast and 3-year CLV with its range;
+- the Segments tab's whole model work: the summary, then segment_models
+  without the Forecast page's result (the whole file fitted only if a segment
+  needs it);
+- *before*, interleaved with the models per segment (before, after, before, ...: the machine is
+  shared): the models per segment as they were first built,
+  :func:`before_segment_models`, the Forecast page's whole per-customer work
+  (:func:`calc.models.forecast.forecast_orders`) on each segment, then means.
 
 Targets on the project's 2-core machine: segments <= 1.5 s, models per
 segment <= 3 s, at 1M rows.
@@ -37,6 +44,8 @@ import numpy as np  # noqa: E402
 
 from calc import history, upload  # noqa: E402
 from calc.history import segment_models, segments  # noqa: E402
+from calc.history.segment_models import _subset  # noqa: E402
+from calc.models import readiness  # noqa: E402
 from calc.models.forecast import forecast_orders  # noqa: E402
 from calc.models.summary import summarize  # noqa: E402
 
@@ -50,6 +59,32 @@ def timed(fun, repeat: int):
         result = fun()
         times.append(time.perf_counter() - start)
     return statistics.median(times), min(times), result
+
+
+def before_segment_models(s, summary, pooled, *, horizon_years=3, margin=1.0):
+    """The models per segment as first built: every customer's forecast and CLV range, then means.
+
+    Its ``clv_low`` / ``clv_high`` are the means of the customers' own ranges.
+    """
+    seg = s.segment_of(summary.customer_id)
+    rows = []
+    for code, label in enumerate(s.labels):
+        mask = seg == code
+        table, model = None, "none"
+        sub = _subset(summary, mask)
+        if mask.any() and readiness.ready(readiness.check(sub)) != "short":
+            fit = forecast_orders(
+                sub, windows_days=(365,), horizon_years=horizon_years, margin=margin
+            )
+            if fit.values is not None:
+                table, model = fit.table, "own"
+        if table is None and pooled.table is not None:
+            table, model = pooled.table.iloc[np.flatnonzero(mask)], "pooled"
+        row = {"segment": label, "model": model}
+        for name in ("p_alive", "next_365", "clv_low", "clv", "clv_high"):
+            row[name] = float(table[name].mean()) if table is not None else float("nan")
+        rows.append(row)
+    return rows
 
 
 def main() -> None:
@@ -87,11 +122,28 @@ def main() -> None:
 
     med, best, (summary, fit) = timed(pooled, 1)
     print(f"summary + pooled models (Forecast page): {med:.2f} s")
-    med, best, out = timed(
-        lambda: segment_models.segment_models(s, summary, fit, horizon_years=3, margin=0.3),
-        args.repeat,
-    )
-    print(f"models per segment (10 fits):           median {med:.2f} s, best {best:.2f} s")
+    before, after = [], []
+    for _ in range(args.repeat):  # interleaved: both see the same load
+        start = time.perf_counter()
+        old = before_segment_models(s, summary, fit, horizon_years=3, margin=0.3)
+        before.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        out = segment_models.segment_models(s, summary, fit, horizon_years=3, margin=0.3)
+        after.append(time.perf_counter() - start)
+    for name, times in (("before", before), ("after ", after)):
+        print(
+            f"models per segment (10 fits), {name}:   median {statistics.median(times):.2f} s, "
+            f"best {min(times):.2f} s (load {os.getloadavg()[0]:.2f})"
+        )
+
+    def tab():  # what the Segments tab runs: its own summary, no per-customer valuation
+        mine = summarize(paid["customer_id"], paid["date"], paid["amount"], unit="W")
+        return segment_models.segment_models(s, mine, horizon_years=3, margin=0.3)
+
+    med, best, _ = timed(tab, args.repeat)
+    print(f"the Segments tab's models (summary + models per segment): median {med:.2f} s")
+    gap = max(abs(o["clv"] / n - 1) for o, n in zip(old, out["clv"], strict=True))
+    print(f"largest relative gap of the mean CLV, before against after: {gap:.1e}")
     print(out[["segment", "model", "model_customers", "p_alive", "clv"]].to_string(index=False))
     print(f"whole process {time.perf_counter() - _START:.1f} s")
 

@@ -43,6 +43,11 @@ def test_segments_tab_in_english_by_category_with_models_and_a_test_of_differenc
     assert "model" in shown.columns and set(shown["model"]) <= {"own model", "whole-file model"}
     said = texts(at)
     assert any("counts once, in the group of their first order" in s for s in said)
+    # one Excel download: the results workbook holds the segment sheets, the tab says so
+    assert any('button "Download every table (Excel)"' in s for s in said)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download every table (Excel)") == 1
+    assert not [b for b in labels if "Excel" in b and b != "Download every table (Excel)"]
     # the comparison: the largest category against all other customers, in words
     assert at.selectbox(key="seg_a").value == table["segment"][0]
     assert any(s.startswith("- Customers whose first order was Clothing come back") for s in said)

@@ -332,3 +332,66 @@ def test_models_per_segment_own_where_the_segment_can_else_the_pooled_fit():
     own = out[out["model"] == "own"]
     assert (own["clv_low"] <= own["clv"]).all() and (own["clv"] <= own["clv_high"]).all()
     assert ((own["p_alive"] > 0) & (own["p_alive"] <= 1)).all()
+    # without the Forecast page's result, the whole file's models are fitted when needed:
+    # the same fits, the same numbers
+    alone = sm.segment_models(s, summary, horizon_years=3, margin=0.3).set_index("segment")
+    pd.testing.assert_frame_equal(alone, out)
+
+
+def _sample_models(by: str, **kw):
+    data = (ROOT / "samples" / "orders_european.csv").read_bytes()
+    table = upload.read(data, "orders_european.csv").table.assign(everyone="all")
+    s = sg.segment(table, by, **kw)
+    paid = table[table["amount"] > 0]
+    summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit="W")
+    pooled = forecast_orders(summary, windows_days=(365,), horizon_years=3, margin=0.3)
+    out = sm.segment_models(s, summary, pooled, horizon_years=3, margin=0.3)
+    return s, summary, pooled, out.set_index("segment")
+
+
+def test_a_segments_figures_are_the_means_of_the_forecast_pages_columns_for_its_customers():
+    # Computed on distinct (x, t_x, T) rows, never per customer: the same numbers as
+    # forecast_orders on the segment's customers, averaged, to rounding.
+    s, summary, _, out = _sample_models("category")
+    seg = s.segment_of(summary.customer_id)
+    for code, label in enumerate(s.labels):
+        assert out.loc[label, "model"] == "own"
+        mine = sm._subset(summary, seg == code)
+        table = forecast_orders(mine, windows_days=(365,), horizon_years=3, margin=0.3).table
+        for name, column in (("p_alive", "p_alive"), ("purchases_next_year", "next_365")):
+            assert out.loc[label, name] == pytest.approx(table[column].mean(), rel=1e-12)
+        assert out.loc[label, "clv"] == pytest.approx(table["clv"].mean(), rel=1e-12)
+        # The range is that of the segment's mean, narrower at the top than the mean of
+        # the customers' own ranges (Jensen: the mean of exp(z s_i) >= exp(z |sum w_i g_i|)).
+        assert out.loc[label, "clv_low"] < out.loc[label, "clv"] < out.loc[label, "clv_high"]
+        assert out.loc[label, "clv_high"] <= table["clv_high"].mean()
+
+
+def test_the_range_of_one_segment_of_everyone_is_the_forecast_pages_range_of_the_total():
+    # One segment of every customer fits the pooled models again; its range of the mean CLV
+    # is CustomerValues.total_clv / customers (delta method on the log of the sum, both
+    # models). Here the BG/NBD gradient is taken on the sum with the horizon cut into
+    # quarters (RANGE_STEPS), there per row with monthly steps: the same to 1e-3 (2e-4 seen).
+    _, summary, pooled, out = _sample_models("column", column="everyone")
+    total = pooled.values.total_clv
+    n = summary.n_customers
+    assert out.loc["all", "model"] == "own"
+    assert out.loc["all", "clv"] == pytest.approx(total.likely / n, rel=1e-12)
+    assert out.loc["all", "clv_low"] == pytest.approx(total.low / n, rel=1e-3)
+    assert out.loc["all", "clv_high"] == pytest.approx(total.high / n, rel=1e-3)
+
+
+def test_steps_of_the_horizon_as_the_models_cut_them():
+    # 3 years in weeks: 36 monthly steps of 156.54 / 36 weeks, each discounted to its middle
+    edges, discount = sm._steps(3.0, "W", 0.10)
+    assert edges.size == 36 and edges[-1] == pytest.approx(3 * 365.25 / 7)
+    assert discount[0] == pytest.approx(1.1 ** -(1 / 24))
+    assert discount[-1] == pytest.approx(1.1 ** -(3 - 1 / 24))
+
+
+def test_models_per_segment_say_a_bad_setting():
+    s, summary, pooled, _ = _sample_models("category")
+    with pytest.raises(InputError):
+        sm.segment_models(s, summary, pooled, horizon_years=0)
+    with pytest.raises(InputError):
+        sm.segment_models(s, summary, pooled, margin=1.5)

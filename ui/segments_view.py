@@ -14,10 +14,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from calc import exports
 from calc.errors import CalcError, InputError
+from calc.exports.segment_sheets import segment_tables
 from calc.history import segment_models, segment_tests, segments
-from calc.models.forecast import forecast_orders
 from calc.models.summary import summarize
 from ui import charts, state, upload_view
 from ui.format import calc_text, currency_symbol, localized, money, number, pct, plain, points
@@ -33,7 +32,6 @@ MODELS_AT_ONCE = 100_000
 UNIT = "W"
 YEARS = 3
 REST = "__rest__"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: How each column of the comparison table is written.
 KINDS = {
     "customers": "count",
@@ -93,21 +91,17 @@ def _models(
     margin: float,
     disc: float,
 ) -> pd.DataFrame | str:
-    """One model per segment where it can, else the pooled fit; a message when none can run."""
+    """One model per segment where it can, else the whole file's; a message when none can run.
+
+    The whole file's models are fitted only when a segment needs them, and no
+    customer is valued one by one (:func:`calc.history.segment_models.segment_models`).
+    """
     paid = _table[_table["amount"] > 0]
     try:
         summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit=UNIT)
-        pooled = forecast_orders(
-            summary,
-            windows_days=(365,),
-            horizon_years=YEARS,
-            annual_discount_rate=disc,
-            margin=margin,
-        )
         return segment_models.segment_models(
             _s,
             summary,
-            pooled if pooled.table is not None else None,
             horizon_years=YEARS,
             annual_discount_rate=disc,
             margin=margin,
@@ -162,20 +156,26 @@ def _choose(table: pd.DataFrame) -> tuple[str, str | None, tuple[float, ...] | N
 # -------------------------------------------------------------------- show
 
 
-def show(loaded: upload_view.Loaded, currency: str) -> None:
-    """The Segments tab: choice of grouping, comparison table, curves, value, tests, downloads."""
+def show(
+    loaded: upload_view.Loaded, currency: str
+) -> tuple[segments.Segments, pd.DataFrame | None] | None:
+    """The Segments tab: choice of grouping, comparison table, curves, value, tests, downloads.
+
+    Returns the segments on screen and their models (None when there are
+    none), for the results workbook's segment sheets (:func:`workbook_tables`).
+    """
     table = loaded.upload.table
     st.markdown(t("segments.intro"))
     chosen = _choose(table)
     if chosen is None:
-        return
+        return None
     by, column, tiers = chosen
     key = _file_key()
     try:
         s = _segments(key, table, by, column, tiers)
     except CalcError as error:
         st.warning(calc_text(error), icon=":material/warning:")
-        return
+        return None
     st.caption(t("segments.first_order_note"))
     if by == "first_order":
         how = "segments.tiers_default" if tiers is None else "segments.tiers_yours"
@@ -208,6 +208,7 @@ def show(loaded: upload_view.Loaded, currency: str) -> None:
     st.subheader(t("segments.compare_title"))
     _compare(s, currency)
     _downloads(full, s)
+    return s, models
 
 
 def _table(s: segments.Segments, models: pd.DataFrame | None) -> pd.DataFrame:
@@ -417,16 +418,22 @@ def _compare(s: segments.Segments, currency: str) -> None:
 # --------------------------------------------------------------- downloads
 
 
-def _workbook(full: pd.DataFrame, curves: pd.DataFrame) -> bytes:
-    sheets = {
-        t("segments.sheet_table"): full.rename(columns=column_title),
-        t("segments.sheet_curves"): curves.rename(columns=column_title),
-    }
-    return exports.to_xlsx(sheets)
+def workbook_tables(s: segments.Segments, models: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The segment sheets of the results workbook, by code, the models named in the language.
+
+    :func:`calc.exports.segment_sheets.segment_tables`; the interface names
+    the sheets and their columns as it does the order log's own tables.
+    """
+    tables = segment_tables(s, models)
+    for code, frame in tables.items():
+        if "model" in frame.columns:
+            words = frame["model"].map(lambda m: t(f"segments.model_{m}"))
+            tables[code] = frame.assign(model=words)
+    return tables
 
 
 def _downloads(full: pd.DataFrame, s: segments.Segments) -> None:
-    left, middle, right = st.columns(3)
+    left, right = st.columns(2)
     left.download_button(
         t("segments.download_table"),
         upload_view.on_click_data(upload_view.csv_file, full),
@@ -435,7 +442,7 @@ def _downloads(full: pd.DataFrame, s: segments.Segments) -> None:
         key="seg_csv",
         on_click="ignore",
     )
-    middle.download_button(
+    right.download_button(
         t("segments.download_curves"),
         upload_view.on_click_data(upload_view.csv_file, s.curves),
         file_name="segment_retention.csv",
@@ -443,11 +450,4 @@ def _downloads(full: pd.DataFrame, s: segments.Segments) -> None:
         key="seg_curves_csv",
         on_click="ignore",
     )
-    right.download_button(
-        t("segments.download_xlsx"),
-        upload_view.on_click_data(_workbook, full, s.curves),
-        file_name="segments.xlsx",
-        mime=XLSX,
-        key="seg_xlsx",
-        on_click="ignore",
-    )
+    st.caption(t("segments.in_workbook", button=t("upload.download_all")))

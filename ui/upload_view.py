@@ -20,6 +20,7 @@ from calc import exports, history, upload
 from calc.business import PROPOSED_BY_SHAPE
 from calc.clv import clv_report
 from calc.errors import CalcError, DataError
+from calc.exports.results_workbook import results_tables
 from calc.metrics_more import churn_reasons
 from calc.thresholds import churn_health, grr_health, nrr_health
 from ui import charts, chrome, kept_view, segments_view, state
@@ -386,11 +387,19 @@ def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 def results_workbook(
-    analysis: history.OrdersAnalysis, metrics: dict[str, pd.DataFrame] | None = None
+    analysis: history.OrdersAnalysis,
+    segmented: tuple | None = None,
+    metrics: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
-    """Every table of an order log as one workbook, with the ``metrics`` sheet of the
-    Retention metrics page; a sheet cut at Excel's rows says so."""
-    sheets = {**workbook_sheets(analysis.tables()), **(metrics or {})}
+    """Every table of an order log as one workbook; a sheet cut at Excel's rows says so.
+
+    ``segmented``: what :func:`ui.segments_view.show` returned, for its segment sheets;
+    ``metrics``: the sheet of the Retention metrics page.
+    """
+    parts = [analysis.tables()]
+    if segmented is not None:
+        parts.append(segments_view.workbook_tables(*segmented))
+    sheets = {**workbook_sheets(results_tables(*parts)), **(metrics or {})}
     notes = {
         name: t(
             "exports.rows_cut",
@@ -501,10 +510,10 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         else:
             st.info(t("upload.no_breakdown"))
     with tabs[6]:
-        segments_view.show(loaded, currency)
+        segmented = segments_view.show(loaded, currency)
     st.download_button(
         t("upload.download_all"),
-        on_click_data(results_workbook, a, _metrics_sheet()),
+        on_click_data(results_workbook, a, segmented, _metrics_sheet()),
         file_name="retention_results.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="up_xlsx",

@@ -135,6 +135,26 @@ def to_xlsx(
     return buf.getvalue()
 
 
+def results_tables(*parts: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The results workbook's tables by code, in order: the order log's, then each area's.
+
+    The hook where a result area adds its sheets, e.g.
+    ``results_tables(analysis.tables(), segment_tables(s, models))``
+    (:func:`calc.exports.segment_sheets.segment_tables`); a code given twice
+    is a programming error.
+
+    >>> list(results_tables({"headline": pd.DataFrame()}, {"segments": pd.DataFrame()}))
+    ['headline', 'segments']
+    """
+    out: dict[str, pd.DataFrame] = {}
+    for part in parts:
+        twice = out.keys() & part.keys()
+        if twice:
+            raise ValueError(f"sheet codes given twice: {sorted(twice)}")
+        out.update(part)
+    return out
+
+
 def sheet_name(name: str, used: set[str]) -> str:
     """An Excel-safe sheet name, unique among ``used`` (case-insensitive), added to it.
 
