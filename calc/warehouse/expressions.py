@@ -17,6 +17,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from calc.history.segments import CURVE_MONTHS, DAYS_PER_MONTH, VALUE_DAYS
+
 #: Day 0 of the day numbers.
 EPOCH = ibis.date(1970, 1, 1)
 #: Months in each retention period.
@@ -49,13 +51,17 @@ def standard_orders(
     >>> standard_orders(t, customer_id="who", date="when", amount="paid").columns
     ('customer_id', 'day', 'month', 'amount')
     """
+    return table.select(**_columns(table, customer_id, date, amount))
+
+
+def _columns(table: ir.Table, customer_id: str, date: str, amount: str) -> dict:
     day = table[date].cast("date")
-    return table.select(
-        customer_id=table[customer_id],
-        day=day.delta(EPOCH, unit="day").cast("int64"),
-        month=((day.year() - 1970) * 12 + day.month() - 1).cast("int64"),
-        amount=table[amount].cast("float64"),
-    )
+    return {
+        "customer_id": table[customer_id],
+        "day": day.delta(EPOCH, unit="day").cast("int64"),
+        "month": ((day.year() - 1970) * 12 + day.month() - 1).cast("int64"),
+        "amount": table[amount].cast("float64"),
+    }
 
 
 def checks(orders: ir.Table, end_day: int | None = None) -> ir.Table:
@@ -202,3 +208,157 @@ def cohort_counts(orders: ir.Table) -> ir.Table:
         customers=cells.customers.fill_null(0),
         revenue=cells.revenue.fill_null(0.0),
     ).order_by(["cohort", "offset"])
+
+
+def segment_orders(
+    table: ir.Table,
+    *,
+    segment: str,
+    order_id: str | None = None,
+    customer_id: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+) -> ir.Table:
+    """The standard order columns plus ``segment`` (text) and ``order_id`` (text, or all null).
+
+    Examples
+    --------
+    >>> t = ibis.table({"customer_id": "string", "date": "date", "amount": "float64",
+    ...     "channel": "string"}, name="orders")
+    >>> segment_orders(t, segment="channel").columns
+    ('customer_id', 'day', 'month', 'amount', 'segment', 'order_id')
+    """
+    return table.select(
+        **_columns(table, customer_id, date, amount),
+        segment=table[segment].cast("string"),
+        order_id=table[order_id].cast("string") if order_id else ibis.null("string"),
+    )
+
+
+def _customer_facts(orders: ir.Table, a0: int, a1: int, b0: int) -> ir.Table:
+    """Per customer what a segment's figures are made of (see :func:`segment_counts`)."""
+    bought = orders.amount >= 0
+    paid = orders.filter(bought)
+    days = paid.select("customer_id", "day").distinct()
+    days = days.mutate(
+        prev=days.day.lag().over(ibis.window(group_by=days.customer_id, order_by=days.day))
+    )
+    by_days = days.group_by("customer_id").aggregate(
+        pfirst=days.day.min(),
+        second=days.day.min(where=days.prev.notnull()),
+        buyer=((days.day >= a0) & (days.day <= a1)).ifelse(1, 0).max(),
+        later=(days.day >= b0).ifelse(1, 0).max(),
+    )
+    # an order: one order id on one day (lines of an order share both); without an id, a row
+    lines = paid.group_by(["customer_id", "day", "order_id"]).aggregate(
+        n=(paid.order_id.count() == 0).ifelse(paid.count(), 1)
+    )
+    by_orders = lines.group_by("customer_id").aggregate(orders=lines.n.sum())
+    by_rows = orders.group_by("customer_id").aggregate(
+        afirst=orders.day.min(), net=orders.amount.sum(), gross=orders.amount.sum(where=bought)
+    )
+    cust = by_rows.left_join(by_days, "customer_id").left_join(by_orders, "customer_id")
+    cust = cust.select(
+        "customer_id",
+        "pfirst",
+        "second",
+        "net",
+        first_day=ibis.coalesce(cust.pfirst, cust.afirst),
+        gross=cust.gross.fill_null(0.0),
+        orders=cust.orders.fill_null(0),
+        buyer=cust.buyer.fill_null(0),
+        lost=(cust.buyer.fill_null(0) * (1 - cust.later.fill_null(0))),
+    )
+    rows = orders.join(cust, "customer_id")
+    since = rows.day - rows.first_day
+    on_first = (rows.day == rows.first_day) & ((rows.amount >= 0) | rows.pfirst.isnull())
+    values = rows.group_by("customer_id").aggregate(
+        segment=rows.segment.min(where=on_first),
+        **{
+            f"value_{name}": rows.amount.sum(where=since < days).fill_null(0.0)
+            for name, days in VALUE_DAYS.items()
+        },
+    )
+    return cust.join(values, "customer_id")
+
+
+def segment_counts(
+    orders: ir.Table, *, last_day: int, a0: int, a1: int, b0: int, measured: bool
+) -> tuple[ir.Table, ir.Table]:
+    """Per segment of the first order: customers, repeat customers, churn, orders, value, curves.
+
+    Parameters
+    ----------
+    orders : ibis Table
+        From :func:`segment_orders`.
+    last_day : int
+        The table's last day (days since 1970-01-01, every row).
+    a0, a1, b0 : int
+        The yearly churn's windows: first ``a0..a1``, second ``b0..last_day``
+        (as :func:`calc.history.yearly_churn` sets them).
+    measured : bool
+        Whether the first window is long enough for a churn; if not, no
+        customer is a churn buyer.
+
+    Returns
+    -------
+    (ibis Table, ibis Table)
+        Per ``segment`` (null for a blank value): ``customers``,
+        ``repeat_customers`` (2 orders or more), ``churn_buyers``,
+        ``churn_lost``, ``orders``, ``gross`` (purchases), ``revenue`` (all
+        rows), ``customers_first_year`` / ``value_first_year`` (customers
+        observed 364 days or more after their first order, and the sum of
+        their net amounts within 365 days of it; likewise ``two_years`` with
+        729 / 730 days) and, for N = 1 to 24 months, ``observed_N`` and
+        ``again_N`` (observed N months or more; bought again within N
+        months). Second: per ``segment`` and ``gap`` (days between
+        consecutive purchase days of one customer) the number ``n`` of gaps,
+        from which the caller takes each segment's median.
+
+    Notes
+    -----
+    As :mod:`calc.history.segments`: a customer's segment is the value on
+    their first order (first purchase day; refund-only customers: first
+    day); a purchase is an amount of 0 or more; an order is one order id on
+    one day, or a row without order ids. A table keeps no row order, so
+    where the first purchase day has rows with different values the
+    smallest value is taken (the in-memory path takes the row listed first),
+    and a blank only when every row of that day is blank. N months are
+    N * 365.25 / 12 days.
+    """
+    facts = _customer_facts(orders, a0, a1, b0)
+    observed = last_day - facts.first_day
+    gap = facts.second - facts.pfirst  # null without a second purchase day
+
+    def count(condition):
+        return condition.ifelse(1, 0).sum()
+
+    sums = {
+        "customers": facts.count(),
+        "repeat_customers": count(facts.orders >= 2),
+        "churn_buyers": facts.buyer.sum() if measured else ibis.literal(0),
+        "churn_lost": facts.lost.sum() if measured else ibis.literal(0),
+        "orders": facts.orders.sum(),
+        "gross": facts.gross.sum(),
+        "revenue": facts.net.sum(),
+    }
+    for name, days in VALUE_DAYS.items():
+        seen = observed >= days - 1
+        sums[f"customers_{name}"] = count(seen)
+        sums[f"value_{name}"] = facts[f"value_{name}"].sum(where=seen).fill_null(0.0)
+    for months in range(1, CURVE_MONTHS + 1):
+        limit = months * DAYS_PER_MONTH
+        seen = observed >= limit
+        sums[f"observed_{months}"] = count(seen)
+        sums[f"again_{months}"] = count(seen & (gap <= limit).fill_null(False))
+    table = facts.group_by("segment").aggregate(**sums)
+
+    paid = orders.filter(orders.amount >= 0)
+    days = paid.select("customer_id", "day").distinct()
+    by_customer = ibis.window(group_by=days.customer_id, order_by=days.day)
+    days = days.mutate(gap=days.day - days.day.lag().over(by_customer))
+    gaps = days.filter(days.gap.notnull()).join(
+        facts.select("customer_id", "segment"), "customer_id"
+    )
+    histogram = gaps.group_by(["segment", "gap"]).aggregate(n=gaps.count())
+    return table, histogram
