@@ -102,3 +102,20 @@ def test_missing_columns_are_named():
     assert error.value.about.code == "warehouse.column_missing"
     with pytest.raises(DataError, match='"paid"'):
         segments(from_frame(LOG), "channel", columns={"amount": "paid"})
+
+
+def test_segment_counts_compile_to_bigquery_and_snowflake():
+    """No connection: the same expressions as SQL of the two warehouses."""
+    import ibis
+
+    from calc.warehouse import expressions as ex
+
+    schema = {"customer_id": "string", "date": "timestamp", "amount": "float64", "ch": "string"}
+    orders = ex.segment_orders(ibis.table(schema, name="orders"), segment="ch")
+    counts, gaps = ex.segment_counts(
+        orders, last_day=20_000, a0=19_271, a1=19_635, b0=19_636, measured=True
+    )
+    for dialect, quote in (("bigquery", "`orders`"), ("snowflake", '"orders"')):
+        for expr in (counts, gaps):
+            sql = ibis.to_sql(expr, dialect=dialect)
+            assert quote in sql and "GROUP BY" in sql and "LAG(" in sql.upper()

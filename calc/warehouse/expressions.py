@@ -17,7 +17,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from calc.history.segments import CURVE_MONTHS, DAYS_PER_MONTH, VALUE_DAYS
+from calc.history.segments import BLANK, CURVE_MONTHS, DAYS_PER_MONTH, VALUE_DAYS
 
 #: Day 0 of the day numbers.
 EPOCH = ibis.date(1970, 1, 1)
@@ -235,30 +235,49 @@ def segment_orders(
     )
 
 
-def _customer_facts(orders: ir.Table, a0: int, a1: int, b0: int) -> ir.Table:
-    """Per customer what a segment's figures are made of (see :func:`segment_counts`)."""
+def _daily(orders: ir.Table, order_ids: bool) -> ir.Table:
+    """Per customer and day: purchases made, net and paid amounts, orders, smallest values."""
     bought = orders.amount >= 0
-    paid = orders.filter(bought)
-    days = paid.select("customer_id", "day").distinct()
-    days = days.mutate(
-        prev=days.day.lag().over(ibis.window(group_by=days.customer_id, order_by=days.day))
+    rows = bought.ifelse(1, 0).sum()
+    if order_ids:  # an order: one order id on one day (its lines share both); without one, a row
+        no_id = bought & orders.order_id.isnull()
+        rows = orders.order_id.nunique(where=bought) + no_id.ifelse(1, 0).sum()
+    return orders.group_by(["customer_id", "day"]).aggregate(
+        bought=bought.ifelse(1, 0).max(),
+        net=orders.amount.sum(),
+        gross=orders.amount.sum(where=bought),
+        orders=rows,
+        # the segment on the day's purchases (blank only when all are), or on any row
+        paid_segment=orders.segment.min(where=bought).fill_null(BLANK),
+        any_segment=orders.segment.min().fill_null(BLANK),
     )
+
+
+def _purchase_days(daily: ir.Table) -> ir.Table:
+    """Each customer's purchase days with the purchase day before (null for the first)."""
+    days = daily.filter(daily.bought == 1)
+    by_customer = ibis.window(group_by=days.customer_id, order_by=days.day)
+    return days.mutate(prev=days.day.lag().over(by_customer))
+
+
+def _customers(daily: ir.Table, days: ir.Table, a0: int, a1: int, b0: int) -> ir.Table:
+    """Per customer: segment, first (purchase) day, second purchase day, orders, spend, churn."""
     by_days = days.group_by("customer_id").aggregate(
         pfirst=days.day.min(),
         second=days.day.min(where=days.prev.notnull()),
         buyer=((days.day >= a0) & (days.day <= a1)).ifelse(1, 0).max(),
         later=(days.day >= b0).ifelse(1, 0).max(),
+        gross=days.gross.sum(),
+        orders=days.orders.sum(),
+        paid_segment=days.paid_segment.argmin(days.day),  # days are distinct per customer
     )
-    # an order: one order id on one day (lines of an order share both); without an id, a row
-    lines = paid.group_by(["customer_id", "day", "order_id"]).aggregate(
-        n=(paid.order_id.count() == 0).ifelse(paid.count(), 1)
+    by_all = daily.group_by("customer_id").aggregate(
+        afirst=daily.day.min(),
+        net=daily.net.sum(),
+        any_segment=daily.any_segment.argmin(daily.day),
     )
-    by_orders = lines.group_by("customer_id").aggregate(orders=lines.n.sum())
-    by_rows = orders.group_by("customer_id").aggregate(
-        afirst=orders.day.min(), net=orders.amount.sum(), gross=orders.amount.sum(where=bought)
-    )
-    cust = by_rows.left_join(by_days, "customer_id").left_join(by_orders, "customer_id")
-    cust = cust.select(
+    cust = by_all.left_join(by_days, "customer_id")
+    return cust.select(
         "customer_id",
         "pfirst",
         "second",
@@ -268,22 +287,32 @@ def _customer_facts(orders: ir.Table, a0: int, a1: int, b0: int) -> ir.Table:
         orders=cust.orders.fill_null(0),
         buyer=cust.buyer.fill_null(0),
         lost=(cust.buyer.fill_null(0) * (1 - cust.later.fill_null(0))),
+        segment=cust.pfirst.isnull().ifelse(cust.any_segment, cust.paid_segment),
     )
-    rows = orders.join(cust, "customer_id")
+
+
+def _customer_facts(daily: ir.Table, cust: ir.Table) -> ir.Table:
+    """:func:`_customers` and the net amount within 365 and 730 days of the first order."""
+    rows = daily.join(cust.select("customer_id", "first_day"), "customer_id")
     since = rows.day - rows.first_day
-    on_first = (rows.day == rows.first_day) & ((rows.amount >= 0) | rows.pfirst.isnull())
     values = rows.group_by("customer_id").aggregate(
-        segment=rows.segment.min(where=on_first),
         **{
-            f"value_{name}": rows.amount.sum(where=since < days).fill_null(0.0)
-            for name, days in VALUE_DAYS.items()
+            f"value_{name}": rows.net.sum(where=since < limit).fill_null(0.0)
+            for name, limit in VALUE_DAYS.items()
         },
     )
     return cust.join(values, "customer_id")
 
 
 def segment_counts(
-    orders: ir.Table, *, last_day: int, a0: int, a1: int, b0: int, measured: bool
+    orders: ir.Table,
+    *,
+    last_day: int,
+    a0: int,
+    a1: int,
+    b0: int,
+    measured: bool,
+    order_ids: bool = False,
 ) -> tuple[ir.Table, ir.Table]:
     """Per segment of the first order: customers, repeat customers, churn, orders, value, curves.
 
@@ -299,11 +328,14 @@ def segment_counts(
     measured : bool
         Whether the first window is long enough for a churn; if not, no
         customer is a churn buyer.
+    order_ids : bool
+        Whether ``orders.order_id`` holds order numbers (else every purchase
+        row is an order, counted without a distinct count).
 
     Returns
     -------
     (ibis Table, ibis Table)
-        Per ``segment`` (null for a blank value): ``customers``,
+        Per ``segment`` ("(blank)" for a blank value): ``customers``,
         ``repeat_customers`` (2 orders or more), ``churn_buyers``,
         ``churn_lost``, ``orders``, ``gross`` (purchases), ``revenue`` (all
         rows), ``customers_first_year`` / ``value_first_year`` (customers
@@ -326,7 +358,10 @@ def segment_counts(
     and a blank only when every row of that day is blank. N months are
     N * 365.25 / 12 days.
     """
-    facts = _customer_facts(orders, a0, a1, b0)
+    daily = _daily(orders, order_ids)
+    days = _purchase_days(daily)
+    customers = _customers(daily, days, a0, a1, b0)
+    facts = _customer_facts(daily, customers)
     observed = last_day - facts.first_day
     gap = facts.second - facts.pfirst  # null without a second purchase day
 
@@ -342,8 +377,8 @@ def segment_counts(
         "gross": facts.gross.sum(),
         "revenue": facts.net.sum(),
     }
-    for name, days in VALUE_DAYS.items():
-        seen = observed >= days - 1
+    for name, window in VALUE_DAYS.items():
+        seen = observed >= window - 1
         sums[f"customers_{name}"] = count(seen)
         sums[f"value_{name}"] = facts[f"value_{name}"].sum(where=seen).fill_null(0.0)
     for months in range(1, CURVE_MONTHS + 1):
@@ -353,12 +388,9 @@ def segment_counts(
         sums[f"again_{months}"] = count(seen & (gap <= limit).fill_null(False))
     table = facts.group_by("segment").aggregate(**sums)
 
-    paid = orders.filter(orders.amount >= 0)
-    days = paid.select("customer_id", "day").distinct()
-    by_customer = ibis.window(group_by=days.customer_id, order_by=days.day)
-    days = days.mutate(gap=days.day - days.day.lag().over(by_customer))
-    gaps = days.filter(days.gap.notnull()).join(
-        facts.select("customer_id", "segment"), "customer_id"
+    gaps = days.filter(days.prev.notnull())
+    gaps = gaps.select("customer_id", gap=gaps.day - gaps.prev).join(
+        customers.select("customer_id", "segment"), "customer_id"
     )
     histogram = gaps.group_by(["segment", "gap"]).aggregate(n=gaps.count())
     return table, histogram

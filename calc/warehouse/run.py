@@ -469,7 +469,7 @@ def segments(
     first, last = int(found["first_day"]), int(found["last_day"])
     a0, a1, b0, measured = _churn_windows(first, last)
     counts, histogram = ex.segment_counts(
-        orders, last_day=last, a0=a0, a1=a1, b0=b0, measured=measured
+        orders, last_day=last, a0=a0, a1=a1, b0=b0, measured=measured, order_ids=bool(order_id)
     )
     counts = _fetch(counts, engine)
     histogram = _fetch(histogram, engine)
