@@ -3,7 +3,9 @@
 The results have the types and columns of the in-memory path:
 :func:`summarize` returns a :class:`~calc.models.summary.CustomerSummary`,
 :func:`retention` and :func:`cohorts` the tables of the order-log analysis
-(one row per period; one row per cohort and month since first purchase).
+(one row per period; one row per cohort and month since first purchase),
+:func:`segments` the per-segment table and retention curves of
+:func:`calc.history.segments.segment`.
 Customers come back sorted by ``customer_id`` (an engine keeps no row
 order), where the in-memory summary lists them in order of first appearance.
 """
