@@ -5,6 +5,7 @@ Run from the repository root (needs ~1 GB free under ``--dir`` for 50M rows)::
     python3 benchmarks/warehouse.py                    # Parquet 5M and 50M, PostgreSQL 5M
     python3 benchmarks/warehouse.py --parquet 5000000  # a quick run
     python3 benchmarks/warehouse.py --postgres 0 --memory 1000000
+    python3 benchmarks/warehouse.py --parquet 5000000 --segments --postgres 0 --memory 0
 
 Data: customers simulated from known BG/NBD and Gamma-Gamma parameters (one small row
 each), expanded into orders by DuckDB itself (never pandas, see ``ORDERS_SQL``): about 19
@@ -17,7 +18,9 @@ each step after imports, the whole-process time and the peak resident memory of
 that process (``ru_maxrss``: DuckDB's buffers included). Target on the 2-core
 reference machine: 50M rows in <= 30 s and <= 2 GB. PostgreSQL (a throwaway cluster
 from ``tests/warehouse_engines.py``) gets the same orders at 5M rows through
-``generate_series``. ``--memory`` compares, on an in-memory frame, the numpy summary
+``generate_series``. ``--segments`` times the segment counts
+(``calc.warehouse.segments``, a 5-value channel) on the smallest Parquet file.
+``--memory`` compares, on an in-memory frame, the numpy summary
 of the upload path with the same summary run by DuckDB on that frame.
 Timings vary with the machine's load: ``os.getloadavg()`` is printed at the top.
 """
@@ -119,6 +122,25 @@ def score_parquet(path: str, memory_limit: str) -> dict:
     }
 
 
+def segment_parquet(path: str, memory_limit: str) -> dict:
+    """In this process: the segment counts of the Parquet file by a 5-value channel; seconds."""
+    began = time.perf_counter()
+    from calc.warehouse import from_parquet, segments
+
+    imported = time.perf_counter()
+    table = from_parquet(path, threads=2, memory_limit=memory_limit)
+    table = table.mutate(channel=(table.customer_id % 5).cast("string"))
+    counted = segments(table, "channel")
+    done = time.perf_counter()
+    return {
+        "segments": len(counted.table),
+        "customers": int(counted.table["customers"].sum()),
+        "imports_s": imported - began,
+        "segments_s": done - imported,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def score_postgres(rows: int) -> dict:
     """A throwaway PostgreSQL cluster filled by generate_series, summarised there, then fitted."""
     import psycopg
@@ -208,6 +230,9 @@ def main() -> None:
     parser.add_argument("--parquet", type=int, nargs="*", default=[5_000_000, 50_000_000])
     parser.add_argument("--postgres", type=int, default=5_000_000, help="rows; 0 to skip")
     parser.add_argument("--memory", type=int, default=1_000_000, help="rows; 0 to skip")
+    parser.add_argument(
+        "--segments", action="store_true", help="segment counts on the smallest Parquet scale"
+    )
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument(
         "--duckdb-memory", default="1400MB", help="DuckDB's memory_limit (it spills past it)"
@@ -218,6 +243,8 @@ def main() -> None:
         kind, *args = options.child
         if kind == "parquet":
             print(json.dumps(score_parquet(args[0], options.duckdb_memory)))
+        elif kind == "segments":
+            print(json.dumps(segment_parquet(args[0], options.duckdb_memory)))
         elif kind == "postgres":
             print(json.dumps(score_postgres(int(args[0]))))
         else:
@@ -247,6 +274,15 @@ def main() -> None:
             f"growth {small:,} -> {large:,} rows (x{large / small:.0f}): "
             f"time x{results[large]['total_s'] / results[small]['total_s']:.1f}, "
             f"peak memory x{results[large]['peak_mb'] / results[small]['peak_mb']:.1f}"
+        )
+    if options.segments and options.parquet:
+        rows = min(options.parquet)
+        path = os.path.join(options.dir, f"calc_bench_orders_{rows}.parquet")
+        found = _child("segments", path, "--duckdb-memory", options.duckdb_memory)
+        print(
+            f"segment counts of the {rows:,}-row Parquet file ({found['segments']} channels, "
+            f"{found['customers']:,} customers): {found['segments_s']:.1f} s after imports, "
+            f"peak {found['peak_mb']:,.0f} MB"
         )
     if options.postgres:
         found = _child("postgres", str(options.postgres))

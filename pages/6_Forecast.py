@@ -3,10 +3,14 @@
 import streamlit as st
 
 from calc.errors import DataError
-from ui import chrome, forecast_view, upload_view
+from ui import chrome, forecast_view, upload_view, warehouse_view
 
 cur = chrome.page("forecast")
 picked = upload_view.source()
+database = warehouse_view.in_use()  # a table connected on Your data, chosen after the file
+if database is not None:
+    forecast_view.summary_page(*database, cur)
+    st.stop()
 if picked is None:
     forecast_view.no_data()
     st.stop()

@@ -14,14 +14,17 @@ from sqlalchemy.engine import make_url
 
 from calc import history
 from calc.errors import DataError
+from calc.history.segments import segment
 from calc.models import summary as memory
-from calc.warehouse import cohorts, connect, open_table, retention, summarize
+from calc.warehouse import cohorts, connect, open_table, retention, segments, summarize
 from calc.warehouse.sources import from_sqlalchemy
-from tests.warehouse_data import order_log
+from tests.warehouse_data import order_log, segment_log
 from tests.warehouse_engines import PASSWORD, copy_frame, postgres_server
 
 LOG = order_log()
 TYPES = {"customer_id": "text", "date": "timestamp", "amount": "double precision"}
+SEGMENT_LOG = segment_log(rows=5_000, customers=1_500)
+SEGMENT_TYPES = {**TYPES, "order_id": "text", "channel": "text"}
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +32,7 @@ def server():
     with postgres_server() as running:
         copy_frame(running, "orders", LOG, TYPES)
         copy_frame(running, "bad_orders", LOG, {**TYPES, "amount": "text"})
+        copy_frame(running, "order_lines", SEGMENT_LOG, SEGMENT_TYPES)
         yield running
 
 
@@ -55,6 +59,23 @@ def test_retention_and_cohorts_equal_in_memory(table):
     pd.testing.assert_frame_equal(
         cohorts(table), history.cohorts(LOG), check_dtype=False, rtol=1e-9
     )
+
+
+def test_segment_counts_equal_in_memory(server):
+    """Oracle: calc.history.segments.segment on the same rows (see test_warehouse_segments.py)."""
+    table = open_table(connect(server.url), table="order_lines")
+    got = segments(table, "channel", order_id="order_id")
+    want = segment(SEGMENT_LOG, "channel")
+    for frame, keys in ((got.table, want.table), (got.curves, want.curves)):
+        order = ["months", "segment"] if "months" in frame else ["segment"]
+        pd.testing.assert_frame_equal(
+            frame.sort_values(order).reset_index(drop=True),
+            keys.sort_values(order).reset_index(drop=True),
+            check_dtype=False,
+            rtol=1e-9,
+            atol=1e-9,
+        )
+    assert got.churn_windows == want.churn_windows
 
 
 def test_a_sql_query_as_the_source(server):

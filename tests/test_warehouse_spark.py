@@ -13,19 +13,21 @@ import pandas as pd
 import pytest
 
 from calc import history
+from calc.history.segments import segment
 from calc.models import summary as memory
-from calc.warehouse import cohorts, retention, summarize
-from tests.warehouse_data import order_log
+from calc.warehouse import cohorts, retention, segments, summarize
+from tests.warehouse_data import order_log, segment_log
 from tests.warehouse_engines import missing
 
 pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
 )
 LOG = order_log(rows=1_500, customers=200, seed=11)
+SEGMENT_LOG = segment_log(rows=1_500, customers=500, seed=11)
 
 
 @pytest.fixture(scope="module")
-def table(tmp_path_factory):
+def backend(tmp_path_factory):
     if shutil.which("java") is None:
         missing("Java (default-jre-headless)")
     try:
@@ -45,9 +47,15 @@ def table(tmp_path_factory):
     spark.sparkContext.setLogLevel("ERROR")
     try:
         spark.createDataFrame(LOG).createOrReplaceTempView("orders")  # no files written
-        yield ibis.pyspark.connect(spark).table("orders")
+        spark.createDataFrame(SEGMENT_LOG).createOrReplaceTempView("order_lines")
+        yield ibis.pyspark.connect(spark)
     finally:
         spark.stop()
+
+
+@pytest.fixture(scope="module")
+def table(backend):
+    return backend.table("orders")
 
 
 def test_spark_gives_the_in_memory_numbers(table):
@@ -64,3 +72,19 @@ def test_spark_gives_the_in_memory_numbers(table):
     pd.testing.assert_frame_equal(
         cohorts(table), history.cohorts(LOG), check_dtype=False, rtol=1e-9
     )
+
+
+def test_spark_gives_the_in_memory_segment_counts(backend):
+    """Oracle: calc.history.segments.segment on the same rows (see test_warehouse_segments.py)."""
+    got = segments(backend.table("order_lines"), "channel", order_id="order_id")
+    want = segment(SEGMENT_LOG, "channel")
+    for mine, theirs in ((got.table, want.table), (got.curves, want.curves)):
+        order = ["months", "segment"] if "months" in mine else ["segment"]
+        pd.testing.assert_frame_equal(
+            mine.sort_values(order).reset_index(drop=True),
+            theirs.sort_values(order).reset_index(drop=True),
+            check_dtype=False,
+            rtol=1e-9,
+            atol=1e-9,
+        )
+    assert got.churn_windows == want.churn_windows

@@ -32,7 +32,13 @@ from calc.models.clv import (
 )
 from calc.models.cohorts import observed_survival, subscription_cohorts
 from calc.models.forecast import OrderForecast, forecast_orders
-from calc.models.summary import DAYS_PER_UNIT, calibration_holdout, convert_time, summarize
+from calc.models.summary import (
+    DAYS_PER_UNIT,
+    CustomerSummary,
+    calibration_holdout,
+    convert_time,
+    summarize,
+)
 from ui import charts, chrome, forecast_charts, forecast_readiness, state, upload_view
 from ui.format import (
     calc_text,
@@ -807,3 +813,80 @@ def _curve(result: SubscriptionFit) -> None:
     alike = result.model.alpha + result.model.beta > ALIKE
     shape = t("forecast.explain_alike") if alike else t("forecast.curve_flattens")
     st.caption(t("forecast.curve_note") + " " + shape)
+
+
+# ------------------------------------- a summary computed by a database (calc.warehouse)
+
+#: This session's fit of a database's summary: ``((key, margin, disc, years), OrderFit)``.
+_SUMMARY_FIT = "_fc_summary_fit"
+
+
+def summary_page(key: object, summary: CustomerSummary, spent: pd.Series, currency: str) -> None:
+    """The models' forecasts for a per-customer summary computed where the orders live.
+
+    Only the summary came back from the database, not the order log, so the
+    parts that read the log (churn panel, formula CLV, holdout check) are left
+    out. The fit is held in the session and made again only when the summary
+    (``key``) or a setting changes.
+    """
+    margin, disc = _settings()
+    years = st.select_slider(
+        t("forecast.years"),
+        HORIZON_YEARS,
+        value=3,
+        format_func=lambda y: duration(y, "years"),
+        key="fc_years",
+        help=t("forecast.years_help"),
+        persist_state="session",
+    )
+    wanted = (key, margin, disc, years)
+    held = st.session_state.get(_SUMMARY_FIT)
+    if held is None or held[0] != wanted:
+        with st.spinner(t("forecast.fitting")):
+            held = (wanted, fit_summary(summary, spent, margin, disc, years))
+        st.session_state[_SUMMARY_FIT] = held
+    result = held[1]
+    if result.forecast is not None:
+        forecast_readiness.needs(result.forecast.checks)
+    if result.error:
+        st.warning(
+            t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
+        )
+        return
+    forecast_readiness.held_note(result.forecast)
+    _order_headline(result, currency, years)
+    _customer_table(result, currency, years)
+    _at_risk(result, currency, years)
+    _order_explain(result, currency)
+
+
+def fit_summary(
+    summary: CustomerSummary, spent: pd.Series, margin: float, disc: float, years: int
+) -> OrderFit:
+    """BG/NBD and Gamma-Gamma on a summary of paid orders (weeks); ``spent``: net spend by id."""
+    try:
+        result = forecast_orders(
+            summary,
+            windows_days=WINDOWS,
+            horizon_years=years,
+            annual_discount_rate=disc,
+            margin=margin,
+        )
+    except CalcError as error:
+        return OrderFit(customers=summary.n_customers, error=error.about)
+    if result.table is None:
+        return OrderFit(summary.n_customers, forecast=result, error=result.purchases_error)
+    table = result.table.copy()
+    rfm = (summary.frequency, summary.recency, summary.age)
+    table["alive_next_year"] = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
+    days = np.rint(summary.recency * DAYS_PER_UNIT[UNIT]).astype("timedelta64[D]")
+    table["last_purchase"] = (summary.first_purchase + days).astype("datetime64[ns]")
+    table["historic_clv"] = spent.reindex(table.index).to_numpy(dtype=float)
+    if "clv" in table.columns:
+        table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
+    by = "clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"
+    table = table.sort_values(by, ascending=False, kind="stable")
+    worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
+    return OrderFit(
+        summary.n_customers, forecast=result, table=table, risk_order=at_risk_order(worth)
+    )

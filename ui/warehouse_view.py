@@ -8,10 +8,15 @@ amount), and :mod:`calc.warehouse` runs the per-customer summary, the monthly
 retention counts and the cohort table on the database: only those summaries
 travel. Results are held in this session and computed on the button's click
 only, never on a rerun.
+
+The Forecast page uses a connected table as it uses an uploaded file
+(:func:`in_use`): the click also brings back the summary the models fit (paid
+orders, in weeks). A file or sample chosen after the click takes over again.
 """
 
 from __future__ import annotations
 
+import pandas as pd
 import sqlalchemy.exc
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -25,6 +30,10 @@ from ui.i18n import t
 
 #: This session's last database result: ``(request, results or DataError)``.
 _HELD = "_wh_held"
+#: How many times this session has summarised a database (a key for the Forecast page's fit).
+_RUNS = "_wh_runs"
+#: The time unit of the summary the Forecast page fits (``forecast_view.UNIT``).
+FORECAST_UNIT = "W"
 #: The standard columns and the widget key of each one's column name.
 MAPPING = {"customer_id": "wh_customer", "date": "wh_date", "amount": "wh_amount"}
 
@@ -73,9 +82,72 @@ def _run() -> None:
             "retention": warehouse.retention(orders, "M", columns=columns),
             "cohorts": warehouse.cohorts(orders, columns=columns),
         }
+        result["paid"] = _paid_summary(orders, columns)
     except DataError as error:
         result = error
-    st.session_state[_HELD] = (request, result)
+    runs = st.session_state.get(_RUNS, 0) + 1
+    st.session_state[_RUNS] = runs
+    st.session_state[_HELD] = (request, result, _file_choice(), runs)
+
+
+def _paid_summary(orders, columns: dict[str, str]):
+    """The summary the Forecast page's models fit: paid orders only, in weeks (or why not)."""
+    paid = orders.filter(orders[columns["amount"]] > 0)
+    try:
+        return warehouse.summarize(paid, unit=FORECAST_UNIT, columns=columns)
+    except DataError as error:
+        return error
+
+
+def _file_choice() -> tuple:
+    """The file or sample chosen in this session (name and size), to see whether it changes."""
+    s = st.session_state
+    kept = s.get("up_kept")
+    return (kept[0], len(kept[1])) if kept else None, s.get("up_sample")
+
+
+def in_use() -> tuple | None:
+    """The database summary the Forecast page uses, with a note and a way back to files.
+
+    A table connected on Your data is used until a file or sample is chosen
+    after it (or the button here lets it go), as an upload is used until it is
+    removed.
+
+    Returns
+    -------
+    tuple or None
+        ``(key, summary, spent)``: a key that changes with every new result,
+        the per-customer summary of paid orders in weeks, and each customer's
+        net spend to date (all rows, by customer id); ``None`` when no table is
+        connected, a file was chosen since, or the summary could not be made
+        (then its message is shown).
+    """
+    held = st.session_state.get(_HELD)
+    if held is None or isinstance(held[1], DataError) or held[2] != _file_choice():
+        return None
+    request, result, _, runs = held
+    _, table, _, _ = request
+    note, back = st.columns([4, 1], vertical_alignment="center")
+    note.info(
+        t(
+            "wh_more.in_use",
+            source=plain(table) if table else t("wh.kind_sql"),
+            connection=plain(request[0]),
+        ),
+        icon=":material/database:",
+    )
+    back.button(t("wh_more.use_file"), key="wh_forget", on_click=_forget, icon=":material/close:")
+    paid = result["paid"]
+    if isinstance(paid, DataError):
+        st.error(calc_text(paid), icon=":material/error:")
+        return None
+    everything = result["summary"]
+    spent = pd.Series(everything.total_value, index=pd.Index(everything.customer_id))
+    return runs, paid, spent
+
+
+def _forget() -> None:
+    st.session_state.pop(_HELD, None)
 
 
 def panel() -> None:
@@ -106,7 +178,7 @@ def panel() -> None:
         st.button(t("wh.run"), key="wh_run", on_click=_run, type="primary")
         st.caption(t("wh.privacy"))
         if held is not None:
-            _results(*held)
+            _results(*held[:2])
 
 
 def _results(request: tuple, result) -> None:
@@ -128,6 +200,7 @@ def _results(request: tuple, result) -> None:
             last=str(summary.observation_end),
         )
     )
+    st.caption(t("wh_more.forecast_note"))
     st.markdown(f"**{t('wh.retention')}**")
     upload_view.table(rates)
     st.markdown(f"**{t('wh.cohorts')}**")

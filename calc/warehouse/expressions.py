@@ -17,6 +17,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from calc.history.segments import BLANK, CURVE_MONTHS, DAYS_PER_MONTH, VALUE_DAYS
+
 #: Day 0 of the day numbers.
 EPOCH = ibis.date(1970, 1, 1)
 #: Months in each retention period.
@@ -49,13 +51,17 @@ def standard_orders(
     >>> standard_orders(t, customer_id="who", date="when", amount="paid").columns
     ('customer_id', 'day', 'month', 'amount')
     """
+    return table.select(**_columns(table, customer_id, date, amount))
+
+
+def _columns(table: ir.Table, customer_id: str, date: str, amount: str) -> dict:
     day = table[date].cast("date")
-    return table.select(
-        customer_id=table[customer_id],
-        day=day.delta(EPOCH, unit="day").cast("int64"),
-        month=((day.year() - 1970) * 12 + day.month() - 1).cast("int64"),
-        amount=table[amount].cast("float64"),
-    )
+    return {
+        "customer_id": table[customer_id],
+        "day": day.delta(EPOCH, unit="day").cast("int64"),
+        "month": ((day.year() - 1970) * 12 + day.month() - 1).cast("int64"),
+        "amount": table[amount].cast("float64"),
+    }
 
 
 def checks(orders: ir.Table, end_day: int | None = None) -> ir.Table:
@@ -202,3 +208,189 @@ def cohort_counts(orders: ir.Table) -> ir.Table:
         customers=cells.customers.fill_null(0),
         revenue=cells.revenue.fill_null(0.0),
     ).order_by(["cohort", "offset"])
+
+
+def segment_orders(
+    table: ir.Table,
+    *,
+    segment: str,
+    order_id: str | None = None,
+    customer_id: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+) -> ir.Table:
+    """The standard order columns plus ``segment`` (text) and ``order_id`` (text, or all null).
+
+    Examples
+    --------
+    >>> t = ibis.table({"customer_id": "string", "date": "date", "amount": "float64",
+    ...     "channel": "string"}, name="orders")
+    >>> segment_orders(t, segment="channel").columns
+    ('customer_id', 'day', 'month', 'amount', 'segment', 'order_id')
+    """
+    return table.select(
+        **_columns(table, customer_id, date, amount),
+        segment=table[segment].cast("string"),
+        order_id=table[order_id].cast("string") if order_id else ibis.null("string"),
+    )
+
+
+def _daily(orders: ir.Table, order_ids: bool) -> ir.Table:
+    """Per customer and day: purchases made, net and paid amounts, orders, smallest values."""
+    bought = orders.amount >= 0
+    rows = bought.ifelse(1, 0).sum()
+    if order_ids:  # an order: one order id on one day (its lines share both); without one, a row
+        no_id = bought & orders.order_id.isnull()
+        rows = orders.order_id.nunique(where=bought) + no_id.ifelse(1, 0).sum()
+    return orders.group_by(["customer_id", "day"]).aggregate(
+        bought=bought.ifelse(1, 0).max(),
+        net=orders.amount.sum(),
+        gross=orders.amount.sum(where=bought),
+        orders=rows,
+        # the segment on the day's purchases (blank only when all are), or on any row
+        paid_segment=orders.segment.min(where=bought).fill_null(BLANK),
+        any_segment=orders.segment.min().fill_null(BLANK),
+    )
+
+
+def _purchase_days(daily: ir.Table) -> ir.Table:
+    """Each customer's purchase days with the purchase day before (null for the first)."""
+    days = daily.filter(daily.bought == 1)
+    by_customer = ibis.window(group_by=days.customer_id, order_by=days.day)
+    return days.mutate(prev=days.day.lag().over(by_customer))
+
+
+def _customers(daily: ir.Table, days: ir.Table, a0: int, a1: int, b0: int) -> ir.Table:
+    """Per customer: segment, first (purchase) day, second purchase day, orders, spend, churn."""
+    by_days = days.group_by("customer_id").aggregate(
+        pfirst=days.day.min(),
+        second=days.day.min(where=days.prev.notnull()),
+        buyer=((days.day >= a0) & (days.day <= a1)).ifelse(1, 0).max(),
+        later=(days.day >= b0).ifelse(1, 0).max(),
+        gross=days.gross.sum(),
+        orders=days.orders.sum(),
+        paid_segment=days.paid_segment.argmin(days.day),  # days are distinct per customer
+    )
+    by_all = daily.group_by("customer_id").aggregate(
+        afirst=daily.day.min(),
+        net=daily.net.sum(),
+        any_segment=daily.any_segment.argmin(daily.day),
+    )
+    cust = by_all.left_join(by_days, "customer_id")
+    return cust.select(
+        "customer_id",
+        "pfirst",
+        "second",
+        "net",
+        first_day=ibis.coalesce(cust.pfirst, cust.afirst),
+        gross=cust.gross.fill_null(0.0),
+        orders=cust.orders.fill_null(0),
+        buyer=cust.buyer.fill_null(0),
+        lost=(cust.buyer.fill_null(0) * (1 - cust.later.fill_null(0))),
+        segment=cust.pfirst.isnull().ifelse(cust.any_segment, cust.paid_segment),
+    )
+
+
+def _customer_facts(daily: ir.Table, cust: ir.Table) -> ir.Table:
+    """:func:`_customers` and the net amount within 365 and 730 days of the first order."""
+    rows = daily.join(cust.select("customer_id", "first_day"), "customer_id")
+    since = rows.day - rows.first_day
+    values = rows.group_by("customer_id").aggregate(
+        **{
+            f"value_{name}": rows.net.sum(where=since < limit).fill_null(0.0)
+            for name, limit in VALUE_DAYS.items()
+        },
+    )
+    return cust.join(values, "customer_id")
+
+
+def segment_counts(
+    orders: ir.Table,
+    *,
+    last_day: int,
+    a0: int,
+    a1: int,
+    b0: int,
+    measured: bool,
+    order_ids: bool = False,
+) -> tuple[ir.Table, ir.Table]:
+    """Per segment of the first order: customers, repeat customers, churn, orders, value, curves.
+
+    Parameters
+    ----------
+    orders : ibis Table
+        From :func:`segment_orders`.
+    last_day : int
+        The table's last day (days since 1970-01-01, every row).
+    a0, a1, b0 : int
+        The yearly churn's windows: first ``a0..a1``, second ``b0..last_day``
+        (as :func:`calc.history.yearly_churn` sets them).
+    measured : bool
+        Whether the first window is long enough for a churn; if not, no
+        customer is a churn buyer.
+    order_ids : bool
+        Whether ``orders.order_id`` holds order numbers (else every purchase
+        row is an order, counted without a distinct count).
+
+    Returns
+    -------
+    (ibis Table, ibis Table)
+        Per ``segment`` ("(blank)" for a blank value): ``customers``,
+        ``repeat_customers`` (2 orders or more), ``churn_buyers``,
+        ``churn_lost``, ``orders``, ``gross`` (purchases), ``revenue`` (all
+        rows), ``customers_first_year`` / ``value_first_year`` (customers
+        observed 364 days or more after their first order, and the sum of
+        their net amounts within 365 days of it; likewise ``two_years`` with
+        729 / 730 days) and, for N = 1 to 24 months, ``observed_N`` and
+        ``again_N`` (observed N months or more; bought again within N
+        months). Second: per ``segment`` and ``gap`` (days between
+        consecutive purchase days of one customer) the number ``n`` of gaps,
+        from which the caller takes each segment's median.
+
+    Notes
+    -----
+    As :mod:`calc.history.segments`: a customer's segment is the value on
+    their first order (first purchase day; refund-only customers: first
+    day); a purchase is an amount of 0 or more; an order is one order id on
+    one day, or a row without order ids. A table keeps no row order, so
+    where the first purchase day has rows with different values the
+    smallest value is taken (the in-memory path takes the row listed first),
+    and a blank only when every row of that day is blank. N months are
+    N * 365.25 / 12 days.
+    """
+    daily = _daily(orders, order_ids)
+    days = _purchase_days(daily)
+    customers = _customers(daily, days, a0, a1, b0)
+    facts = _customer_facts(daily, customers)
+    observed = last_day - facts.first_day
+    gap = facts.second - facts.pfirst  # null without a second purchase day
+
+    def count(condition):
+        return condition.ifelse(1, 0).sum()
+
+    sums = {
+        "customers": facts.count(),
+        "repeat_customers": count(facts.orders >= 2),
+        "churn_buyers": facts.buyer.sum() if measured else ibis.literal(0),
+        "churn_lost": facts.lost.sum() if measured else ibis.literal(0),
+        "orders": facts.orders.sum(),
+        "gross": facts.gross.sum(),
+        "revenue": facts.net.sum(),
+    }
+    for name, window in VALUE_DAYS.items():
+        seen = observed >= window - 1
+        sums[f"customers_{name}"] = count(seen)
+        sums[f"value_{name}"] = facts[f"value_{name}"].sum(where=seen).fill_null(0.0)
+    for months in range(1, CURVE_MONTHS + 1):
+        limit = months * DAYS_PER_MONTH
+        seen = observed >= limit
+        sums[f"observed_{months}"] = count(seen)
+        sums[f"again_{months}"] = count(seen & (gap <= limit).fill_null(False))
+    table = facts.group_by("segment").aggregate(**sums)
+
+    gaps = days.filter(days.prev.notnull())
+    gaps = gaps.select("customer_id", gap=gaps.day - gaps.prev).join(
+        customers.select("customer_id", "segment"), "customer_id"
+    )
+    histogram = gaps.group_by(["segment", "gap"]).aggregate(n=gaps.count())
+    return table, histogram

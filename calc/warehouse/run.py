@@ -3,17 +3,23 @@
 The results have the types and columns of the in-memory path:
 :func:`summarize` returns a :class:`~calc.models.summary.CustomerSummary`,
 :func:`retention` and :func:`cohorts` the tables of the order-log analysis
-(one row per period; one row per cohort and month since first purchase).
+(one row per period; one row per cohort and month since first purchase),
+:func:`segments` the per-segment table and retention curves of
+:func:`calc.history.segments.segment`.
 Customers come back sorted by ``customer_id`` (an engine keeps no row
 order), where the in-memory summary lists them in order of first appearance.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from calc.errors import DataError, InputError
+from calc.history.churn import MIN_FIRST_WINDOW_DAYS, YEAR_DAYS
+from calc.history.segments import BLANK, CURVE_MONTHS, VALUE_DAYS
 from calc.models.summary import DAYS_PER_UNIT, SUMMARY_UNITS, CustomerSummary, _unit
 from calc.warehouse import expressions as ex
 from calc.warehouse.errors import engine_errors
@@ -342,3 +348,188 @@ def cohorts(table, columns: dict[str, str] | None = None) -> pd.DataFrame:
             "revenue_pct": revenue_pct,
         }
     )
+
+
+@dataclass(frozen=True)
+class SegmentCounts:
+    """Customers grouped by the value of a column on their first order, counted by the engine.
+
+    Attributes
+    ----------
+    column : str
+        The column read.
+    table : pandas.DataFrame
+        One row per segment, the columns of
+        :func:`calc.history.segments.segment`'s table: ``segment``,
+        ``customers``, ``customers_share``, ``repeat_customers``,
+        ``repeat_rate``, ``churn_buyers``, ``churn_lost``, ``churn_rate``,
+        ``orders``, ``aov``, ``median_days_between``, ``revenue``,
+        ``value_first_year``, ``customers_first_year``, ``value_two_years``,
+        ``customers_two_years``. Largest segment first, ties by name.
+    curves : pandas.DataFrame
+        ``segment``, ``months`` (1-24), ``observed``, ``again``, ``share``.
+    churn_windows : tuple of pandas.Timestamp or None
+        The yearly churn's windows (first start, first end, second start,
+        second end); ``None`` when the table is too short for a churn.
+    """
+
+    column: str
+    table: pd.DataFrame
+    curves: pd.DataFrame
+    churn_windows: tuple[pd.Timestamp, ...] | None
+
+
+def _churn_windows(first: int, last: int) -> tuple[int, int, int, bool]:
+    """The yearly churn's windows, as :func:`calc.history.yearly_churn` sets them."""
+    b0 = last - YEAR_DAYS + 1
+    a1 = b0 - 1
+    a0 = max(a1 - YEAR_DAYS + 1, first)
+    return a0, a1, b0, a1 - a0 + 1 >= MIN_FIRST_WINDOW_DAYS
+
+
+def _medians(histogram: pd.DataFrame, segments: pd.Index) -> np.ndarray:
+    """Median gap per segment from ``(segment, gap, n)`` rows (NaN without gaps)."""
+    out = pd.Series(np.nan, index=segments)
+    for name, part in histogram.sort_values("gap").groupby("segment", sort=False):
+        gap = part["gap"].to_numpy(dtype=float)
+        upto = np.cumsum(part["n"].to_numpy(dtype=np.int64))
+        total = int(upto[-1])
+        low = gap[np.searchsorted(upto, (total - 1) // 2, side="right")]
+        high = gap[np.searchsorted(upto, total // 2, side="right")]
+        out[name] = (low + high) / 2
+    return out.to_numpy()
+
+
+def segments(
+    table,
+    column: str,
+    *,
+    order_id: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> SegmentCounts:
+    """Customers grouped by ``column`` on their first order, every figure counted by the engine.
+
+    Parameters
+    ----------
+    table : ibis Table
+        The order table.
+    column : str
+        The column to group by (category, channel, country, any text).
+    order_id : str, optional
+        The column of order numbers, when lines of one order are rows of their own
+        (an order is one order number on one day); without it every row is an order.
+    columns : dict, optional
+        Column mapping, as for :func:`standard`.
+
+    Returns
+    -------
+    SegmentCounts
+        The numbers of :func:`calc.history.segments.segment` on the same rows.
+
+    Raises
+    ------
+    DataError
+        ``segments.no_column`` for a missing ``column``, ``warehouse.column_missing``
+        for a missing ``order_id``, and the checks of :func:`summarize`.
+
+    Notes
+    -----
+    repeat_rate = repeat customers / customers; churn_rate = lost / buyers
+    (NaN when the table covers less than about 18 months); aov = purchases /
+    orders; value per customer = net amount within 365 (730) days of the
+    first order / customers observed that long. Rates of a segment without
+    customers in their denominator are NaN. Where a customer's first
+    purchase day holds rows of different values, the smallest is taken (a
+    table keeps no row order; the in-memory path takes the row listed first).
+
+    Examples
+    --------
+    The example of :func:`calc.history.segments.segment`, counted by DuckDB:
+
+    >>> from calc.warehouse.sources import from_frame
+    >>> t = from_frame(pd.DataFrame({"customer_id": ["a", "b", "a", "c"],
+    ...     "date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-11", "2026-01-03"]),
+    ...     "amount": [30.0, 10.0, 20.0, 60.0], "channel": ["web", "web", "shop", "shop"]}))
+    >>> segments(t, "channel").table[["segment", "customers", "repeat_rate", "aov",
+    ...     "median_days_between"]]
+      segment  customers  repeat_rate   aov  median_days_between
+    0     web          2          0.5  20.0                 10.0
+    1    shop          1          0.0  60.0                  NaN
+    """
+    schema = table.schema()
+    if column not in schema:
+        raise DataError("segments.no_column", name=str(column))
+    if order_id is not None and order_id not in schema:
+        raise DataError(
+            "warehouse.column_missing", column=order_id, role="order_id", found=", ".join(schema)
+        )
+    standard(table, columns)  # the mapped columns checked
+    mapping = {name: (columns or {}).get(name) or name for name in COLUMN_TYPES}
+    orders = ex.segment_orders(table, segment=column, order_id=order_id, **mapping)
+    engine = _engine(table)
+    found = _checked(orders, engine, None)
+    first, last = int(found["first_day"]), int(found["last_day"])
+    a0, a1, b0, measured = _churn_windows(first, last)
+    counts, histogram = ex.segment_counts(
+        orders, last_day=last, a0=a0, a1=a1, b0=b0, measured=measured, order_ids=bool(order_id)
+    )
+    counts = _fetch(counts, engine)
+    histogram = _fetch(histogram, engine)
+    counts["segment"] = counts["segment"].fillna(BLANK)
+    histogram["segment"] = histogram["segment"].fillna(BLANK)
+    counts = counts.sort_values(["customers", "segment"], ascending=[False, True], kind="stable")
+    counts = counts.reset_index(drop=True)
+    customers = counts["customers"].to_numpy(dtype=np.int64)
+    repeat = counts["repeat_customers"].to_numpy(dtype=np.int64)
+    buyers = counts["churn_buyers"].to_numpy(dtype=np.int64)
+    lost = counts["churn_lost"].to_numpy(dtype=np.int64)
+    orders_n = counts["orders"].to_numpy(dtype=np.int64)
+    out = pd.DataFrame(
+        {
+            "segment": counts["segment"].astype(str).to_numpy(dtype=object),
+            "customers": customers,
+            "customers_share": customers / max(int(customers.sum()), 1),
+            "repeat_customers": repeat,
+            "repeat_rate": _divide(repeat, customers),
+            "churn_buyers": buyers,
+            "churn_lost": lost,
+            "churn_rate": _divide(lost, buyers) if measured else np.full(len(counts), np.nan),
+            "orders": orders_n,
+            "aov": _divide(counts["gross"].to_numpy(dtype=float), orders_n),
+            "median_days_between": _medians(histogram, pd.Index(counts["segment"])),
+            "revenue": counts["revenue"].to_numpy(dtype=float),
+        }
+    )
+    for name in VALUE_DAYS:
+        seen = counts[f"customers_{name}"].to_numpy(dtype=np.int64)
+        out[f"value_{name}"] = _divide(counts[f"value_{name}"].to_numpy(dtype=float), seen)
+        out[f"customers_{name}"] = seen
+    curves = []
+    for months in range(1, CURVE_MONTHS + 1):
+        seen = counts[f"observed_{months}"].to_numpy(dtype=np.int64)
+        again = counts[f"again_{months}"].to_numpy(dtype=np.int64)
+        curves.append(
+            pd.DataFrame(
+                {
+                    "segment": out["segment"],
+                    "months": months,
+                    "observed": seen,
+                    "again": again,
+                    "share": _divide(again, seen),
+                }
+            )
+        )
+    windows = None
+    if measured:
+        windows = tuple(pd.Timestamp(np.datetime64(d, "D")) for d in (a0, a1, b0, last))
+    return SegmentCounts(
+        column=column,
+        table=out,
+        curves=pd.concat(curves, ignore_index=True),
+        churn_windows=windows,
+    )
+
+
+def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
