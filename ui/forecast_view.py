@@ -1,45 +1,38 @@
-"""The Forecast page's parts: fitting the models once per file, and showing what they say.
+"""The Forecast page's parts: what the models say about a file, laid out and explained.
 
 Every number comes from :mod:`calc.models` (and the formula CLV from
-:mod:`calc.clv`); this module picks the rows the models learn from, holds the
-fits of the file on screen in the session, and lays out, formats and explains
-the results. A fit that cannot be made is shown as a message; the rest of the
-page stays.
+:mod:`calc.clv`) through :mod:`ui.forecast_fit`, which fits once per file and
+holds the fits in the session; this module lays out, formats and explains the
+results. A fit that cannot be made is shown as a message; the rest of the page
+stays.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from calc import exports, history
-from calc.churn import alive_after
 from calc.clv import clv_report
 from calc.errors import CalcError
-from calc.messages import Message
-from calc.models import Range, sbg
-from calc.models.clv import (
-    HoldoutCheck,
-    at_risk_order,
-    discount_rate_per_unit,
-    holdout_check,
-    value_if_active,
-)
-from calc.models.cohorts import observed_survival, subscription_cohorts
-from calc.models.forecast import OrderForecast, forecast_orders
-from calc.models.summary import (
-    DAYS_PER_UNIT,
-    CustomerSummary,
-    calibration_holdout,
-    convert_time,
-    summarize,
-)
+from calc.models import Range
+from calc.models.clv import discount_rate_per_unit
+from calc.models.summary import CustomerSummary
 from ui import charts, chrome, forecast_charts, forecast_readiness, state, upload_view
+from ui.forecast_fit import (
+    HOLDOUT_WEEKS,
+    MIN_HISTORY_WEEKS,
+    WINDOWS,
+    Holdout,
+    OrderFit,
+    SubscriptionFit,
+    check_orders,
+    fit_orders,
+    fit_subscriptions,
+    fit_summary,
+)
 from ui.format import (
     calc_text,
     currency_symbol,
@@ -52,10 +45,6 @@ from ui.format import (
 )
 from ui.i18n import t
 
-#: The order models count time in weeks; every window below is converted from days.
-UNIT = "W"
-#: Forecast windows of the per-customer table, in days.
-WINDOWS = (90, 365)
 #: How the number columns of the per-customer tables are written.
 NUMBER_KINDS = {
     **{f"next_{days}": "decimal" for days in WINDOWS},
@@ -63,9 +52,6 @@ NUMBER_KINDS = {
         ("order_value", "clv_low", "clv", "clv_high", "historic_clv", "worth_if_active"), "money"
     ),
 }
-#: Length of the holdout check, in weeks, and the history it needs at least.
-HOLDOUT_WEEKS = 13
-MIN_HISTORY_WEEKS = 3 * HOLDOUT_WEEKS
 #: Expected subscriber lifetime is counted up to this many months (10 years).
 LIFETIME_CAP_MONTHS = 120
 #: Rows of a table drawn on the page (the most valuable first); the downloads hold every
@@ -75,8 +61,6 @@ HORIZON_YEARS = (1, 2, 3, 5, 10)
 #: alpha + beta above this: subscribers are so alike the curve barely flattens.
 ALIKE = 1000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-Params = tuple[tuple[str, object], ...]
 
 
 # ----------------------------------------------------------------- no data
@@ -90,190 +74,6 @@ def no_data() -> None:
 def customers_only() -> None:
     """A customer list has no dated history: nothing to fit."""
     st.info(t("forecast.customers_only"), icon=":material/info:")
-
-
-# ---------------------------------------------------------- fitting (cached)
-
-
-@dataclass(frozen=True)
-class OrderFit:
-    """The order models' answer for one file, as far as they got, and why they stopped.
-
-    ``forecast`` holds the readiness checks and every model result;
-    ``table`` the per-customer forecast with the file's names, last purchase
-    and spend joined (the forecast's own columns shared, not copied);
-    ``order`` its rows most valuable first and ``risk_order`` the order of the
-    at-risk list (positions in ``table``, taken once, not on every rerun);
-    ``error`` why BG/NBD (and so every forecast) could not be made.
-    """
-
-    customers: int
-    forecast: OrderForecast | None = None
-    table: pd.DataFrame | None = None
-    error: Message | None = None
-    order: np.ndarray | None = None
-    risk_order: np.ndarray | None = None
-
-    @property
-    def totals(self) -> dict[int, Range]:
-        return self.forecast.totals if self.forecast is not None else {}
-
-
-@dataclass(frozen=True)
-class Holdout:
-    """The holdout check of one file, or why there is none."""
-
-    check: HoldoutCheck | None = None
-    calibration_end: pd.Timestamp | None = None
-    new_customers: int = 0
-    too_short: bool = False
-    error: Message | None = None
-
-
-def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
-    """The rows the models learn from: paid purchases (refunds and free orders left out)."""
-    return table[table["amount"] > 0]
-
-
-def file_key(name: str, data: bytes) -> tuple:
-    """A cheap key of the file on screen: its upload id (or sample name), size and ends.
-
-    The fitted results are held under this key (the objects themselves, never
-    copied or unpickled on a rerun), so a rerun does not hash the whole file
-    either: at 5M rows that alone took 0.3 s. Every upload gets a new random
-    id from Streamlit.
-    """
-    uploaded = st.session_state.get("up_file")
-    ident = getattr(uploaded, "file_id", None) if uploaded is not None else None
-    ends = hashlib.blake2b(data[:65536] + data[-65536:], digest_size=16).hexdigest()
-    return (ident or "", name, len(data), ends)
-
-
-#: This session's models of the file on screen: ``{"key": ..., "summary": CustomerSummary,
-#: "fits": OrderForecast without tables, "settings": (margin, disc, years), "result": OrderFit,
-#: "holdout": Holdout}``. Held in the session, not in a cache every session shares: it goes
-#: when the session goes, and holds one file and one set of settings (about 150 MB at 1M
-#: rows). A new horizon, margin or discount rate reuses the fitted models.
-_HELD = "_fc_held"
-
-
-def _held(data: bytes, name: str, overrides: Params) -> dict:
-    key = (file_key(name, data), overrides)
-    held = st.session_state.get(_HELD)
-    if held is None or held["key"] != key:
-        st.session_state[_HELD] = None  # the last file's results go before the next are made
-        held = {"key": key}
-        st.session_state[_HELD] = held
-    return held
-
-
-def fit_orders(
-    data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
-) -> OrderFit:
-    """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast."""
-    held = _held(data, name, overrides)
-    settings = (margin, disc, years)
-    if held.get("settings") != settings:
-        held.pop("result", None)  # the last settings' tables go before the next are made
-        held["settings"] = None
-        held["result"] = _fit_orders(held, upload_view.load(data, name, overrides), *settings)
-        held["settings"] = settings
-    return held["result"]
-
-
-def _fit_orders(
-    held: dict, loaded: upload_view.Loaded, margin: float, disc: float, years: int
-) -> OrderFit:
-    log = paid_orders(loaded.upload.table)
-    try:
-        if "summary" not in held:
-            held["summary"] = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
-        summary = held["summary"]
-        result = forecast_orders(
-            summary,
-            windows_days=WINDOWS,
-            horizon_years=years,
-            annual_discount_rate=disc,
-            margin=margin,
-            fitted=held.get("fits"),
-        )
-    except CalcError as error:
-        return OrderFit(customers=loaded.analysis.headline.customers, error=error.about)
-    held["fits"] = result.fits()
-    if result.table is None:
-        return OrderFit(summary.n_customers, forecast=result, error=result.purchases_error)
-    table = result.table.copy(deep=False)  # new columns here only; the forecast's are shared
-    rfm = (summary.frequency, summary.recency, summary.age)
-    table["alive_next_year"] = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
-    known = loaded.analysis.customers.set_index("customer_id")
-    known.index = known.index.astype(object)
-    extra = known.reindex(table.index.astype(object))
-    for column in ("customer_name", "last_purchase", "historic_clv"):
-        if column in extra.columns:
-            table[column] = extra[column].to_numpy()
-    if "clv" in table.columns:
-        table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
-    # Ordered once here, not on every rerun: by value (or purchases) for the
-    # table, and the order of the at-risk list (worth if active, else spend).
-    by = table["clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"].to_numpy()
-    order = np.argsort(-by, kind="stable")  # most first, unknown last
-    worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
-    risk_order = at_risk_order(worth)
-    return OrderFit(
-        summary.n_customers, forecast=result, table=table, order=order, risk_order=risk_order
-    )
-
-
-def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
-    """Fit on all but the last 13 weeks and compare with what happened in them."""
-    held = _held(data, name, overrides)
-    if "holdout" not in held:
-        held["holdout"] = _check_orders(upload_view.load(data, name, overrides))
-    return held["holdout"]
-
-
-def _check_orders(loaded: upload_view.Loaded) -> Holdout:
-    log = paid_orders(loaded.upload.table)
-    last = log["date"].max()
-    first = log["date"].min()
-    if (last - first).days < MIN_HISTORY_WEEKS * DAYS_PER_UNIT["W"]:
-        return Holdout(too_short=True)
-    cut = last - pd.Timedelta(weeks=HOLDOUT_WEEKS)
-    try:
-        split = calibration_holdout(
-            log["customer_id"], log["date"], log["amount"], calibration_end=cut, unit=UNIT
-        )
-        check = holdout_check(split)
-    except CalcError as error:
-        return Holdout(error=error.about)
-    return Holdout(check=check, calibration_end=cut, new_customers=split.new_customers_in_holdout)
-
-
-@dataclass(frozen=True)
-class SubscriptionFit:
-    """The sBG model fitted to one file's monthly cohorts, or why it could not be."""
-
-    cohorts: pd.DataFrame
-    observed: pd.DataFrame
-    model: sbg.SBGModel | None = None
-    error: Message | None = None
-
-
-def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
-    """sBG on the monthly start cohorts of a subscription file."""
-    return _fit_subscriptions(file_key(name, data), data, name, overrides)
-
-
-@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
-def _fit_subscriptions(key: tuple, _data: bytes, name: str, overrides: Params) -> SubscriptionFit:
-    table = upload_view.load(_data, name, overrides).upload.table
-    cohorts = subscription_cohorts(table)
-    observed = observed_survival(cohorts)
-    try:
-        model = sbg.fit(cohorts)
-    except CalcError as error:
-        return SubscriptionFit(cohorts, observed, error=error.about)
-    return SubscriptionFit(cohorts, observed, model=model)
 
 
 # ------------------------------------------------------------------ orders
@@ -858,35 +658,3 @@ def summary_page(key: object, summary: CustomerSummary, spent: pd.Series, curren
     _customer_table(result, currency, years)
     _at_risk(result, currency, years)
     _order_explain(result, currency)
-
-
-def fit_summary(
-    summary: CustomerSummary, spent: pd.Series, margin: float, disc: float, years: int
-) -> OrderFit:
-    """BG/NBD and Gamma-Gamma on a summary of paid orders (weeks); ``spent``: net spend by id."""
-    try:
-        result = forecast_orders(
-            summary,
-            windows_days=WINDOWS,
-            horizon_years=years,
-            annual_discount_rate=disc,
-            margin=margin,
-        )
-    except CalcError as error:
-        return OrderFit(customers=summary.n_customers, error=error.about)
-    if result.table is None:
-        return OrderFit(summary.n_customers, forecast=result, error=result.purchases_error)
-    table = result.table.copy()
-    rfm = (summary.frequency, summary.recency, summary.age)
-    table["alive_next_year"] = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
-    days = np.rint(summary.recency * DAYS_PER_UNIT[UNIT]).astype("timedelta64[D]")
-    table["last_purchase"] = (summary.first_purchase + days).astype("datetime64[ns]")
-    table["historic_clv"] = spent.reindex(table.index).to_numpy(dtype=float)
-    if "clv" in table.columns:
-        table["worth_if_active"] = value_if_active(table["clv"], table["p_alive"])
-    by = "clv" if "clv" in table.columns else f"next_{WINDOWS[-1]}"
-    table = table.sort_values(by, ascending=False, kind="stable")
-    worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
-    return OrderFit(
-        summary.n_customers, forecast=result, table=table, risk_order=at_risk_order(worth)
-    )

@@ -67,7 +67,7 @@ def _file_key() -> tuple:
     """The key of the file on screen: its length, content hash, name and reading settings.
 
     :func:`ui.upload_view.load` computed it once for this file (like
-    :func:`ui.forecast_view.file_key`, no hashing on a rerun).
+    :func:`ui.forecast_fit.file_key`, no hashing on a rerun).
     """
     held = st.session_state.get(upload_view._HELD)
     return held[0] if held else ()

@@ -32,7 +32,7 @@ from ui.i18n import t
 _HELD = "_wh_held"
 #: How many times this session has summarised a database (a key for the Forecast page's fit).
 _RUNS = "_wh_runs"
-#: The time unit of the summary the Forecast page fits (``forecast_view.UNIT``).
+#: The time unit of the summary the Forecast page fits (``forecast_fit.UNIT``).
 FORECAST_UNIT = "W"
 #: The standard columns and the widget key of each one's column name.
 MAPPING = {"customer_id": "wh_customer", "date": "wh_date", "amount": "wh_amount"}
