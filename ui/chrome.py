@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from calc.business import BUSINESS_TYPES
-from ui import memory, present, share, state
+from ui import present, process, share, state
 from ui.format import CURRENCIES, duration, money, number, pct
 from ui.i18n import LANGUAGES, start_language, t
 
@@ -36,7 +36,7 @@ PAGES = (
 def page(key: str) -> str:
     """Set up a page: config, shared state, menu and currency. Returns the currency."""
     info = next(p for p in PAGES if p.key == key)
-    memory.give_back()
+    process.set_up()
     start_language()
     st.set_page_config(
         page_title=f"{t(f'{key}.title')} · {t('app.name')}",

@@ -1,4 +1,4 @@
-"""ui.memory: freed memory goes back to the system (issue 15, "memory that goes back")."""
+"""ui.process: freed memory goes back to the system (issue 15), one BLAS thread (issue 14)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import sys
 import threading
 
 import pytest
+from threadpoolctl import threadpool_info
 
-from ui import memory
+from ui import process
 
-pytestmark = pytest.mark.skipif(memory._libc() is None, reason="not glibc: nothing to give back")
+glibc = pytest.mark.skipif(process._libc() is None, reason="not glibc: nothing to give back")
 
 # In a process of its own, so that the malloc settings it needs do not leak into the tests.
 _FREED_IN_A_THREAD = """
@@ -35,14 +36,18 @@ print(before, freed, resident_kb())
 """
 
 
-def test_give_back_starts_one_trimming_thread_per_process():
-    assert memory.give_back() is True
-    assert memory.give_back() is True  # cached: once per process
+@glibc
+def test_set_up_once_per_process_trims_with_one_thread_and_one_blas_thread():
+    assert process.set_up() is True
+    assert process.set_up() is True  # cached: once per process
     assert [t.name for t in threading.enumerate()].count("malloc-trim") == 1
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
 
 
+@glibc
 def test_memory_freed_in_a_sessions_thread_stays_until_trimmed():
-    """The premise of ui.memory: glibc keeps a thread's freed blocks; malloc_trim returns them."""
+    """The premise of ui.process: glibc keeps a thread's freed blocks; malloc_trim returns them."""
     out = subprocess.run(
         [sys.executable, "-c", _FREED_IN_A_THREAD], capture_output=True, text=True, check=True
     )
