@@ -267,6 +267,24 @@ def test_bootstrap_interval_is_fixed_by_its_seed_and_agrees_with_scipy():
     assert first[2] == pytest.approx(oracle.high, abs=0.1 * width)
 
 
+def test_large_groups_take_the_bootstrap_interval_from_its_normal_limit():
+    # Skewed spend (lognormal, sigma 1: skewness 6); the smaller group at NORMAL_FROM.
+    rng = np.random.default_rng(11)
+    a = rng.lognormal(3.0, 1.0, st.NORMAL_FROM)
+    b = rng.lognormal(2.9, 1.0, st.NORMAL_FROM + 2_000)
+    gap, low, high = st.bootstrap_difference(a, b)
+    _, r_low, r_high = st.bootstrap_difference(a, b, normal_from=10**9)  # 2,000 resamples
+    assert gap == pytest.approx(a.mean() - b.mean())
+    half = (r_high - r_low) / 2
+    # the resampling's own noise in its 2.5th/97.5th percentiles is about 5% of the half width
+    assert low == pytest.approx(r_low, abs=0.1 * half)
+    assert high == pytest.approx(r_high, abs=0.1 * half)
+    # one group below the line: resampled, whatever the other
+    assert st.bootstrap_difference(a[:-1], b) == st.bootstrap_difference(
+        a[:-1], b, normal_from=10**9
+    )
+
+
 def big_log(seed: int = 3) -> pd.DataFrame:
     """Espresso customers come back more often than tea customers (0.45 against 0.25)."""
     rng = np.random.default_rng(seed)

@@ -1,9 +1,10 @@
 """The Segments tab of an order log: which customers stay, and what each group is worth.
 
 Every number comes from :mod:`calc.history.segments` (and the models from
-:mod:`calc.models`); this module caches the results on the file's key and
-the choices (never on a DataFrame, see STYLE.md), lays them out, words the
-tests of difference and draws the charts (ten largest segments plus "other").
+:mod:`calc.models`); this module holds the results in the session on the
+file's key and the choices (never on a DataFrame, see STYLE.md), lays them
+out, words the tests of difference and draws the charts (ten largest segments
+plus "other").
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ MONEY = {k for k, v in KINDS.items() if v == "money"}
 WHO = {"channel": "who_channel", "country": "who_country", "first_order": "who_size"}
 
 
-# ------------------------------------------------------------------ cached
+# ------------------------------------------------ held in the session (ui.state.held)
 
 
 def _file_key() -> tuple:
@@ -73,34 +74,19 @@ def _file_key() -> tuple:
     return held[0] if held else ()
 
 
-@st.cache_resource(max_entries=8, ttl=1800, show_spinner=False)
-def _segments(
-    key: tuple, _table: pd.DataFrame, by: str, column: str | None, tiers: tuple[float, ...] | None
-) -> segments.Segments:
-    return segments.segment(_table, by, column=column, tiers=tiers)
-
-
-@st.cache_resource(max_entries=8, ttl=1800, show_spinner=False)
 def _models(
-    key: tuple,
-    _table: pd.DataFrame,
-    _s: segments.Segments,
-    by: str,
-    column: str | None,
-    tiers: tuple[float, ...] | None,
-    margin: float,
-    disc: float,
+    table: pd.DataFrame, s: segments.Segments, margin: float, disc: float
 ) -> pd.DataFrame | str:
     """One model per segment where it can, else the whole file's; a message when none can run.
 
     The whole file's models are fitted only when a segment needs them, and no
     customer is valued one by one (:func:`calc.history.segment_models.segment_models`).
     """
-    paid = _table[_table["amount"] > 0]
+    paid = table[table["amount"] > 0]
     try:
         summary = summarize(paid["customer_id"], paid["date"], paid["amount"], unit=UNIT)
         return segment_models.segment_models(
-            _s,
+            s,
             summary,
             horizon_years=YEARS,
             annual_discount_rate=disc,
@@ -172,7 +158,11 @@ def show(
     by, column, tiers = chosen
     key = _file_key()
     try:
-        s = _segments(key, table, by, column, tiers)
+        s = state.held(
+            "_seg_held",
+            (key, chosen),
+            lambda: segments.segment(table, by, column=column, tiers=tiers),
+        )
     except CalcError as error:
         st.warning(calc_text(error), icon=":material/warning:")
         return None
@@ -188,7 +178,9 @@ def show(
     if with_models:
         margin, disc = state.calc_value("margin"), state.calc_value("disc")
         with st.spinner(t("segments.fitting")):
-            models = _models(key, table, s, by, column, tiers, margin, disc)
+            models = state.held(
+                "_seg_models", (key, chosen, margin, disc), lambda: _models(table, s, margin, disc)
+            )
         if isinstance(models, str):
             st.info(t("segments.models_failed", reason=models), icon=":material/info:")
             models = None
@@ -206,7 +198,7 @@ def show(
     st.subheader(t("segments.value_title"))
     _values(top, models, currency)
     st.subheader(t("segments.compare_title"))
-    _compare(s, currency)
+    _compare(s, currency, (key, chosen))
     _downloads(full, s)
     return s, models
 
@@ -388,7 +380,7 @@ def sentence(
     return text + " " + t(verdict, p=_p(d.p_value), low=points(d.low), high=points(d.high))
 
 
-def _compare(s: segments.Segments, currency: str) -> None:
+def _compare(s: segments.Segments, currency: str, where: tuple) -> None:
     if len(s.labels) < 2:
         st.info(t("segments.one_segment"), icon=":material/info:")
         return
@@ -403,12 +395,14 @@ def _compare(s: segments.Segments, currency: str) -> None:
     )
     b = None if b == REST or b not in s.labels else b
     other = t("segments.the_rest") if b is None else plain(b)
-    for d in segment_tests.compare(s, a, b):
+    pair = (*where, a, b)  # this file and grouping, and the two compared
+    for d in state.held("_seg_compare", pair, lambda: segment_tests.compare(s, a, b)):
         st.markdown("- " + sentence(s, d, a, other, currency))
     st.caption(
         t(
             "segments.tests_note",
             resamples=number(segments.RESAMPLES),
+            normal=number(segment_tests.NORMAL_FROM),
             customers=number(segments.MIN_CUSTOMERS),
             count=number(segments.MIN_COUNT),
         )

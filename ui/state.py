@@ -11,6 +11,8 @@ the same quantity (churn, margin per customer, CAC, discount rate).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 import streamlit as st
 
@@ -19,6 +21,8 @@ from calc.business import BUSINESS_TYPES, DEFAULT_BUSINESS
 from calc.clv import PERIODS, convert_rate
 from calc.errors import CalcError
 from ui.format import CURRENCIES
+
+T = TypeVar("T")
 
 # The worked example: an online shop with a 45 EUR basket bought 4 times a
 # year, 30% of customers lost a year, 40% gross margin.
@@ -444,3 +448,21 @@ def use_measured_clv_inputs(
         "new": None if new_per_year is None else round(new_per_year),
     }
     s.go_to = "pages/1_Customer_value.py"
+
+
+def held(slot: str, key: tuple, make: Callable[[], T]) -> T:
+    """``make()`` once per ``key`` in this session, the last result kept under ``slot``.
+
+    The session's own memo, not a cache every session shares: a result goes
+    when its session goes (Streamlit drops a closed tab's session after
+    ``server.disconnectedSessionTTL``) or when the next key comes (it is let
+    go before the next is made), so a server holds one per session and slot.
+    A :class:`~calc.errors.CalcError` from ``make`` is not kept: it is raised
+    again, and ``make`` tried again on the next run.
+    """
+    box = st.session_state.get(slot)
+    if box is None or box[0] != key:
+        st.session_state[slot] = None
+        box = (key, make())
+        st.session_state[slot] = box
+    return box[1]

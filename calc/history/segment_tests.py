@@ -103,8 +103,18 @@ def two_proportions(x_a: int, n_a: int, x_b: int, n_b: int) -> tuple[float, floa
     return float(z), p, float(pa - pb - half), float(pa - pb + half)
 
 
+#: Customers in the smaller of two groups from which the bootstrap's interval is taken from
+#: its normal limit (see :func:`bootstrap_difference`).
+NORMAL_FROM = 5_000
+
+
 def bootstrap_difference(
-    a: np.ndarray, b: np.ndarray, *, resamples: int = RESAMPLES, seed: int = SEED
+    a: np.ndarray,
+    b: np.ndarray,
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+    normal_from: int = NORMAL_FROM,
 ) -> tuple[float, float, float]:
     """Difference of the means of ``a`` and ``b``, and its 95% percentile bootstrap interval.
 
@@ -112,6 +122,13 @@ def bootstrap_difference(
     ``b`` with replacement; the interval is the 2.5th and 97.5th percentile
     of the resampled differences. Fixed seed: the same data give the same
     interval.
+
+    With ``normal_from`` customers or more in the smaller group, the resampled
+    differences are normal to well within the resampling's own noise (central
+    limit theorem; their variance is exactly ``var(a)/len(a) + var(b)/len(b)``
+    with the plug-in variances), so the interval is taken from that normal
+    instead of from the resamples: at 400,000 customers 2,000 resamples took
+    4.5 s, the normal none. ``tests/test_segments.py`` checks the two agree.
 
     References
     ----------
@@ -126,6 +143,10 @@ def bootstrap_difference(
     (10.0, True, True)
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    gap = float(a.mean() - b.mean())
+    if min(len(a), len(b)) >= normal_from:
+        half = stats.norm.ppf((1 + LEVEL) / 2) * np.sqrt(a.var() / len(a) + b.var() / len(b))
+        return gap, gap - half, gap + half
     rng = np.random.default_rng(seed)
     diffs = np.empty(resamples)
     chunk = max(1, 4_000_000 // max(len(a) + len(b), 1))  # about 32 MB of draws at a time
@@ -135,7 +156,7 @@ def bootstrap_difference(
         mb = b[rng.integers(0, len(b), size=(m, len(b)))].mean(axis=1)
         diffs[start : start + m] = ma - mb
     low, high = np.quantile(diffs, [(1 - LEVEL) / 2, (1 + LEVEL) / 2])
-    return float(a.mean() - b.mean()), float(low), float(high)
+    return gap, float(low), float(high)
 
 
 def _rate(measure: str, x_a: int, n_a: int, x_b: int, n_b: int) -> Difference:
