@@ -72,7 +72,7 @@ def test_results_workbook_of_your_data_carries_the_metrics_sheet():
             "amount": [10.0, 20.0, 5.0],
         }
     )
-    data = results_workbook(history.analyse(orders), {"Metrics": metrics_sheet(ROWS)})
+    data = results_workbook(history.analyse(orders), metrics={"Metrics": metrics_sheet(ROWS)})
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[-1] == "Metrics"
     assert book["Metrics"]["B2"].value == "Activation rate"
