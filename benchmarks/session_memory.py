@@ -121,7 +121,7 @@ def main() -> None:
                     say(f"session {number}: after another tab came and went")
                     continue
                 page.locator('a[href*="Forecast"]').first.click()  # same session
-                page.wait_for_url("**/Forecast")
+                page.wait_for_url("**/Forecast*")
                 page.wait_for_selector(RUN_DONE)
                 # each page has its own uploader: the file is given again, as a user does
                 page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(csv)

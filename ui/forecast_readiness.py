@@ -114,7 +114,8 @@ def without_model(loaded: upload_view.Loaded, currency: str) -> None:
     )
     if not late.empty:
         shown = [c for c in LATE_COLUMNS if c in late.columns]
-        kinds = dict.fromkeys(shown, "decimal") | {"historic_clv": "money"}
+        days = ("days_since_last", "usual_interval_days", "overdue_days")
+        kinds = dict.fromkeys(days, "decimal") | {"historic_clv": "money"}  # ids stay text
         st.dataframe(
             localized(late[shown].head(SHOWN_ROWS), kinds),
             column_config={
