@@ -106,16 +106,21 @@ def test_use_these_numbers_copies_them_into_the_inputs_only_on_click():
     assert shown(at)[t("mm.arr_growth")] == "+16.7%"
 
 
-def test_stripe_export_says_the_term_and_that_downgrades_cannot_show():
-    """Stripe's export has an Interval column the canonical table does not carry yet: the
-    page says one month was used and names the column; one row per customer cannot show
-    a downgrade, which is said rather than claimed as 0."""
+def test_stripe_export_uses_each_plans_billing_interval_and_says_downgrades_cannot_show():
+    """Stripe's export has an Interval column (month, year, week): each plan's own term is
+    used, so cus_Sa09's yearly plan (2023-03-01 to 2024-03-01, ended on its first renewal
+    day) is cancelled early: 1 of the 4 whose first term is over (as of 2024-05-06, the
+    newest start; Sa02, Sa08 and Sa10 are still in theirs). One row per customer cannot
+    show a downgrade, which is said rather than claimed as 0."""
     data = (
         Path(__file__).parent / "fixtures" / "platforms" / "stripe_subscriptions.csv"
     ).read_bytes()
     at = with_file("subscriptions.csv", data)
     captions = [c.value for c in at.caption]
-    assert t("md.term_one_month_ignored", column="Interval") in captions
+    assert t("md.term_one_month_ignored", column="Interval") not in captions
+    terms = ", ".join([t("md.term_1"), t("md.term_12")])
+    assert t("md.term_file_mixed", terms=terms) in captions
+    assert shown(at)[t("md.early_cancel")] == "25.0%"
     assert t("md.contraction_cannot") in captions
     assert t("md.contraction") not in shown(at)
 

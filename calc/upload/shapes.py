@@ -415,7 +415,8 @@ def build_customers(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built
 
 
 def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
-    """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan."""
+    """Canonical subscriptions: customer_id, start, end (NaT = active), mrr, plan; with an
+    interval column also term_months (months per billing term: 12 for a yearly plan)."""
     n = len(raw.rows)
     skips = _Skips(raw)
     skips.add(_total_rows(raw, mapping, np.ones(n, bool)), "upload.skip.total_row", raw.names[0])
@@ -448,7 +449,7 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
     no_mrr = np.isnan(mrr.values) & ~mrr.invalid
     skips.add(no_mrr, "upload.skip.monthly_amount_missing", mapping["mrr"])
     skips.add(mrr.invalid, "upload.skip.monthly_amount_not_understood", mapping["mrr"])
-    monthly = _per_month(raw, mapping, mrr.values, skips)
+    monthly, term = _per_month(raw, mapping, mrr.values, skips)
     apart = []
     if "status" in mapping:
         codes, values = encode_text(_column(raw, mapping["status"]))
@@ -474,6 +475,8 @@ def build_subscriptions(raw: RawTable, mapping: dict[str, str], opts: dict) -> B
             "mrr": monthly[keep],
         }
     )
+    if term is not None:  # the billing term, for the early cancellation rate (calc.history)
+        table["term_months"] = term[keep]
     for field in ("plan", "customer_name", "channel", "country", "reason"):
         if field in mapping:
             table[field] = _optional_text(raw, mapping, keep, field)
@@ -516,10 +519,13 @@ def _currency_column(raw: RawTable, mapping: dict[str, str], keep: np.ndarray) -
     return str(values[int(counts.argmax())]).upper() if counts.any() else None
 
 
-def _per_month(raw: RawTable, mapping: dict[str, str], price: np.ndarray, skips) -> np.ndarray:
+def _per_month(
+    raw: RawTable, mapping: dict[str, str], price: np.ndarray, skips
+) -> tuple[np.ndarray, np.ndarray | None]:
     """A subscription's monthly amount: price x quantity / months per billing interval.
 
-    Without an interval column the amount is taken as monthly already.
+    Returns the monthly amounts and the months of each row's billing term (None
+    without an interval column: the amount is then taken as monthly already).
     """
     monthly = price.copy()
     if "quantity" in mapping:
@@ -533,8 +539,8 @@ def _per_month(raw: RawTable, mapping: dict[str, str], price: np.ndarray, skips)
             count = parse_amounts(_column(raw, mapping["interval_count"])).values
             per = per * np.where(np.isnan(count) | (count <= 0), 1.0, count)
         skips.add(np.isnan(per), "upload.skip.interval_not_understood", mapping["interval"])
-        monthly = monthly / per
-    return monthly
+        return monthly / per, per
+    return monthly, None
 
 
 def wide_months(names: tuple[str, ...]) -> dict[str, pd.Timestamp]:
