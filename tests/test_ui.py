@@ -23,7 +23,7 @@ def _used_keys() -> tuple[set[str], list[re.Pattern]]:
         for is_f, _, key in CALL.findall(path.read_text(encoding="utf-8")):
             if is_f:
                 parts = re.split(r"\{[^}]*\}", key)
-                patterns.append(re.compile("[a-z_]+".join(map(re.escape, parts)) + "$"))
+                patterns.append(re.compile("[a-z0-9_]+".join(map(re.escape, parts)) + "$"))
             else:
                 literal.add(key)
     return literal, patterns
