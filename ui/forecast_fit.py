@@ -9,7 +9,6 @@ and :func:`fit_summary` does the first for a summary a database computed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +29,7 @@ from calc.models.summary import (
     convert_time,
     summarize,
 )
-from ui import upload_view
+from ui import state, upload_view
 
 #: The order models count time in weeks; every window below is converted from days.
 UNIT = "W"
@@ -83,20 +82,6 @@ def paid_orders(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["amount"] > 0]
 
 
-def file_key(name: str, data: bytes) -> tuple:
-    """A cheap key of the file on screen: its upload id (or sample name), size and ends.
-
-    The fitted results are held under this key (the objects themselves, never
-    copied or unpickled on a rerun), so a rerun does not hash the whole file
-    either: at 5M rows that alone took 0.3 s. Every upload gets a new random
-    id from Streamlit.
-    """
-    uploaded = st.session_state.get("up_file")
-    ident = getattr(uploaded, "file_id", None) if uploaded is not None else None
-    ends = hashlib.blake2b(data[:65536] + data[-65536:], digest_size=16).hexdigest()
-    return (ident or "", name, len(data), ends)
-
-
 #: This session's models of the file on screen: ``{"key": ..., "summary": CustomerSummary,
 #: "fits": OrderForecast without tables, "settings": (margin, disc, years), "result": OrderFit,
 #: "holdout": Holdout}``. Held in the session, not in a cache every session shares: it goes
@@ -105,8 +90,9 @@ def file_key(name: str, data: bytes) -> tuple:
 _HELD = "_fc_held"
 
 
-def _held(data: bytes, name: str, overrides: Params) -> dict:
-    key = (file_key(name, data), overrides)
+def _held() -> dict:
+    """What is held for the file on screen (read by :func:`ui.upload_view.load` first)."""
+    key = upload_view.held_key()
     held = st.session_state.get(_HELD)
     if held is None or held["key"] != key:
         st.session_state[_HELD] = None  # the last file's results go before the next are made
@@ -119,12 +105,13 @@ def fit_orders(
     data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
 ) -> OrderFit:
     """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast."""
-    held = _held(data, name, overrides)
+    loaded = upload_view.load(data, name, overrides)
+    held = _held()
     settings = (margin, disc, years)
     if held.get("settings") != settings:
         held.pop("result", None)  # the last settings' tables go before the next are made
         held["settings"] = None
-        held["result"] = _fit_orders(held, upload_view.load(data, name, overrides), *settings)
+        held["result"] = _fit_orders(held, loaded, *settings)
         held["settings"] = settings
     return held["result"]
 
@@ -137,14 +124,7 @@ def _fit_orders(
         if "summary" not in held:
             held["summary"] = summarize(log["customer_id"], log["date"], log["amount"], unit=UNIT)
         summary = held["summary"]
-        result = forecast_orders(
-            summary,
-            windows_days=WINDOWS,
-            horizon_years=years,
-            annual_discount_rate=disc,
-            margin=margin,
-            fitted=held.get("fits"),
-        )
+        result = _forecast(summary, margin, disc, years, held.get("fits"))
     except CalcError as error:
         return OrderFit(customers=loaded.analysis.headline.customers, error=error.about)
     held["fits"] = result.fits()
@@ -152,6 +132,18 @@ def _fit_orders(
     known.index = known.index.astype(object)
     columns = [c for c in ("customer_name", "last_purchase", "historic_clv") if c in known]
     return _order_fit(summary, result, known[columns])
+
+
+def _forecast(summary, margin: float, disc: float, years: int, fitted=None) -> OrderForecast:
+    """The page's forecast of a summary: its windows, the horizon and the user's settings."""
+    return forecast_orders(
+        summary,
+        windows_days=WINDOWS,
+        horizon_years=years,
+        annual_discount_rate=disc,
+        margin=margin,
+        fitted=fitted,
+    )
 
 
 def _order_fit(summary: CustomerSummary, result: OrderForecast, known: pd.DataFrame) -> OrderFit:
@@ -180,9 +172,10 @@ def _order_fit(summary: CustomerSummary, result: OrderForecast, known: pd.DataFr
 
 def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
     """Fit on all but the last 13 weeks and compare with what happened in them."""
-    held = _held(data, name, overrides)
+    loaded = upload_view.load(data, name, overrides)
+    held = _held()
     if "holdout" not in held:
-        held["holdout"] = _check_orders(upload_view.load(data, name, overrides))
+        held["holdout"] = _check_orders(loaded)
     return held["holdout"]
 
 
@@ -214,13 +207,14 @@ class SubscriptionFit:
 
 
 def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
-    """sBG on the monthly start cohorts of a subscription file."""
-    return _fit_subscriptions(file_key(name, data), data, name, overrides)
+    """sBG on the monthly start cohorts of a subscription file, held in the session."""
+    loaded = upload_view.load(data, name, overrides)
+    key = upload_view.held_key()
+    return state.held("_fc_subscriptions", key, lambda: _fit_subscriptions(loaded))
 
 
-@st.cache_resource(max_entries=4, ttl=1800, show_spinner=False)
-def _fit_subscriptions(key: tuple, _data: bytes, name: str, overrides: Params) -> SubscriptionFit:
-    table = upload_view.load(_data, name, overrides).upload.table
+def _fit_subscriptions(loaded: upload_view.Loaded) -> SubscriptionFit:
+    table = loaded.upload.table
     cohorts = subscription_cohorts(table)
     observed = observed_survival(cohorts)
     try:
@@ -239,13 +233,7 @@ def fit_summary(
     first purchase plus its recency, the spend what the database summed.
     """
     try:
-        result = forecast_orders(
-            summary,
-            windows_days=WINDOWS,
-            horizon_years=years,
-            annual_discount_rate=disc,
-            margin=margin,
-        )
+        result = _forecast(summary, margin, disc, years)
     except CalcError as error:
         return OrderFit(customers=summary.n_customers, error=error.about)
     days = np.rint(summary.recency * DAYS_PER_UNIT[UNIT]).astype("timedelta64[D]")

@@ -87,15 +87,9 @@ def _range(r: Range, fmt) -> str:
     return t("forecast.range", low=fmt(r.low), high=fmt(r.high))
 
 
-def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
-    """Everything the models say about an order log, and the formula CLV beside it.
-
-    Whatever the fit: what the models need and how the file measures comes
-    first; then the models' forecasts, or without them a ranking by recency
-    and frequency and the customers past their usual gap.
-    """
-    margin, disc = _settings()
-    years = st.select_slider(
+def _years() -> int:
+    """The horizon the customers are valued over, in years."""
+    return st.select_slider(
         t("forecast.years"),
         HORIZON_YEARS,
         value=3,
@@ -104,6 +98,17 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
         help=t("forecast.years_help"),
         persist_state="session",
     )
+
+
+def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
+    """Everything the models say about an order log, and the formula CLV beside it.
+
+    Whatever the fit: what the models need and how the file measures comes
+    first; then the models' forecasts, or without them a ranking by recency
+    and frequency and the customers past their usual gap.
+    """
+    margin, disc = _settings()
+    years = _years()
     overrides = upload_view.overrides()
     with st.status(t("forecast.fitting"), expanded=False) as status:
         st.write(t("forecast.step_orders"))
@@ -617,7 +622,7 @@ def _curve(result: SubscriptionFit) -> None:
 
 # ------------------------------------- a summary computed by a database (calc.warehouse)
 
-#: This session's fit of a database's summary: ``((key, margin, disc, years), OrderFit)``.
+#: Where this session holds the fit of a database's summary (:func:`ui.state.held`).
 _SUMMARY_FIT = "_fc_summary_fit"
 
 
@@ -630,22 +635,13 @@ def summary_page(key: object, summary: CustomerSummary, spent: pd.Series, curren
     (``key``) or a setting changes.
     """
     margin, disc = _settings()
-    years = st.select_slider(
-        t("forecast.years"),
-        HORIZON_YEARS,
-        value=3,
-        format_func=lambda y: duration(y, "years"),
-        key="fc_years",
-        help=t("forecast.years_help"),
-        persist_state="session",
-    )
-    wanted = (key, margin, disc, years)
-    held = st.session_state.get(_SUMMARY_FIT)
-    if held is None or held[0] != wanted:
-        with st.spinner(t("forecast.fitting")):
-            held = (wanted, fit_summary(summary, spent, margin, disc, years))
-        st.session_state[_SUMMARY_FIT] = held
-    result = held[1]
+    years = _years()
+    with st.spinner(t("forecast.fitting")):
+        result = state.held(
+            _SUMMARY_FIT,
+            (key, margin, disc, years),
+            lambda: fit_summary(summary, spent, margin, disc, years),
+        )
     if result.forecast is not None:
         forecast_readiness.needs(result.forecast.checks)
     if result.error:

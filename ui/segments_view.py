@@ -64,16 +64,6 @@ WHO = {"channel": "who_channel", "country": "who_country", "first_order": "who_s
 # ------------------------------------------------ held in the session (ui.state.held)
 
 
-def _file_key() -> tuple:
-    """The key of the file on screen: its length, content hash, name and reading settings.
-
-    :func:`ui.upload_view.load` computed it once for this file (like
-    :func:`ui.forecast_fit.file_key`, no hashing on a rerun).
-    """
-    held = st.session_state.get(upload_view._HELD)
-    return held[0] if held else ()
-
-
 def _models(
     table: pd.DataFrame, s: segments.Segments, margin: float, disc: float
 ) -> pd.DataFrame | str:
@@ -156,7 +146,7 @@ def show(
     if chosen is None:
         return None
     by, column, tiers = chosen
-    key = _file_key()
+    key = upload_view.held_key()
     try:
         s = state.held(
             "_seg_held",

@@ -97,6 +97,17 @@ def load(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) 
     return held[1]
 
 
+def held_key() -> tuple:
+    """The key of the file on screen: its length, content hash, name and reading settings.
+
+    :func:`load` computed it once for this file; whatever is held for the file
+    in the session (fits, segments) is held under it, with no hashing on a
+    rerun. Empty before a file is read.
+    """
+    held = st.session_state.get(_HELD)
+    return held[0] if held else ()
+
+
 def _analyse(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
     read = upload.read(data, filename, **dict(overrides))
     if read.shape == "orders":
