@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +21,9 @@ from calc import metrics, scenarios
 from calc.errors import DataError, InputError
 from calc.messages import LANGUAGES, catalogue
 from calc.upload import guard, read, sniff
+
+FIXTURES = Path(__file__).parent / "fixtures" / "platforms"
+CSV_OK = "customer,date,amount\nA,2024-01-05,1\nSørensen,2024-02-05,12.50\n,,\n".encode()
 
 # ------------------------------------------------------------------ a minimal XLSX writer
 
@@ -268,6 +272,34 @@ def test_a_calc_error_in_the_worker_comes_back_whole():
         read(b"customer,date,amount\nA,01/02/2024,1\nB,03/04/2024,2\n", "x.csv")
     assert caught.value.column == "date"
     assert caught.value.examples[:1] == ("01/02/2024",)
+
+
+def _memory_files() -> int:
+    """How many mappings of the worker's memory files this process holds (Linux)."""
+    with open("/proc/self/maps") as fh:
+        return sum("retention-upload" in line for line in fh)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/maps"), reason="Linux only")
+@pytest.mark.parametrize("name", ["shopify_orders.csv", "stripe_subscriptions.csv"])
+def test_a_read_keeps_no_mapping_of_the_workers_arrays(name):
+    """The arrays come back through a memory file, each its own mapping; once read, no column
+    of the upload still points into one (it would hold the whole file's text for the session)."""
+    data = (FIXTURES / name).read_bytes()
+    up = read(data, name)
+    assert _memory_files() == 0
+    assert len(up.table) > 0
+
+
+def test_arrays_cross_whole_and_writable():
+    """Every buffer of the parsed table arrives byte for byte, and numpy may write to it."""
+    raw = guard.run(lambda data: (sniff.read_text(data), np.arange(5)), CSV_OK)
+    table, numbers = raw
+    assert [c.to_pylist() for c in table.columns] == [
+        c.to_pylist() for c in sniff.read_text(CSV_OK).columns
+    ]
+    numbers[0] = 7
+    assert numbers.tolist() == [7, 1, 2, 3, 4]
 
 
 def test_limits_grow_with_the_file():

@@ -404,7 +404,7 @@ def read_text(
 
     def parse(threads: bool):
         return pacsv.read_csv(
-            io.BytesIO(body),
+            pa.BufferReader(body),
             read_options=pacsv.ReadOptions(
                 skip_rows=skip, column_names=internal, use_threads=threads, block_size=1 << 24
             ),
