@@ -18,7 +18,8 @@ another session there counts as a cross-session value. Errors are exception elem
 scripts not finishing successfully, dropped websockets and timeouts.
 
 Prints, per level: sessions, reruns, p50 / p95 / max rerun latency, errors, cross-session
-values, and the server's resident memory (RSS) after the level and its peak (VmHWM).
+values, the server's resident memory (RSS) after the level and its peak (VmHWM), and the
+server's CPU time per script run (every run of the level, page loads included).
 Bounded: loopback only, at most ``--levels`` sessions at once, every wait has a timeout.
 
 Target on the project's 2-core machine: 50 sessions, p95 rerun <= 300 ms, zero errors,
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import re
 import socket
@@ -60,6 +62,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used, seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def memory(pid: int) -> tuple[float, float]:
@@ -220,18 +228,21 @@ def main() -> None:
         print(f"server pid {server.pid} on {url}; idle RSS {rss:.0f} MB")
         print(
             f"{'sessions':>8} {'reruns':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
-            f"{'errors':>6} {'crossed':>7} {'RSS MB':>7} {'peak MB':>7} {'wall s':>6}"
+            f"{'errors':>6} {'crossed':>7} {'RSS MB':>7} {'peak MB':>7} {'wall s':>6} "
+            f"{'CPU ms/run':>10}"
         )
         for sessions in args.levels:
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), cpu_seconds(server.pid)
             tally = asyncio.run(level(url, sessions, args.rounds, tuple(args.think)))
-            wall = time.perf_counter() - t0
+            wall, cpu = time.perf_counter() - t0, cpu_seconds(server.pid) - cpu0
+            runs = sessions * (1 + len(PAGES) * (1 + args.rounds))  # first page, then each page
             rss, peak = memory(server.pid)
             lat = [x * 1000 for x in tally.latencies]
             print(
                 f"{sessions:>8} {len(lat):>6} {percentile(lat, 0.5):>7.0f} "
                 f"{percentile(lat, 0.95):>7.0f} {max(lat, default=float('nan')):>7.0f} "
-                f"{len(tally.errors):>6} {tally.crossed:>7} {rss:>7.0f} {peak:>7.0f} {wall:>6.0f}",
+                f"{len(tally.errors):>6} {tally.crossed:>7} {rss:>7.0f} {peak:>7.0f} {wall:>6.0f} "
+                f"{cpu / runs * 1000:>10.1f}",
                 flush=True,
             )
             for error in sorted(set(tally.errors))[:5]:
