@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -56,6 +57,8 @@ def main() -> None:
 
     import upload as upload_bench
     from playwright.sync_api import sync_playwright
+
+    from ui import process
 
     csv = upload_bench.make_file("csv", args.rows)
     with socket.socket() as sock:
@@ -98,6 +101,18 @@ def main() -> None:
                 light.close()
                 time.sleep(2)
 
+            nudge()
+            say("after a first light page (the imports)")
+
+            def close(page, number: int) -> None:
+                """Close the tab; wait out the session window, a refreeze and a trim."""
+                page.close()
+                wait = args.ttl + process.REFREEZE_SECONDS + process.TRIM_SECONDS
+                time.sleep(wait)
+                say(f"session {number}: tab closed, {wait:.0f} s later")
+                nudge()
+                say(f"session {number}: after another tab came and went")
+
             for number in range(1, args.sessions + 1):
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(600_000)
@@ -114,11 +129,7 @@ def main() -> None:
                 say(f"session {number}: upload read ({time.perf_counter() - t0:.0f} s)")
                 t0 = time.perf_counter()
                 if args.no_forecast:
-                    page.close()
-                    time.sleep(args.ttl + 20)  # the disconnected-session window and a trim (15 s)
-                    say(f"session {number}: tab closed, {args.ttl + 20} s later")
-                    nudge()
-                    say(f"session {number}: after another tab came and went")
+                    close(page, number)
                     continue
                 page.locator('a[href*="Forecast"]').first.click()  # same session
                 page.wait_for_url("**/Forecast*")
@@ -131,11 +142,7 @@ def main() -> None:
                     page.screenshot(path="/tmp/session_memory_failure.png", full_page=True)
                     raise
                 say(f"session {number}: forecast ({time.perf_counter() - t0:.0f} s)")
-                page.close()
-                time.sleep(args.ttl + 20)  # the disconnected-session window and a trim (15 s)
-                say(f"session {number}: tab closed, {args.ttl + 20} s later")
-                nudge()
-                say(f"session {number}: after another tab came and went")
+                close(page, number)
             browser.close()
     finally:
         server.terminate()

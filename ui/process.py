@@ -28,7 +28,14 @@ thread of its own, so BLAS gets one (threadpoolctl).
 (``runner.postScriptGC``), walking every object the imports made: 110 ms per
 rerun with pandas, scipy, Altair and Ibis loaded. ``.streamlit/config.toml``
 turns that off, and the objects alive at the first page (the imports) are
-frozen (``gc.freeze``) so that Python's own full collections skip them too.
+frozen (``gc.freeze``) so that Python's own full collections skip them too
+(50 sessions, ``benchmarks/load.py``: p95 rerun 155-259 ms frozen, 353-1,156 ms
+not). The first page runs in a session, though, and a frozen object is never
+collected: that session's objects, which hold each other in cycles, and with
+them its upload and forecast, stayed for the life of the process. So every
+:data:`REFREEZE_SECONDS` the heap is thawed, collected once and frozen again
+(:func:`refreeze`): what a closed session held goes back at the latest that
+long after Streamlit drops the session.
 """
 
 from __future__ import annotations
@@ -36,19 +43,22 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import itertools
 import threading
 import time
 
 import numpy  # noqa: F401 - loads numpy's OpenBLAS, so that set_up limits its threads
 import scipy.linalg  # noqa: F401 - and scipy's own
 import streamlit as st
-from threadpoolctl import threadpool_limits
+from threadpoolctl import OpenBLASController, threadpool_limits
 
 #: glibc's mallopt parameter number of M_ARENA_MAX (malloc.h).
 M_ARENA_MAX = -8
 ARENAS = 2
 #: How often free pages are handed back, in seconds.
 TRIM_SECONDS = 15.0
+#: How often the frozen heap is collected and frozen again, in seconds (a multiple of the above).
+REFREEZE_SECONDS = 30.0
 
 
 def _libc():
@@ -62,25 +72,46 @@ def _libc():
         return None
 
 
-def _trim_forever(libc) -> None:
-    while True:
+def refreeze() -> None:
+    """Thaw the frozen heap, collect everything once, and freeze what is alive.
+
+    A full collection of the server's heap (0.1-0.2 s); objects frozen while
+    alive and dropped since are freed by it.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+
+
+def _tend_forever(libc) -> None:
+    """Give free pages back every :data:`TRIM_SECONDS` (glibc), refreeze every
+    :data:`REFREEZE_SECONDS`."""
+    every = round(REFREEZE_SECONDS / TRIM_SECONDS)
+    for tick in itertools.count(1):
         time.sleep(TRIM_SECONDS)
-        libc.malloc_trim(0)
+        if tick % every == 0:
+            refreeze()
+        if libc is not None:
+            libc.malloc_trim(0)
 
 
-def _give_back() -> bool:
-    """Limit the arenas and start the trimming thread; False where not glibc."""
+def _give_back():
+    """Limit glibc's arenas; the C library, or None where it is not glibc."""
     libc = _libc()
-    if libc is None:  # pragma: no cover - not glibc
-        return False
-    libc.mallopt(M_ARENA_MAX, ARENAS)
-    threading.Thread(target=_trim_forever, args=(libc,), name="malloc-trim", daemon=True).start()
-    return True
+    if libc is not None:
+        libc.mallopt(M_ARENA_MAX, ARENAS)
+    return libc
 
 
 @st.cache_resource(show_spinner=False)
 def set_up() -> bool:
     """Once per server process (every page calls it): returns whether memory is given back."""
     threadpool_limits(1, user_api="blas")
+    # threadpoolctl remembers the thread that set OpenBLAS's limit, and with it this
+    # session's script thread, its ScriptRunContext and all of its session state: the
+    # first session's upload and forecast were never freed. The limit stays set.
+    OpenBLASController.clear_controlling_thread()
     gc.freeze()
-    return _give_back()
+    libc = _give_back()
+    threading.Thread(target=_tend_forever, args=(libc,), name="memory-keeper", daemon=True).start()
+    return libc is not None
