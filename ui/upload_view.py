@@ -594,7 +594,8 @@ def _lapsed(a: history.OrdersAnalysis) -> history.Lapsed:
     s = st.session_state
     days = s.get("up_lapsed_days") or history.YEAR_DAYS
     window = days if s.get("up_lapsed_by") == "window" and days > 0 else None
-    return history.lapsed(a.customers, window_days=window)
+    key = (held_key(), window)
+    return state.held("_up_lapsed", key, lambda: history.lapsed(a.customers, window_days=window))
 
 
 def _lapsed_settings(a: history.OrdersAnalysis, gone: history.Lapsed) -> None:
@@ -713,11 +714,14 @@ def _cohorts(a: history.OrdersAnalysis) -> None:
 def _clv(a: history.OrdersAnalysis, currency: str) -> None:
     c = a.clv
     historic = a.customers["historic_clv"]
+    mean, median = state.held(
+        "_up_historic", held_key(), lambda: (historic.mean(), historic.median())
+    )
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown(f"**{t('upload.historic_clv')}**")
-        st.metric(t("upload.historic_mean"), money(historic.mean(), currency))
-        st.metric(t("upload.historic_median"), money(historic.median(), currency))
+        st.metric(t("upload.historic_mean"), money(mean, currency))
+        st.metric(t("upload.historic_median"), money(median, currency))
         st.caption(t("upload.historic_note"))
     with right, st.container(border=True):
         st.markdown(f"**{t('upload.formula_clv')}**")
