@@ -101,6 +101,11 @@ def _held() -> dict:
     return held
 
 
+def orders_held(margin: float, disc: float, years: int) -> bool:
+    """Whether :func:`fit_orders` has its answer for the file on screen and these settings."""
+    return _held().get("settings") == (margin, disc, years)
+
+
 def fit_orders(
     data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
 ) -> OrderFit:
@@ -206,11 +211,20 @@ class SubscriptionFit:
     error: Message | None = None
 
 
+#: The sBG fit of the subscription file on screen, under its upload_view.held_key.
+_SUBSCRIPTIONS = "_fc_subscriptions"
+
+
+def subscriptions_held() -> bool:
+    """Whether :func:`fit_subscriptions` has its answer for the file on screen."""
+    return state.is_held(_SUBSCRIPTIONS, upload_view.held_key())
+
+
 def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
     """sBG on the monthly start cohorts of a subscription file, held in the session."""
     loaded = upload_view.load(data, name, overrides)
     key = upload_view.held_key()
-    return state.held("_fc_subscriptions", key, lambda: _fit_subscriptions(loaded))
+    return state.held(_SUBSCRIPTIONS, key, lambda: _fit_subscriptions(loaded))
 
 
 def _fit_subscriptions(loaded: upload_view.Loaded) -> SubscriptionFit:

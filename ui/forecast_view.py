@@ -10,6 +10,8 @@ stays.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +34,8 @@ from ui.forecast_fit import (
     fit_orders,
     fit_subscriptions,
     fit_summary,
+    orders_held,
+    subscriptions_held,
 )
 from ui.format import (
     calc_text,
@@ -44,6 +48,8 @@ from ui.format import (
     percent_printf,
 )
 from ui.i18n import t
+
+T = TypeVar("T")
 
 #: How the number columns of the per-customer tables are written.
 NUMBER_KINDS = {
@@ -100,6 +106,30 @@ def _years() -> int:
     )
 
 
+def _fitting(held: bool, step: str, fit: Callable[[], T], done: Callable[[T], str]) -> T:
+    """``fit()`` under a status box that shows it working, then what it found.
+
+    A fit already held in the session is drawn as the finished box (an
+    expander with the same label and icon) without the status element:
+    ``st.status`` waits 50 ms each time it is drawn, 40% of a Forecast rerun.
+    """
+    if held:
+        result = fit()
+        failed = result.error is not None
+        label = t("forecast.fit_failed_label") if failed else done(result)
+        icon = ":material/error:" if failed else ":material/check:"
+        st.expander(label, icon=icon).write(t(step))
+        return result
+    with st.status(t("forecast.fitting"), expanded=False) as status:
+        st.write(t(step))
+        result = fit()
+        if result.error is not None:
+            status.update(label=t("forecast.fit_failed_label"), state="error")
+        else:
+            status.update(label=done(result), state="complete")
+    return result
+
+
 def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
     """Everything the models say about an order log, and the formula CLV beside it.
 
@@ -110,16 +140,12 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
     margin, disc = _settings()
     years = _years()
     overrides = upload_view.overrides()
-    with st.status(t("forecast.fitting"), expanded=False) as status:
-        st.write(t("forecast.step_orders"))
-        result = fit_orders(data, name, overrides, margin, disc, years)
-        if result.error:
-            status.update(label=t("forecast.fit_failed_label"), state="error")
-        else:
-            status.update(
-                label=t("forecast.fitted_orders", customers=number(result.customers)),
-                state="complete",
-            )
+    result = _fitting(
+        orders_held(margin, disc, years),
+        "forecast.step_orders",
+        lambda: fit_orders(data, name, overrides, margin, disc, years),
+        lambda r: t("forecast.fitted_orders", customers=number(r.customers)),
+    )
     if result.forecast is not None:
         forecast_readiness.needs(result.forecast.checks)
     st.caption(t("forecast.orders_basis"))
@@ -500,20 +526,16 @@ def _order_explain(result: OrderFit, currency: str) -> None:
 
 def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
     """The retention curve of a subscription table and what a subscriber is worth."""
-    with st.status(t("forecast.fitting"), expanded=False) as status:
-        st.write(t("forecast.step_cohorts"))
-        result = fit_subscriptions(data, name, upload_view.overrides())
-        if result.error:
-            status.update(label=t("forecast.fit_failed_label"), state="error")
-        else:
-            status.update(
-                label=t(
-                    "forecast.fitted_subscriptions",
-                    customers=number(result.model.n_customers),
-                    cohorts=number(len(result.cohorts)),
-                ),
-                state="complete",
-            )
+    result = _fitting(
+        subscriptions_held(),
+        "forecast.step_cohorts",
+        lambda: fit_subscriptions(data, name, upload_view.overrides()),
+        lambda r: t(
+            "forecast.fitted_subscriptions",
+            customers=number(r.model.n_customers),
+            cohorts=number(len(r.cohorts)),
+        ),
+    )
     if result.error:
         st.warning(
             t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"

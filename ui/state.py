@@ -466,3 +466,9 @@ def held(slot: str, key: tuple, make: Callable[[], T]) -> T:
         box = (key, make())
         st.session_state[slot] = box
     return box[1]
+
+
+def is_held(slot: str, key: tuple) -> bool:
+    """Whether :func:`held` has a result for ``key`` under ``slot`` in this session."""
+    box = st.session_state.get(slot)
+    return box is not None and box[0] == key
