@@ -2,7 +2,8 @@
 
 Serves a one-pixel PNG on a local port and uploads files whose name and cells are
 markdown images pointing at it: the page must show the characters and the pixel
-server must receive no request at all (issue 15).
+server must receive no request at all (issue 15). And no page asks any host but the
+app's own: it works offline.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import http.server
 import threading
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, RUN_DONE, streamlit_app
@@ -87,3 +89,24 @@ def test_markdown_image_in_a_file_name_or_a_cell_is_text_and_fetches_nothing(
         finally:
             browser.close()
     assert _Pixel.requests == []
+
+
+def test_every_page_asks_only_the_apps_own_server(app_server):
+    """A Material icon as the tab's icon was fetched from fonts.gstatic.com on every page."""
+    own = urlsplit(app_server).netloc
+    asked = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.set_default_timeout(30_000)
+            page.on("request", lambda request: asked.append(request.url))
+            for path in ("", "Customer_value", "Retention_metrics", "What_if", "Churn_check",
+                         "Your_data", "Forecast", "Scenarios"):  # fmt: skip
+                page.goto(f"{app_server}/{path}")
+                page.wait_for_selector(RUN_DONE)
+                page.wait_for_timeout(300)  # the tab's icon is set after the run
+        finally:
+            browser.close()
+    others = sorted({url for url in asked if urlsplit(url).netloc not in (own, "")})
+    assert asked and others == []

@@ -21,6 +21,10 @@ class PageInfo:
     icon: str
 
 
+#: The tab's icon: an emoji, which the page draws itself. A Material icon there is fetched
+#: from fonts.gstatic.com on every page (the menu's Material icons come with Streamlit).
+FAVICON = "📈"
+
 PAGES = (
     PageInfo("app.py", "overview", ":material/home:"),
     PageInfo("pages/1_Customer_value.py", "clv", ":material/savings:"),
@@ -35,12 +39,11 @@ PAGES = (
 
 def page(key: str) -> str:
     """Set up a page: config, shared state, menu and currency. Returns the currency."""
-    info = next(p for p in PAGES if p.key == key)
     process.set_up()
     start_language()
     st.set_page_config(
         page_title=f"{t(f'{key}.title')} · {t('app.name')}",
-        page_icon=info.icon,
+        page_icon=FAVICON,
         layout="wide",
     )
     state.init()
