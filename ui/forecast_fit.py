@@ -50,7 +50,8 @@ class OrderFit:
     ``table`` the per-customer forecast with the file's names, last purchase
     and spend joined (the forecast's own columns shared, not copied);
     ``order`` its rows most valuable first and ``risk_order`` the order of the
-    at-risk list (positions in ``table``, taken once, not on every rerun);
+    at-risk list (positions in ``table``, taken once, not on every rerun),
+    ``risk_alive`` each customer's ``p_alive`` in that order;
     ``error`` why BG/NBD (and so every forecast) could not be made.
     """
 
@@ -60,6 +61,7 @@ class OrderFit:
     error: Message | None = None
     order: np.ndarray | None = None
     risk_order: np.ndarray | None = None
+    risk_alive: np.ndarray | None = None
 
     @property
     def totals(self) -> dict[int, Range]:
@@ -171,7 +173,12 @@ def _order_fit(summary: CustomerSummary, result: OrderForecast, known: pd.DataFr
     worth = table["worth_if_active" if "clv" in table.columns else "historic_clv"]
     risk_order = at_risk_order(worth)
     return OrderFit(
-        summary.n_customers, forecast=result, table=table, order=order, risk_order=risk_order
+        summary.n_customers,
+        forecast=result,
+        table=table,
+        order=order,
+        risk_order=risk_order,
+        risk_alive=table["p_alive"].to_numpy()[risk_order],
     )
 
 

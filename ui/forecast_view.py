@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -336,16 +337,17 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
         persist_state="session",
     )
     # calc.models.clv.at_risk with its order taken once when fitted: most worth
-    # if won back first (without values in money: most spent so far).
-    order = result.risk_order
-    alive = result.table["p_alive"].to_numpy()
-    positions = order[alive[order] < threshold / 100]
+    # if won back first (without values in money: most spent so far). The chances are
+    # held in that order too: a rerun compares them in sequence, no gather of every
+    # customer (30 ms at 5M rows).
+    below = result.risk_alive < threshold / 100
+    count = int(np.count_nonzero(below))
     # Only the rows drawn are copied on a rerun; the download takes them all on click.
-    slipping = result.table.iloc[positions[:SHOWN_ROWS]]
+    slipping = result.table.iloc[result.risk_order[np.flatnonzero(below)[:SHOWN_ROWS]]]
     st.markdown(
         t(
             "forecast.risk_count",
-            count=number(len(positions)),
+            count=number(count),
             customers=number(result.customers),
             threshold=pct(threshold / 100, 0),
         )
@@ -354,9 +356,9 @@ def _at_risk(result: OrderFit, currency: str, years: int) -> None:
     if slipping.empty:
         return
     config = _columns(currency, years)
-    _show(slipping, config, RISK_COLUMNS, total=len(positions))
+    _show(slipping, config, RISK_COLUMNS, total=count)
     sheet = t("forecast.risk_title")
-    make = lambda: _export(result.table.iloc[positions], config, RISK_COLUMNS)  # noqa: E731
+    make = lambda: _export(result.table.iloc[result.risk_order[below]], config, RISK_COLUMNS)  # noqa: E731
     _downloads(make, "customers_at_risk", sheet, "fc_risk")
 
 
