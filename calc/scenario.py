@@ -163,8 +163,10 @@ def retention_uplift(
     InputError
         For negative counts or money, a retention outside [0, 1], a discount
         or margin growth of -100% or less, a horizon outside 1 to
-        :data:`MAX_YEARS`, or an ``uplift`` that would push retention above
-        100% or below 0% (field ``"uplift"``).
+        :data:`MAX_YEARS`, an ``uplift`` that would push retention above
+        100% or below 0% (field ``"uplift"``), or inputs so large that the
+        profit passes what a float holds (about 1e308; on the largest of the
+        customer counts and the margin).
 
     Notes
     -----
@@ -242,8 +244,16 @@ def retention_uplift(
             improved=Percent(improved),
         )
 
-    baseline = _path(start, r, new, m, g, cac, d, n)
-    scenario = _path(start, improved, new, m, g, cac, d, n)
+    with np.errstate(over="ignore"):
+        baseline = _path(start, r, new, m, g, cac, d, n)
+        scenario = _path(start, improved, new, m, g, cac, d, n)
+    if not all(np.isfinite((p.total_profit, p.npv)).all() for p in (baseline, scenario)):
+        # past what a float holds (1e308): say so under the largest input, never show "-"
+        field = max(
+            ("starting_customers", start), ("new_customers_per_year", new),
+            ("margin_per_customer", m), key=lambda pair: pair[1],
+        )[0]  # fmt: skip
+        raise InputError(field, "scenario.too_large")
     return UpliftResult(
         baseline=baseline,
         scenario=scenario,

@@ -1,5 +1,6 @@
 """Tests of calc.scenario: the +5 points claim, hand-worked paths, target retention."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -231,3 +232,32 @@ def test_uplift_absorbs_binary_rounding_at_the_edges():
     """0.3 - (0.1 + 0.2) is -5.6e-17 in binary: read as 0% retention, not refused."""
     result = retention_uplift(100, 0.3, 10, 10.0, uplift=-(0.1 + 0.2))
     assert result.scenario.retention_rate == 0.0
+
+
+@pytest.mark.parametrize(
+    ("inputs", "field"),
+    [
+        ({"starting_customers": 1e308}, "starting_customers"),
+        ({"new_customers_per_year": 1e306}, "new_customers_per_year"),
+        ({"margin_per_customer": 1e307}, "margin_per_customer"),
+    ],
+)
+def test_inputs_past_what_a_float_holds_are_said_not_shown_as_a_dash(inputs, field):
+    """1e308 customers from a link (issue 15): the profit overflowed to inf, and the page
+    showed "-" without a word. Now a message under the largest input."""
+    args = {
+        "starting_customers": 1000,
+        "retention_rate": 0.8,
+        "new_customers_per_year": 250,
+        "margin_per_customer": 100,
+        **inputs,
+    }
+    with pytest.raises(InputError) as caught:
+        retention_uplift(**args)
+    assert caught.value.field == field
+    assert caught.value.about.code == "scenario.too_large"
+
+
+def test_large_but_finite_inputs_still_compute():
+    r = retention_uplift(1e12, 0.8, 1e9, 1e6, years=10)
+    assert np.isfinite(r.baseline.total_profit) and r.profit_change > 0
