@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.i18n import t
+
 APP = str(Path(__file__).parents[1] / "app.py")
 
 # Hand-computed: 2 customers, 3 orders, revenue 1,234.50 + 100.00 + 50.00 = 1,384.50,
@@ -83,3 +85,18 @@ def test_every_sample_loads_in_one_click(sample, label):
     at.run()
     assert not at.exception
     assert label in [m.label for m in at.metric]
+
+
+def test_orders_decades_apart_are_not_told_the_file_is_too_short():
+    """Orders in 1990 and in 2023-2024 cover 12,000 days, yet were told "a yearly churn
+    needs about 18 months; this file covers 12,596 days". Nobody bought in the first
+    window (2022-07-02 to 2023-07-01): that is what the page says now, in both places."""
+    data = (
+        b"customer,date,amount\n"
+        b"A,1990-01-05,10\nB,1990-02-05,20\nA,2023-08-01,30\nC,2024-06-30,40\n"
+    )
+    at = upload(upload_page(), "decades.csv", data)
+    texts = [box.value for box in at.info]
+    said = t("datachurn.no_buyers", a0="Jul 2, 2022", a1="Jul 1, 2023")
+    assert texts.count(said) == 2  # the churn panel and the formula CLV
+    assert not any("18 months" in text for text in texts)

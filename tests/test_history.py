@@ -235,13 +235,22 @@ def test_yearly_churn_needs_eighteen_months():
     y = history.yearly_churn(short)  # 486 days: first window 2025-01-01..2025-05-01 = 121 days
     assert np.isnan(y.churn) and not y.measured and y.first_days == 0
     with pytest.raises(DataError, match="about 18 months"):
-        history.require_yearly_churn(y.churn, 486)
+        history.require_yearly_churn(y, 486)
     enough = _two_years([("a", "2024-12-01"), ("a", "2026-01-01"), ("b", "2026-05-01")])
     y = history.yearly_churn(enough)  # first window 2024-12-01..2025-05-01 = 152 days: too few
     assert not y.measured
     longer = _two_years([("a", "2024-10-01"), ("b", "2024-11-01"), ("a", "2026-05-01")])
     y = history.yearly_churn(longer)  # 2024-10-01..2025-05-01 = 213 days
     assert (y.first_days, y.buyers, y.lost, y.churn) == (213, 2, 1, 0.5)
+
+
+def test_a_long_file_without_first_window_buyers_is_not_called_short():
+    """Orders in 1990 and 2024: 12,000 days, yet "needs about 18 months". Nobody bought in
+    the first window; the message says that, with the window's days."""
+    y = history.yearly_churn(_two_years([("a", "1990-01-05"), ("b", "2024-06-30")]))
+    assert not y.measured and y.buyers == 0 and y.first_days == 365
+    with pytest.raises(DataError, match="2022-07-02 to 2023-07-01"):
+        history.require_yearly_churn(y, 12_596)
 
 
 def test_yearly_churn_of_the_european_sample():

@@ -368,7 +368,7 @@ def formula_clv(loaded: upload_view.Loaded, margin: float, disc: float):
     Same inputs as the "Your data" page; raises ``CalcError`` when they cannot be used.
     """
     c = loaded.analysis.clv
-    churn = history.require_yearly_churn(c.annual_churn, c.days)  # as on the Your data page
+    churn = history.require_yearly_churn(loaded.analysis.churn, c.days)  # as on Your data
     return clv_report(
         c.aov, c.purchases_per_year, margin, disc, state.calc_value("cac"), churn_rate=churn
     )

@@ -586,8 +586,16 @@ def churn_panel(loaded: Loaded, alive_next_year: float | None = None) -> None:
             business, proposed = business_of(loaded)
             chrome.health(churn_health(y.churn, "year", business=business), proposed)
         else:
-            st.info(t("datachurn.too_short", days=number(h.days)), icon=":material/schedule:")
+            st.info(_why_no_churn(y, h.days), icon=":material/schedule:")
         _lapsed_settings(a, gone)
+
+
+def _why_no_churn(y: history.YearlyChurn, days: int) -> str:
+    """Why a file has no yearly churn: too short, or nobody bought in the first window
+    (a file of orders decades apart was told it needed 18 months)."""
+    if y.first_days:
+        return t("datachurn.no_buyers", a0=day(y.first_start), a1=day(y.first_end))
+    return t("datachurn.too_short", days=number(days))
 
 
 def _lapsed(a: history.OrdersAnalysis) -> history.Lapsed:
@@ -726,7 +734,7 @@ def _clv(a: history.OrdersAnalysis, currency: str) -> None:
     with right, st.container(border=True):
         st.markdown(f"**{t('upload.formula_clv')}**")
         if math.isnan(c.annual_churn):
-            st.info(t("datachurn.too_short", days=number(c.days)), icon=":material/schedule:")
+            st.info(_why_no_churn(a.churn, c.days), icon=":material/schedule:")
             return
         try:
             report = clv_report(

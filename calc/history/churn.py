@@ -133,12 +133,26 @@ def yearly_churn(table: pd.DataFrame) -> YearlyChurn:
     return _yearly_churn(_prepare(table))
 
 
-def require_yearly_churn(churn: float, days: int) -> float:
-    """The headline yearly churn, or a :class:`DataError` saying the file is too short for one.
+def require_yearly_churn(yearly: YearlyChurn, days: int) -> float:
+    """The headline yearly churn, or a :class:`DataError` saying why the file has none.
 
-    >>> require_yearly_churn(0.25, 800)
-    0.25
+    A file of ``days`` days is too short for one, or long enough but nobody
+    bought in the first of the two windows (orders decades apart, say).
+
+    >>> t = pd.DataFrame({"customer_id": ["a", "b"], "amount": [10.0, 20.0],
+    ...     "date": pd.to_datetime(["1990-01-05", "2024-06-30"])})
+    >>> try:
+    ...     require_yearly_churn(yearly_churn(t), 12596)
+    ... except DataError as error:
+    ...     print(error.about.code, error.about.values)
+    business.no_first_year_buyers {'start': '2022-07-02', 'end': '2023-07-01'}
     """
-    if np.isnan(churn):
-        raise DataError("business.no_yearly_churn", days=days)
-    return churn
+    if yearly.measured:
+        return yearly.churn
+    if yearly.first_days:
+        raise DataError(
+            "business.no_first_year_buyers",
+            start=str(yearly.first_start.date()),
+            end=str(yearly.first_end.date()),
+        )
+    raise DataError("business.no_yearly_churn", days=days)
