@@ -361,9 +361,49 @@ def _median_per_group(values: np.ndarray, group: np.ndarray, k: int) -> np.ndarr
     return out
 
 
-def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a / b`` where ``b > 0``, NaN elsewhere."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
+
+
+def segment_table(
+    labels,
+    *,
+    customers: np.ndarray,
+    repeat: np.ndarray,
+    buyers: np.ndarray,
+    lost: np.ndarray,
+    churn_measured: bool,
+    orders: np.ndarray,
+    gross: np.ndarray,
+    median_days: np.ndarray,
+    revenue: np.ndarray,
+    values: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> pd.DataFrame:
+    """The per-segment table from each segment's sums, counted here or by a database: the one
+    place its shares, rates and averages are worked out. ``values``: window name -> (net
+    amount within it, customers observed for all of it)."""
+    out = pd.DataFrame(
+        {
+            "segment": labels,
+            "customers": customers,
+            "customers_share": customers / max(int(customers.sum()), 1),
+            "repeat_customers": repeat,
+            "repeat_rate": divide(repeat, customers),
+            "churn_buyers": buyers,
+            "churn_lost": lost,
+            "churn_rate": divide(lost, buyers) if churn_measured else np.full(len(labels), np.nan),
+            "orders": orders,
+            "aov": divide(gross, orders),
+            "median_days_between": median_days,
+            "revenue": revenue,
+        }
+    )
+    for name, (total, seen) in values.items():
+        out[f"value_{name}"] = divide(total, seen)
+        out[f"customers_{name}"] = seen
+    return out
 
 
 def _aggregate(f: _Facts, seg: np.ndarray, labels: list[str]) -> pd.DataFrame:
@@ -372,34 +412,23 @@ def _aggregate(f: _Facts, seg: np.ndarray, labels: list[str]) -> pd.DataFrame:
     def count(mask):
         return np.bincount(seg, weights=mask, minlength=k).round().astype(np.int64)
 
-    customers = np.bincount(seg, minlength=k)
-    repeat = count(f.orders >= 2)
-    buyers, lost = count(f.buyer), count(f.lost)
-    orders = np.bincount(seg, weights=f.orders, minlength=k)
-    gross = np.bincount(seg, weights=f.gross, minlength=k)
-    out = pd.DataFrame(
-        {
-            "segment": labels,
-            "customers": customers,
-            "customers_share": customers / max(int(customers.sum()), 1),
-            "repeat_customers": repeat,
-            "repeat_rate": _divide(repeat, customers),
-            "churn_buyers": buyers,
-            "churn_lost": lost,
-            "churn_rate": _divide(lost, buyers) if f.churn.measured else np.full(k, np.nan),
-            "orders": orders.round().astype(np.int64),
-            "aov": _divide(gross, orders),
-            "median_days_between": _median_per_group(f.gap, seg[f.gap_owner], k),
-            "revenue": np.bincount(seg, weights=f.net, minlength=k),
-        }
-    )
-    for name, days in VALUE_DAYS.items():
+    def value(name: str, days: int) -> tuple[np.ndarray, np.ndarray]:
         seen = f.observed_days >= days - 1  # the whole window lies inside the file
-        n_seen = count(seen)
-        total = np.bincount(seg[seen], weights=f.value[name][seen], minlength=k)
-        out[f"value_{name}"] = _divide(total, n_seen)
-        out[f"customers_{name}"] = n_seen
-    return out
+        return np.bincount(seg[seen], weights=f.value[name][seen], minlength=k), count(seen)
+
+    return segment_table(
+        labels,
+        customers=np.bincount(seg, minlength=k),
+        repeat=count(f.orders >= 2),
+        buyers=count(f.buyer),
+        lost=count(f.lost),
+        churn_measured=f.churn.measured,
+        orders=count(f.orders),
+        gross=np.bincount(seg, weights=f.gross, minlength=k),
+        median_days=_median_per_group(f.gap, seg[f.gap_owner], k),
+        revenue=np.bincount(seg, weights=f.net, minlength=k),
+        values={name: value(name, days) for name, days in VALUE_DAYS.items()},
+    )
 
 
 def _curves(f: _Facts, seg: np.ndarray, labels: list[str]) -> pd.DataFrame:
@@ -418,7 +447,7 @@ def _curves(f: _Facts, seg: np.ndarray, labels: list[str]) -> pd.DataFrame:
                     "months": months,
                     "observed": n_seen,
                     "again": n_again,
-                    "share": _divide(n_again, n_seen),
+                    "share": divide(n_again, n_seen),
                 }
             )
         )

@@ -19,7 +19,7 @@ import pandas as pd
 
 from calc.errors import DataError, InputError
 from calc.history.churn import MIN_FIRST_WINDOW_DAYS, YEAR_DAYS
-from calc.history.segments import BLANK, CURVE_MONTHS, VALUE_DAYS
+from calc.history.segments import BLANK, CURVE_MONTHS, VALUE_DAYS, divide, segment_table
 from calc.models.summary import DAYS_PER_UNIT, SUMMARY_UNITS, CustomerSummary, _unit
 from calc.warehouse import expressions as ex
 from calc.warehouse.errors import engine_errors
@@ -479,31 +479,26 @@ def segments(
     histogram["segment"] = histogram["segment"].fillna(BLANK)
     counts = counts.sort_values(["customers", "segment"], ascending=[False, True], kind="stable")
     counts = counts.reset_index(drop=True)
-    customers = counts["customers"].to_numpy(dtype=np.int64)
-    repeat = counts["repeat_customers"].to_numpy(dtype=np.int64)
-    buyers = counts["churn_buyers"].to_numpy(dtype=np.int64)
-    lost = counts["churn_lost"].to_numpy(dtype=np.int64)
-    orders_n = counts["orders"].to_numpy(dtype=np.int64)
-    out = pd.DataFrame(
-        {
-            "segment": counts["segment"].astype(str).to_numpy(dtype=object),
-            "customers": customers,
-            "customers_share": customers / max(int(customers.sum()), 1),
-            "repeat_customers": repeat,
-            "repeat_rate": _divide(repeat, customers),
-            "churn_buyers": buyers,
-            "churn_lost": lost,
-            "churn_rate": _divide(lost, buyers) if measured else np.full(len(counts), np.nan),
-            "orders": orders_n,
-            "aov": _divide(counts["gross"].to_numpy(dtype=float), orders_n),
-            "median_days_between": _medians(histogram, pd.Index(counts["segment"])),
-            "revenue": counts["revenue"].to_numpy(dtype=float),
-        }
+
+    def ints(name: str) -> np.ndarray:
+        return counts[name].to_numpy(dtype=np.int64)
+
+    out = segment_table(
+        counts["segment"].astype(str).to_numpy(dtype=object),
+        customers=ints("customers"),
+        repeat=ints("repeat_customers"),
+        buyers=ints("churn_buyers"),
+        lost=ints("churn_lost"),
+        churn_measured=measured,
+        orders=ints("orders"),
+        gross=counts["gross"].to_numpy(dtype=float),
+        median_days=_medians(histogram, pd.Index(counts["segment"])),
+        revenue=counts["revenue"].to_numpy(dtype=float),
+        values={
+            name: (counts[f"value_{name}"].to_numpy(dtype=float), ints(f"customers_{name}"))
+            for name in VALUE_DAYS
+        },
     )
-    for name in VALUE_DAYS:
-        seen = counts[f"customers_{name}"].to_numpy(dtype=np.int64)
-        out[f"value_{name}"] = _divide(counts[f"value_{name}"].to_numpy(dtype=float), seen)
-        out[f"customers_{name}"] = seen
     curves = []
     for months in range(1, CURVE_MONTHS + 1):
         seen = counts[f"observed_{months}"].to_numpy(dtype=np.int64)
@@ -515,7 +510,7 @@ def segments(
                     "months": months,
                     "observed": seen,
                     "again": again,
-                    "share": _divide(again, seen),
+                    "share": divide(again, seen),
                 }
             )
         )
@@ -528,8 +523,3 @@ def segments(
         curves=pd.concat(curves, ignore_index=True),
         churn_windows=windows,
     )
-
-
-def _divide(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(b > 0, a / np.where(b > 0, b, 1), np.nan)
