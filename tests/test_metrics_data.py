@@ -161,6 +161,17 @@ def test_arr_growth_needs_thirteen_months():
 # --- contraction --------------------------------------------------------------------------
 
 
+#: a and b downgrade (May, September), c leaves (November), d starts (January 2026).
+DOWNGRADES = [
+    ("a", "2025-01-01", "2025-05-01", 100.0),
+    ("a", "2025-05-01", None, 70.0),
+    ("b", "2025-01-01", None, 50.0),
+    ("b", "2025-01-01", "2025-09-01", 20.0),
+    ("c", "2025-01-01", "2025-11-01", 40.0),
+    ("d", "2026-01-03", None, 30.0),
+]
+
+
 def test_contraction_hand_worked_over_the_last_twelve_months():
     """Months of MRR (at each month's end), 2025-01 to 2026-01 (13 months):
     a 100 from 2025-01, moves to 70 from 2025-05 (new row): a downgrade of 30 in May;
@@ -172,16 +183,7 @@ def test_contraction_hand_worked_over_the_last_twelve_months():
     Window: the changes of 2025-02..2026-01 (12 months); MRR at its start (end of
     2025-01) = 100 + 70 + 40 = 210. Downgrades: 2 (a in May, b in September), MRR lost
     30 + 20 = 50, share 50 / 210. Paying in the window: a, b, c, d = 4."""
-    t = subs(
-        [
-            ("a", "2025-01-01", "2025-05-01", 100.0),
-            ("a", "2025-05-01", None, 70.0),
-            ("b", "2025-01-01", None, 50.0),
-            ("b", "2025-01-01", "2025-09-01", 20.0),
-            ("c", "2025-01-01", "2025-11-01", 40.0),
-            ("d", "2026-01-03", None, 30.0),
-        ]
-    )
+    t = subs(DOWNGRADES)
     c = fw.contraction_measured(t)
     assert c.shown
     assert (c.downgrades, c.customers, c.mrr_lost, c.mrr_start) == (2, 2, 50.0, 210.0)
@@ -196,16 +198,7 @@ def test_contraction_hand_worked_over_the_last_twelve_months():
 def test_contraction_window_counts_only_the_last_months():
     """With months=3 only the changes of 2025-11..2026-01 count: none of the two
     downgrades (May, September). MRR at the start = end of 2025-10: 70 + 50 + 40 = 160."""
-    t = subs(
-        [
-            ("a", "2025-01-01", "2025-05-01", 100.0),
-            ("a", "2025-05-01", None, 70.0),
-            ("b", "2025-01-01", None, 50.0),
-            ("b", "2025-01-01", "2025-09-01", 20.0),
-            ("c", "2025-01-01", "2025-11-01", 40.0),
-            ("d", "2026-01-03", None, 30.0),
-        ]
-    )
+    t = subs(DOWNGRADES)
     c = fw.contraction_measured(t, months=3)
     assert (c.downgrades, c.mrr_lost, c.mrr_start, c.months) == (0, 0.0, 160.0, 3)
 
