@@ -27,6 +27,7 @@ from ui import charts, chrome, forecast_charts, forecast_readiness, state, uploa
 from ui.forecast_fit import (
     HOLDOUT_WEEKS,
     MIN_HISTORY_WEEKS,
+    SHOWN_ROWS,
     WINDOWS,
     Holdout,
     OrderFit,
@@ -61,9 +62,6 @@ NUMBER_KINDS = {
 }
 #: Expected subscriber lifetime is counted up to this many months (10 years).
 LIFETIME_CAP_MONTHS = 120
-#: Rows of a table drawn on the page (the most valuable first); the downloads hold every
-#: customer. Each row drawn costs about 0.1 ms of formatting on every rerun.
-SHOWN_ROWS = 250
 HORIZON_YEARS = (1, 2, 3, 5, 10)
 #: alpha + beta above this: subscribers are so alike the curve barely flattens.
 ALIKE = 1000
@@ -150,8 +148,7 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
     if result.forecast is not None:
         forecast_readiness.needs(result.forecast.checks)
     st.caption(t("forecast.orders_basis"))
-    alive = None if result.error else float(result.table["alive_next_year"].mean())
-    upload_view.churn_panel(loaded, alive)
+    upload_view.churn_panel(loaded, result.alive_next_year)
     if result.error:
         st.warning(
             t("forecast.fit_failed", reason=calc_text(result.error)), icon=":material/warning:"
@@ -173,11 +170,10 @@ def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: st
 
 def _order_headline(result: OrderFit, currency: str, years: int) -> None:
     values = result.forecast.values
-    alive = float(result.table["p_alive"].sum())
     cells = st.columns(4)
     cells[0].metric(
         t("forecast.active_now"),
-        number(alive),
+        number(result.active),
         help=t("forecast.active_now_help"),
     )
     cells[0].caption(t("forecast.of_customers", customers=number(result.customers)))
@@ -314,8 +310,8 @@ def _customer_table(result: OrderFit, currency: str, years: int) -> None:
     st.subheader(t("forecast.customers_title"))
     st.caption(t("forecast.customers_note", years=duration(years, "years")))
     config = _columns(currency, years)
-    order = result.order  # taken when fitted
-    _show(result.table.iloc[order[:SHOWN_ROWS]], config, TABLE_COLUMNS, total=len(order))
+    order = result.order  # taken when fitted, with the rows on screen
+    _show(result.top, config, TABLE_COLUMNS, total=len(order))
     sheet = t("forecast.customers_title")
     make = lambda: _export(result.table.iloc[order], config, TABLE_COLUMNS)  # noqa: E731
     _downloads(make, "customer_forecast", sheet, "fc_all")
@@ -472,14 +468,13 @@ def _holdout(holdout: Holdout) -> None:
         st.caption(t("forecast.holdout_new", customers=number(holdout.new_customers)))
     actual, expected_text = t("forecast.track_actual"), t("forecast.track_expected")
     track = check.tracking
-    weeks = pd.concat(
-        [
-            pd.DataFrame(
-                {"period_end": track["period_end"], "series": label, "purchases": track[column]}
-            )
-            for column, label in (("actual", actual), ("expected", expected_text))
-        ],
-        ignore_index=True,
+    n = len(track)
+    weeks = pd.DataFrame(  # long form, built whole (a text broadcast to every row is slow)
+        {
+            "period_end": np.tile(track["period_end"].to_numpy(), 2),
+            "series": np.repeat(np.array([actual, expected_text], dtype=object), n),
+            "purchases": np.concatenate([track["actual"], track["expected"]]),
+        }
     )
     split = pd.DataFrame(
         {"period_end": [holdout.calibration_end], "label": [t("forecast.track_split")]}
