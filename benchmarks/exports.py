@@ -211,7 +211,7 @@ def measure_reruns(rows: int, reruns: int) -> dict:
         upload_view.on_click_data = helper
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
         at.switch_page("pages/5_Your_data.py").run()
-        at.file_uploader(key="up_file").set_value(("history.csv", data, "text/csv")).run()
+        at.file_uploader[0].set_value(("history.csv", data, "text/csv")).run()
         assert not at.exception, at.exception
         times = []
         for i in range(reruns):

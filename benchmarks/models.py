@@ -293,7 +293,7 @@ def bench_page(rows: int) -> None:
     at.run()
     at.switch_page("pages/6_Forecast.py").run()
     start = time.perf_counter()
-    at.file_uploader(key="up_file").set_value(("orders.csv", data, "text/csv")).run()
+    at.file_uploader[0].set_value(("orders.csv", data, "text/csv")).run()
     first = time.perf_counter() - start
     assert not at.exception, at.exception
     reruns = []

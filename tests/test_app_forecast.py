@@ -208,7 +208,7 @@ def test_customer_list_says_the_forecast_needs_dated_history():
 
 
 def upload_file(at: AppTest, data: bytes) -> AppTest:
-    at.file_uploader(key="up_file").set_value(("x.csv", data, "text/csv")).run()
+    at.file_uploader[0].set_value(("x.csv", data, "text/csv")).run()
     assert not at.exception
     return at
 

@@ -22,7 +22,7 @@ def shopify_upload(language: str) -> AppTest:
     at.session_state["lang"] = language
     at.run()
     at.switch_page("pages/5_Your_data.py").run()
-    at.file_uploader(key="up_file").set_value(("orders_export_1.csv", SHOPIFY, "text/csv")).run()
+    at.file_uploader[0].set_value(("orders_export_1.csv", SHOPIFY, "text/csv")).run()
     assert not at.exception
     return at
 

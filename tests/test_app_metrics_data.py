@@ -57,7 +57,7 @@ def with_file(name: str, content: bytes, lang: str = "en") -> AppTest:
     at.session_state["lang"] = lang
     at.run()
     at.switch_page("pages/5_Your_data.py").run()
-    at.file_uploader(key="up_file").set_value((name, content, "text/csv")).run()
+    at.file_uploader[0].set_value((name, content, "text/csv")).run()
     assert not at.exception
     at.switch_page(PAGE).run()
     assert not at.exception

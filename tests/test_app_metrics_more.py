@@ -157,9 +157,7 @@ def test_your_data_ranks_churn_reasons_of_a_subscription_file(lang):
     at.session_state["lang"] = lang
     at.run()
     at.switch_page("pages/5_Your_data.py").run()
-    at.file_uploader(key="up_file").set_value(
-        ("subscriptions.csv", SUBSCRIPTIONS.encode(), "text/csv")
-    ).run()
+    at.file_uploader[0].set_value(("subscriptions.csv", SUBSCRIPTIONS.encode(), "text/csv")).run()
     assert not at.exception
     with speaking(lang):
         title, none = t("mm.reasons_title"), t("mm.no_reason")

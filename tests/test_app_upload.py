@@ -31,7 +31,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
     assert not at.exception
     return at
 
@@ -50,7 +50,7 @@ def test_empty_file_gets_a_message_and_the_page_keeps_working():
     at = upload(upload_page(), "empty.csv", b"")
     assert at.error
     assert "empty" in at.error[0].value.lower()
-    at.file_uploader(key="up_file").set_value(("salg.csv", EUROPEAN, "text/csv")).run()
+    at.file_uploader[0].set_value(("salg.csv", EUROPEAN, "text/csv")).run()
     assert metric(at, "Customers") == "2"
 
 

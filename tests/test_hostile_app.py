@@ -64,7 +64,7 @@ def test_plain_escapes_what_markdown_acts_on(text, shown):
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
-    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
     assert not at.exception
     return at
 
@@ -107,5 +107,5 @@ def test_a_session_holds_its_file_once_and_lets_it_go(monkeypatch):
     at.run()
     assert reads == ["good.csv", "bad.csv"]
     assert at.error
-    at.file_uploader(key="up_file").set_value(None).run()
+    at.button(key="up_remove").click().run()
     assert "_up_held" not in at.session_state

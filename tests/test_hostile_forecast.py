@@ -36,7 +36,7 @@ def on_every_page(name: str, data: bytes) -> dict[str, AppTest]:
     """Upload on Your data, then open each page in turn: none may end in a traceback."""
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.switch_page(PAGES[0]).run()
-    at.file_uploader(key="up_file").set_value((name, data, "text/csv")).run()
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
     assert not at.exception
     seen = {}
     for page in PAGES:

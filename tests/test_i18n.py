@@ -342,7 +342,7 @@ def test_skipped_rows_are_explained_in_the_language():
     at.session_state["lang"] = "pl"
     at.run()
     at.switch_page("pages/5_Your_data.py").run()
-    at.file_uploader(key="up_file").set_value(("zamowienia.csv", bad, "text/csv")).run()
+    at.file_uploader[0].set_value(("zamowienia.csv", bad, "text/csv")).run()
     assert not at.exception
     polish = calc_catalogue("pl")
     skipped = next(frame.value for frame in at.dataframe if "reason" in frame.value.columns)

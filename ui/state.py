@@ -118,7 +118,10 @@ SESSION: dict[str, object] = {
     # (set by use_measured_clv_inputs); a choice in the selector wins
     "business_proposed": None,
     "derived": {},
+    # the uploaded file, kept for every page, and the generation of the uploader's key
+    # (ui.upload_view.source empties the uploader once its file is kept)
     "up_kept": None,
+    "up_generation": 0,
     "handed_over": None,
     "go_to": None,
 }

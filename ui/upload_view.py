@@ -132,19 +132,22 @@ def source() -> tuple[str, bytes] | None:
 
     An uploaded file is kept for the session (``up_kept``) and serves every
     page that reads data, Your data and Forecast alike, until the user
-    removes it: an uploader widget lives on one page only.
+    removes it or drops another. The uploader itself is emptied as soon as
+    its file is kept (a new key, ``up_file_<n>``): Streamlit copies a
+    widget's value on every run, and an uploader holding a 170 MB file cost
+    70-100 ms and 170 MB on each rerun of the page.
     """
     s = st.session_state
+    generation = s.up_generation
     st.file_uploader(
         t("upload.file"),
         type=FILE_TYPES,
-        key="up_file",
+        key=f"up_file_{generation}",
         help=t("upload.file_help"),
         on_change=_file_changed,
+        args=(generation,),
     )
-    if s.up_file is not None:
-        s.up_kept = (s.up_file.name, s.up_file.getvalue())
-    elif s.up_kept is not None:
+    if s.up_kept is not None:
         note, remove = st.columns([4, 1], vertical_alignment="center")
         note.info(
             t("journeys.file_in_use", name=plain(s.up_kept[0])), icon=":material/description:"
@@ -172,10 +175,13 @@ def source() -> tuple[str, bytes] | None:
     return None
 
 
-def _file_changed() -> None:
-    """The uploader changed on this page: a new file is kept, a removed one forgotten."""
+def _file_changed(generation: int) -> None:
+    """A file was dropped on the uploader: keep it, and give the next run an empty uploader."""
     s = st.session_state
-    s.up_kept = None if s.up_file is None else (s.up_file.name, s.up_file.getvalue())
+    dropped = s.get(f"up_file_{generation}")
+    if dropped is not None:
+        s.up_kept = (dropped.name, dropped.getvalue())
+        s.up_generation = generation + 1
 
 
 def _remove_file() -> None:
