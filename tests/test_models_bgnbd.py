@@ -252,9 +252,10 @@ def no_one_leaving():
 
 
 def fits_from_many_starts(x, t_x, age):
-    """The same data fitted from three starting points with three search methods."""
+    """The same data fitted from three starting points with three search methods, each
+    with the exact Hessian and with one taken by finite differences."""
     rows = compress(x, t_x, age)
-    neg_ll, centre = bgnbd._problem(x, t_x, age, rows)
+    neg_ll, hessian, centre = bgnbd._problem(x, t_x, age, rows)
     starts = [centre + shift for shift in ([0, 0, 0, 0], [2, -1, 3, -2], [-3, 4, -2, 5])]
     return [
         _fit.maximise(
@@ -265,9 +266,11 @@ def fits_from_many_starts(x, t_x, age):
             scale=x.size,
             centre=centre,
             method=method,
+            hessian=curvature,
         )
         for start in starts
         for method in ("Newton", "L-BFGS-B", "Nelder-Mead")
+        for curvature in (hessian, None)  # exact, and by finite differences
     ]
 
 

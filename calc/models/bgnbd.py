@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.integrate import IntegrationWarning, quad
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, polygamma
 
 from calc.errors import DataError, FitError, InputError
 from calc.messages import Message
@@ -397,13 +397,14 @@ def fit(frequency, recency, age) -> BGNBDModel:
 
 def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
     """:func:`fit` on checked arrays and their :func:`compress` result ``rows``."""
-    neg_ll, start = _problem(x, tx, t_age, rows)
+    neg_ll, hessian, start = _problem(x, tx, t_age, rows)
     opt = maximise(
         neg_ll,
         start,
         names=PARAMETERS,
         model=Message("models.fit.bgnbd"),
         scale=x.size,
+        hessian=hessian,
     )
     r, alpha, a, b = np.exp(opt.log_params)
     return BGNBDModel(
@@ -420,7 +421,7 @@ def _fit_checked(x, tx, t_age, rows) -> BGNBDModel:
 
 
 def _problem(x, tx, t_age, rows):
-    """Minus the log-likelihood on the distinct rows, and the search's start.
+    """Minus the log-likelihood on the distinct rows, its Hessian, and the search's start.
 
     The start (also the centre of the weak penalty, see :mod:`calc.models._fit`)
     is r = 1, a = 1, b = 3 and ``alpha = 1 / (repeat purchases per unit of
@@ -432,22 +433,27 @@ def _problem(x, tx, t_age, rows):
     if not np.any(x > 0):
         raise FitError("models.bgnbd.no_repeat_buyers")
     _, first, counts = rows
-    neg_ll = _neg_log_likelihood(x[first], tx[first], t_age[first], counts)
+    neg_ll, hessian = _neg_log_likelihood(x[first], tx[first], t_age[first], counts)
     rate = np.sum(x) / max(np.sum(t_age), 1e-9)
     start = np.log([1.0, 1.0 / max(rate, 1e-6), 1.0, 3.0])
-    return neg_ll, np.clip(start, np.log(1e-5), np.log(1e6))
+    return neg_ll, hessian, np.clip(start, np.log(1e-5), np.log(1e6))
 
 
 def _neg_log_likelihood(x, tx, t_age, w):
-    """Minus the log-likelihood and its gradient over log(r, alpha, a, b).
+    """Minus the log-likelihood over log(r, alpha, a, b): its value and gradient, and its Hessian.
 
     ``x, tx, t_age`` are distinct rows and ``w`` their counts. Customers
     without a repeat purchase contribute ``r (ln alpha - ln(alpha + T))``.
     For the others the log-likelihood is written as
     ``c3(x) - (r + x) ln(alpha + t_x) + softplus(d)`` with
-    ``d = c2(x) - c3(x) - (r + x) (ln(alpha + T) - ln(alpha + t_x))``;
+    ``d = ln(b + x - 1) - ln(a) - (r + x) (ln(alpha + T) - ln(alpha + t_x))``
+    (``c2 - c3`` of the beta functions reduces to that logarithm);
     everything that depends on x alone is computed once per distinct x, and
     logarithms once per distinct T and t_x.
+
+    Returns ``neg_ll(z) -> (value, gradient)`` and ``hessian(z)``, the exact
+    second derivatives: a Newton step then costs one pass over the rows
+    instead of the five of a finite-difference Hessian.
     """
     zero = x == 0
     t0_codes, t0_vals = pd.factorize(t_age[zero], sort=False)
@@ -459,6 +465,7 @@ def _neg_log_likelihood(x, tx, t_age, w):
     xcode, xvals = pd.factorize(x[rep], sort=False)
     xvals = np.asarray(xvals, dtype=float)
     nx = np.bincount(xcode, weights=wr, minlength=len(xvals))
+    n_rep = np.sum(nx)
     tcode, tvals = pd.factorize(t_age[rep], sort=False)
     txcode, txvals = pd.factorize(tx[rep], sort=False)
     tvals = np.asarray(tvals, dtype=float)
@@ -468,8 +475,43 @@ def _neg_log_likelihood(x, tx, t_age, w):
     w_tx = np.bincount(txcode, weights=wr, minlength=len(txvals))
     wx_tx = np.bincount(txcode, weights=wx, minlength=len(txvals))
 
-    def neg_ll(z: np.ndarray) -> tuple[float, np.ndarray]:
+    last: dict = {}
+
+    def rows(z: np.ndarray) -> dict:
+        """What the value, gradient and Hessian share at ``z``: parameters and per-row terms.
+
+        Kept for the last ``z``, with the value and gradient once computed: a
+        Newton step asks for the Hessian where it has just had the value.
+        """
+        key = np.asarray(z, dtype=float).tobytes()
+        if key not in last:
+            last.clear()
+            last[key] = _rows(z)
+        return last[key]
+
+    def _rows(z: np.ndarray) -> dict:
         r, alpha, a, b = np.exp(z)
+        lt_tab = np.log(alpha + tvals)
+        ltx_tab = np.log(alpha + txvals)
+        it_tab = 1.0 / (alpha + tvals)
+        itx_tab = 1.0 / (alpha + txvals)
+        s_row = (r + xvals)[xcode]
+        gap = lt_tab[tcode] - ltx_tab[txcode]  # ln(alpha + T) - ln(alpha + t_x)
+        d = (np.log(b + xvals - 1) - np.log(a))[xcode] - s_row * gap
+        return {
+            "r": r, "alpha": alpha, "a": a, "b": b, "d": d, "gap": gap, "s_row": s_row,
+            "lt_tab": lt_tab, "ltx_tab": ltx_tab, "it_tab": it_tab, "itx_tab": itx_tab,
+            "sigma": expit(d),  # share of the "still active" term in each likelihood
+        }  # fmt: skip
+
+    def neg_ll(z: np.ndarray) -> tuple[float, np.ndarray]:
+        v = rows(z)
+        if "neg_ll" not in v:
+            v["neg_ll"] = _neg_ll(v)
+        return v["neg_ll"]
+
+    def _neg_ll(v: dict) -> tuple[float, np.ndarray]:
+        r, alpha, a, b = v["r"], v["alpha"], v["a"], v["b"]
         log_alpha = np.log(alpha)
         # customers without repeat purchases
         log_t0 = np.log(alpha + t0_vals)
@@ -478,48 +520,81 @@ def _neg_log_likelihood(x, tx, t_age, w):
         g_alpha = r * (n0 / alpha - np.sum(w0 / (alpha + t0_vals)))
         # repeat buyers: per distinct x
         base = betaln(a, b)
-        c2 = betaln(a, b + xvals) - base
         c3 = betaln(a + 1, b + xvals - 1) - base
-        s = r + xvals
-        lt_tab = np.log(alpha + tvals)
-        ltx_tab = np.log(alpha + txvals)
-        lt = lt_tab[tcode]
-        ltx = ltx_tab[txcode]
-        s_row = s[xcode]
-        d = (c2 - c3)[xcode] - s_row * (lt - ltx)
-        # w2: share of the "still active" term in each customer's likelihood
-        w2 = wr * expit(d)
-        sum_ltx = ltx_tab @ w_tx
-        sum_x_ltx = ltx_tab @ wx_tx
+        gap, s_row = v["gap"], v["s_row"]
+        w2 = wr * v["sigma"]
+        sum_ltx = v["ltx_tab"] @ w_tx
+        sum_x_ltx = v["ltx_tab"] @ wx_tx
         ll += (
             np.sum(nx * (gammaln(r + xvals) - gammaln(r) + r * log_alpha + c3))
             - (r * sum_ltx + sum_x_ltx)
-            + np.sum(wr * np.logaddexp(0.0, d))
+            + np.sum(wr * np.logaddexp(0.0, v["d"]))
         )
-        g_r += (
-            np.sum(nx * (digamma(r + xvals) - digamma(r) + log_alpha))
-            - sum_ltx
-            - np.sum(w2 * (lt - ltx))
-        )
-        it_tab = 1.0 / (alpha + tvals)
-        itx_tab = 1.0 / (alpha + txvals)
-        itx = itx_tab[txcode]
-        g_alpha += r * np.sum(nx) / alpha - (
-            r * (itx_tab @ w_tx) + itx_tab @ wx_tx + np.sum(w2 * s_row * (it_tab[tcode] - itx))
+        g_r += np.sum(nx * (digamma(r + xvals) - digamma(r) + log_alpha)) - sum_ltx - w2 @ gap
+        it_tab, itx_tab = v["it_tab"], v["itx_tab"]
+        g_alpha += r * n_rep / alpha - (
+            r * (itx_tab @ w_tx)
+            + itx_tab @ wx_tx
+            + np.sum(w2 * s_row * (it_tab[tcode] - itx_tab[txcode]))
         )
         wx2 = np.bincount(xcode, weights=w2, minlength=len(xvals))
         wx3 = nx - wx2
         dab = digamma(a + b + xvals)
-        g_a = np.sum(wx2 * (digamma(a) - dab) + wx3 * (digamma(a + 1) - dab)) - np.sum(nx) * (
+        g_a = np.sum(wx2 * (digamma(a) - dab) + wx3 * (digamma(a + 1) - dab)) - n_rep * (
             digamma(a) - digamma(a + b)
         )
         g_b = np.sum(wx2 * (digamma(b + xvals) - dab) + wx3 * (digamma(b + xvals - 1) - dab)) - (
-            np.sum(nx) * (digamma(b) - digamma(a + b))
+            n_rep * (digamma(b) - digamma(a + b))
         )
         grad = np.array([g_r * r, g_alpha * alpha, g_a * a, g_b * b])
         return -ll, -grad
 
-    return neg_ll
+    def hessian(z: np.ndarray) -> np.ndarray:
+        # In (r, alpha, a, b) first, then to the log scale: d2/dz_i dz_j =
+        # theta_i theta_j H_ij, plus theta_i dll/dtheta_i on the diagonal.
+        v = rows(z)
+        r, alpha, a, b = v["r"], v["alpha"], v["a"], v["b"]
+        h = np.zeros((4, 4))
+        # customers without repeat purchases: r (n0 ln alpha - sum ln(alpha + T))
+        h[0, 1] = n0 / alpha - np.sum(w0 / (alpha + t0_vals))
+        h[1, 1] = r * (-n0 / alpha**2 + np.sum(w0 / (alpha + t0_vals) ** 2))
+        # repeat buyers, the terms outside the softplus
+        h[0, 0] = np.sum(nx * (polygamma(1, r + xvals) - polygamma(1, r)))
+        itx_tab = v["itx_tab"]
+        h[0, 1] += n_rep / alpha - itx_tab @ w_tx
+        h[1, 1] += -r * n_rep / alpha**2 + (itx_tab**2) @ (r * w_tx + wx_tx)
+        tri_ab, tri_abx = polygamma(1, a + b), polygamma(1, a + b + xvals)
+        h[2, 2] = np.sum(nx * (polygamma(1, a + 1) - tri_abx - polygamma(1, a) + tri_ab))
+        h[3, 3] = np.sum(nx * (polygamma(1, b + xvals - 1) - tri_abx - polygamma(1, b) + tri_ab))
+        h[2, 3] = np.sum(nx * (tri_ab - tri_abx))
+        # softplus(d): q grad(d) grad(d)' + sigma Hess(d), q = sigma (1 - sigma), with
+        # grad(d) = (-gap, -s e, -1/a, 1/(b + x - 1)), e = 1/(alpha + T) - 1/(alpha + t_x)
+        sigma, gap, s_row = v["sigma"], v["gap"], v["s_row"]
+        it_row, itx_row = v["it_tab"][tcode], itx_tab[txcode]
+        e = it_row - itx_row
+        ws = wr * sigma
+        wq = ws * (1.0 - sigma)
+        wq_gap = wq * gap
+        wq_se = wq * s_row * e
+        kb = 1.0 / (b + xvals - 1)
+        q_x = np.bincount(xcode, weights=wq, minlength=len(xvals))
+        s_x = np.bincount(xcode, weights=ws, minlength=len(xvals))
+        h[0, 0] += wq_gap @ gap
+        h[0, 1] += wq_gap @ (s_row * e) - ws @ e
+        h[0, 2] = np.sum(wq_gap) / a
+        h[0, 3] = -kb @ np.bincount(xcode, weights=wq_gap, minlength=len(xvals))
+        h[1, 1] += wq_se @ (s_row * e) + (ws * s_row) @ (e * (it_row + itx_row))
+        h[1, 2] = np.sum(wq_se) / a
+        h[1, 3] = -kb @ np.bincount(xcode, weights=wq_se, minlength=len(xvals))
+        h[2, 2] += (np.sum(q_x) + np.sum(s_x)) / a**2
+        h[2, 3] += -(kb @ q_x) / a
+        h[3, 3] += (kb**2) @ (q_x - s_x)
+        h = np.triu(h) + np.triu(h, 1).T
+        theta = np.array([r, alpha, a, b])
+        grad = -neg_ll(z)[1] / theta  # dll/dtheta
+        return -(theta[:, None] * h * theta[None, :] + np.diag(theta * grad))
+
+    return neg_ll, hessian
 
 
 def simulate(
