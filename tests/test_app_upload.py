@@ -54,6 +54,26 @@ def test_empty_file_gets_a_message_and_the_page_keeps_working():
     assert metric(at, "Customers") == "2"
 
 
+def test_a_kept_file_leaves_the_uploader_and_another_file_replaces_it():
+    """Streamlit deep-copies a widget's value on every run, so an uploader that still
+    held a 167 MB file copied it on each rerun (70-100 ms). Once kept, the file is the
+    session's; the uploader is a new, empty one, and the page says which file is in use."""
+    at = upload(upload_page(), "salg.csv", EUROPEAN)
+    assert at.file_uploader[0].key != "up_file_0"  # the uploader the file came in has gone
+    assert at.session_state["up_kept"] == ("salg.csv", EUROPEAN)
+    in_use = t("journeys.file_in_use", name="salg\\.csv")  # the name as text: its dot escaped
+    assert in_use in [i.value for i in at.info]
+    at.run()
+    assert metric(at, "Customers") == "2"
+    more = EUROPEAN + b"Nowak;03.12.2026;10,00\n"
+    upload(at, "salg2.csv", more)
+    assert at.session_state["up_kept"] == ("salg2.csv", more)
+    assert metric(at, "Customers") == "3"
+    at.button(key="up_remove").click().run()
+    assert at.session_state["up_kept"] is None
+    assert not at.metric
+
+
 def test_image_renamed_csv_is_refused_plainly():
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     at = upload(upload_page(), "orders.csv", png)

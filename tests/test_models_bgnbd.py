@@ -244,6 +244,29 @@ def test_no_repeat_buyers_raise_fit_error():
         bgnbd.fit(np.zeros(50), np.zeros(50), np.linspace(1, 30, 50))
 
 
+@pytest.mark.parametrize(
+    "params", [(0.5, 5.0, 0.8, 2.5), (1.3, 0.7, 3.0, 0.4), (0.05, 50.0, 0.1, 9.0)]
+)
+def test_the_gradient_and_hessian_are_the_likelihoods_derivatives(params):
+    """The gradient and the exact Hessian behind every Newton step and range, against
+    central differences of the likelihood and of the gradient."""
+    x, t_x, age = bgnbd.simulate(3000, seed=3, resolution=1 / 7)
+    _, first, counts = compress(x, t_x, age)
+    neg_ll, hessian = bgnbd._neg_log_likelihood(x[first], t_x[first], age[first], counts)
+    z = np.log(params)
+    step = 1e-6
+    numeric = np.array(
+        [(neg_ll(z + e * step)[1] - neg_ll(z - e * step)[1]) / (2 * step) for e in np.eye(4)]
+    )
+    slope = np.array(
+        [(neg_ll(z + e * step)[0] - neg_ll(z - e * step)[0]) / (2 * step) for e in np.eye(4)]
+    )
+    assert neg_ll(z)[1] == pytest.approx(slope, rel=1e-6, abs=1e-6)
+    exact = hessian(z)
+    assert exact == pytest.approx(exact.T, rel=1e-12)
+    assert np.max(np.abs(exact - numeric)) < 1e-6 * np.max(np.abs(numeric))
+
+
 def no_one_leaving():
     """Every repeat buyer bought at the very end: nothing tells how customers drop out."""
     rng = np.random.default_rng(0)
