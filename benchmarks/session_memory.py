@@ -6,9 +6,9 @@
 Starts ``streamlit run app.py`` (loopback, ``server.disconnectedSessionTTL`` shortened to
 ``--ttl`` seconds so the wait is short; the default is 120 s) and, in headless Chromium, one
 tab at a time: opens Your data, uploads the seeded order log of benchmarks/upload.py
-(39 MB CSV at 1M rows), waits for the results, opens Forecast in the same session, gives it
-the file (each page has its own uploader) and waits for the models, then closes the tab and
-waits for the session to be dropped. Prints the server's resident memory (VmRSS) at each
+(39 MB CSV at 1M rows), waits for the results, opens Forecast in the same session (the file
+is kept for every page) and waits for the models, then closes the tab and waits for the
+session to be dropped. Prints the server's resident memory (VmRSS) at each
 step and its peak (VmHWM).
 
 Target (issue 15): <= 300 MB per session for a 1M-row upload with its forecast, and the
@@ -133,9 +133,7 @@ def main() -> None:
                     continue
                 page.locator('a[href*="Forecast"]').first.click()  # same session
                 page.wait_for_url("**/Forecast*")
-                page.wait_for_selector(RUN_DONE)
-                # each page has its own uploader: the file is given again, as a user does
-                page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(csv)
+                page.wait_for_selector(RUN_DONE)  # the file kept on Your data serves Forecast
                 try:
                     page.wait_for_selector('[data-testid="stMain"] [data-testid="stMetricValue"]')
                 except Exception:

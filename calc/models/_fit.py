@@ -4,7 +4,8 @@ Every model is fitted by maximising its log-likelihood over the logarithms of
 its parameters (so they stay positive), in three steps that make the answer a
 property of the data, not of where an optimiser happens to stop:
 
-1. **Penalised search.** L-BFGS-B (analytic gradient) maximises the
+1. **Penalised search.** Newton steps (when the model gives its exact
+   Hessian, as BG/NBD does) or L-BFGS-B (analytic gradient) maximise the
    log-likelihood minus a weak penalty on every log-parameter ``z``, measured
    from a centre ``c`` the model derives from the data (for BG/NBD the rate of
    the average customer)::
@@ -43,10 +44,10 @@ property of the data, not of where an optimiser happens to stop:
 This is the same device as lifetimes' ``penalizer_coef`` (an L2 penalty on
 the parameters) and PyMC-Marketing's priors, but applied only where the data
 cannot decide, and on the log scale so it does not depend on the time unit.
-The curvature of the objective at the optimum (the Hessian, taken by finite
-differences of the gradient) gives the uncertainty of the parameters, and the
-delta method turns that into low / likely / high ranges for anything computed
-from them.
+The curvature of the objective at the optimum (the Hessian: the model's exact
+one, or finite differences of the gradient) gives the uncertainty of the
+parameters, and the delta method turns that into low / likely / high ranges
+for anything computed from them.
 """
 
 from __future__ import annotations

@@ -377,7 +377,7 @@ def fit(frequency, recency, age) -> BGNBDModel:
     Identical (x, t_x, T) rows are grouped and their log-likelihood counted
     with its multiplicity, so the cost grows with distinct rows, not
     customers. Maximised over the log-parameters as described in
-    :mod:`calc.models._fit` (L-BFGS-B, then Newton steps).
+    :mod:`calc.models._fit` (Newton steps with the exact Hessian).
 
     Examples
     --------
