@@ -183,7 +183,7 @@ def forecast_orders(
         horizon_unit="Y",
         rate=rate,
         share=share,
-        customer_id=summary.customer_id,
+        customer_id=index,  # the index built above: the ids are not converted twice
     )
     full = values.table  # same customers in the same order as `table`
     for column in table.columns.drop("p_alive"):
