@@ -140,6 +140,8 @@ def main() -> None:
                     page.screenshot(path="/tmp/session_memory_failure.png", full_page=True)
                     raise
                 say(f"session {number}: forecast ({time.perf_counter() - t0:.0f} s)")
+                time.sleep(process.TRIM_SECONDS + 2)
+                say(f"session {number}: open, {process.TRIM_SECONDS + 2:.0f} s later (a trim)")
                 close(page, number)
             browser.close()
     finally:
