@@ -146,7 +146,6 @@ def _fit_orders(
         return OrderFit(customers=loaded.analysis.headline.customers, error=error.about)
     held["fits"] = result.fits()
     known = loaded.analysis.customers.set_index("customer_id")
-    known.index = known.index.astype(object)
     columns = [c for c in ("customer_name", "last_purchase", "historic_clv") if c in known]
     return _order_fit(summary, result, known[columns])
 
@@ -171,7 +170,9 @@ def _order_fit(summary: CustomerSummary, result: OrderForecast, known: pd.DataFr
     table = result.table.copy(deep=False)  # new columns here only; the forecast's are shared
     rfm = (summary.frequency, summary.recency, summary.age)
     alive_next_year = alive_after(result.purchases, *rfm, convert_time(365, "D", UNIT))
-    extra = known.reindex(table.index.astype(object))
+    if known.index.dtype != table.index.dtype:  # an upload's categorical ids: to text
+        known = known.set_axis(known.index.astype(table.index.dtype))
+    extra = known.reindex(table.index)
     for column in extra.columns:
         table[column] = extra[column].to_numpy()
     if "clv" in table.columns:
@@ -277,6 +278,6 @@ def fit_summary(
             "last_purchase": (summary.first_purchase + days).astype("datetime64[ns]"),
             "historic_clv": spent.reindex(summary.customer_id).to_numpy(dtype=float),
         },
-        index=pd.Index(summary.customer_id, dtype=object),
+        index=pd.Index(summary.customer_id),
     )
     return _order_fit(summary, result, known)

@@ -77,8 +77,11 @@ class CustomerSummary:
 
     Attributes
     ----------
-    customer_id : ndarray
-        Customer identifiers, in order of their first row in the log.
+    customer_id : ndarray or pandas string array
+        Customer identifiers, in order of their first row in the log. Text ids
+        of a categorical column (an upload's) stay Arrow text: no Python
+        string per customer (23 MB for 400k customers, and a heap that
+        fragments as they come and go).
     frequency : ndarray of int
         Repeat purchases (purchase days after the first).
     recency : ndarray of float
@@ -97,7 +100,7 @@ class CustomerSummary:
         Last day of observation (included).
     """
 
-    customer_id: np.ndarray
+    customer_id: np.ndarray | pd.api.extensions.ExtensionArray
     frequency: np.ndarray
     recency: np.ndarray
     age: np.ndarray
@@ -391,7 +394,7 @@ def _tracking(codes, days, first_day, end, cal_end, unit) -> pd.DataFrame:
 
 
 def _summarize_codes(codes, uniques, days, values, end, unit) -> CustomerSummary:
-    n = uniques.size
+    n = len(uniques)
     start = int(days.min())
     rel = days - start
     span = int(rel.max()) + 1
@@ -416,7 +419,7 @@ def _summarize_codes(codes, uniques, days, values, end, unit) -> CustomerSummary
     first_value = np.bincount(codes[on_first_day], weights=values[on_first_day], minlength=n)
     mean_value = np.where(frequency > 0, (total - first_value) / np.maximum(frequency, 1), 0.0)
     return CustomerSummary(
-        customer_id=np.asarray(uniques),
+        customer_id=uniques,
         frequency=frequency,
         recency=(last_day - first_day) / per_unit,
         age=(end - start - first_day) / per_unit,
@@ -472,7 +475,17 @@ def _prepare(customer_id, date, amount):
             column="customer_id",
             rows=(missing[:20] + 1).tolist(),
         )
-    return codes, np.asarray(uniques), _days(dates), values
+    return codes, _ids(uniques), _days(dates), values
+
+
+def _ids(uniques) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """The distinct ids as an array: a categorical's text categories stay Arrow text."""
+    if (
+        isinstance(uniques, pd.Categorical | pd.CategoricalIndex)
+        and uniques.categories.dtype == "str"
+    ):
+        return uniques.categories.take(uniques.codes).array
+    return np.asarray(uniques)
 
 
 def _amounts(amount) -> np.ndarray:
