@@ -53,6 +53,7 @@ for anything computed from them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,6 +99,8 @@ HOLD_SHIFT = 3.0
 # error into gradients off by 2%, which the long, thin parameter uncertainty of
 # such fits blew up into ranges five times too wide.
 _DELTA_STEP = 1e-4
+# Values per evaluation from which the evaluations behind a range run in two threads.
+_PARALLEL_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -477,14 +480,31 @@ def log_gradients(
     >>> float(value), grads.round(4).tolist()
     (1.0, [2.0, 1.0])
     """
-    value = np.asarray(fun(log_params), dtype=float)
+    points = [np.array(log_params, dtype=float)]
+    for j in range(len(log_params)):
+        point = np.array(log_params, dtype=float)
+        point[j] += _DELTA_STEP
+        points.append(point)
+    value = np.asarray(fun(points[0]), dtype=float)
+
+    def shifted(point: np.ndarray) -> np.ndarray:
+        with np.errstate(invalid="ignore"):  # set in the thread that computes
+            return fun(point)
+
+    if value.size >= _PARALLEL_SIZE:
+        # The evaluations are independent, and numpy and scipy's special functions let
+        # go of the GIL: two threads take a 400k-customer CLV with its ranges (3 years,
+        # monthly) from 0.74 to 0.55 s on two cores. Same values either way.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            shifted_values = list(pool.map(shifted, points[1:]))
+    else:
+        shifted_values = [shifted(point) for point in points[1:]]
+    values = [value, *(np.asarray(v, dtype=float) for v in shifted_values)]
     base = _link(value, link)
     grads = []
-    for j in range(len(log_params)):
-        shifted = np.array(log_params, dtype=float)
-        shifted[j] += _DELTA_STEP
+    for shifted_value in values[1:]:
         with np.errstate(invalid="ignore"):
-            step = (_link(np.asarray(fun(shifted), dtype=float), link) - base) / _DELTA_STEP
+            step = (_link(shifted_value, link) - base) / _DELTA_STEP
         # A value on the link's edge (survival of exactly 1) has no spread.
         grads.append(np.where(np.isfinite(step), step, 0.0))
     return value, np.stack(grads)
