@@ -424,28 +424,34 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         safe = np.where(w_total > 0, w_total, 1.0)
         row_amount = row_amount * np.where(w_total > 0, w / safe, 1 / np.maximum(lines, 1))
     # ... then what a status or a refund column says was paid back taken off its purchases
-    # (a refund already in the rows stays as it is)
-    value = np.nan_to_num(row_amount) * keep
-    plus = orders.total(np.maximum(value, 0))
-    minus = orders.total(np.minimum(value, 0))
-    target = np.where(o_class == _CODE["refunded"], 0.0, plus + minus - o_refund)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.clip((target - minus) / plus, 0.0, 1.0)
-    scale = np.where(in_rows | (plus <= 0) | ~_is(o_class, *_PAID_BACK), 1.0, scale)
-    row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
+    # (a refund already in the rows stays as it is; without such orders, nothing changes)
+    scaled = _is(o_class, *_PAID_BACK) & ~in_rows
+    row_value = row_amount
+    if scaled.any():
+        value = np.nan_to_num(row_amount) * keep
+        plus = orders.total(np.maximum(value, 0))
+        minus = orders.total(np.minimum(value, 0))
+        target = np.where(o_class == _CODE["refunded"], 0.0, plus + minus - o_refund)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.clip((target - minus) / plus, 0.0, 1.0)
+        scale = np.where(~scaled | (plus <= 0), 1.0, scale)
+        row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
     rows = np.flatnonzero(keep)
+    regrouped = False
     if level == "order" and orders.multi:
         # an order's lines next to each other, orders in the order of their first row
         # (line amounts keep their own rows and days: a refund row on a later day stays there)
         first_row = orders.first(keep)[g[rows]]
         rows = rows[np.lexsort((rows, first_row))]
+        regrouped = True
     columns = {
         "customer_id": categorical(row_cust[rows], cust_values),
         "date": row_date[rows],
         "amount": row_value[rows],
     }
     if order_ids is not None:
-        every = len(rows) == n and np.array_equal(rows, np.arange(n))
+        # every row, in file order (the kept rows, unless regrouped, are in file order)
+        every = len(rows) == n and (not regrouped or np.array_equal(rows, np.arange(n)))
         columns["order_id"] = pd.array(order_ids if every else order_ids.take(rows), dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:
