@@ -244,9 +244,6 @@ def maximise(
             return None
         return lambda z: hessian(z) + np.diag(extra(z))
 
-    def no_extra(z: np.ndarray) -> np.ndarray:
-        return np.zeros_like(z)
-
     def scaled(z: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = penalised(z)
         return value / scale, grad / scale
@@ -323,7 +320,7 @@ def maximise(
         return hessian(z) if hessian is not None else _hessian(neg_log_likelihood, z)
 
     # Step 2: is there a peak of the likelihood alone?
-    z_ml = _newton(neg_log_likelihood, z_pen, lower, upper, curvature(no_extra))
+    z_ml = _newton(neg_log_likelihood, z_pen, lower, upper, hessian)
     value, grad = neg_log_likelihood(z_ml)
     edge = (z_ml < LOG_LOWER + _BOUNDARY_TOLERANCE) | (z_ml > LOG_UPPER - _BOUNDARY_TOLERANCE)
     away = z_ml - z_pen

@@ -493,14 +493,15 @@ def _neg_log_likelihood(x, tx, t_age, w):
         r, alpha, a, b = np.exp(z)
         lt_tab = np.log(alpha + tvals)
         ltx_tab = np.log(alpha + txvals)
-        it_tab = 1.0 / (alpha + tvals)
         itx_tab = 1.0 / (alpha + txvals)
+        it_row, itx_row = 1.0 / (alpha + tvals)[tcode], itx_tab[txcode]
         s_row = (r + xvals)[xcode]
         gap = lt_tab[tcode] - ltx_tab[txcode]  # ln(alpha + T) - ln(alpha + t_x)
         d = (np.log(b + xvals - 1) - np.log(a))[xcode] - s_row * gap
         return {
             "r": r, "alpha": alpha, "a": a, "b": b, "d": d, "gap": gap, "s_row": s_row,
-            "lt_tab": lt_tab, "ltx_tab": ltx_tab, "it_tab": it_tab, "itx_tab": itx_tab,
+            "ltx_tab": ltx_tab, "itx_tab": itx_tab, "it_row": it_row, "itx_row": itx_row,
+            "e": it_row - itx_row,  # 1 / (alpha + T) - 1 / (alpha + t_x)
             "sigma": expit(d),  # share of the "still active" term in each likelihood
         }  # fmt: skip
 
@@ -531,11 +532,9 @@ def _neg_log_likelihood(x, tx, t_age, w):
             + np.sum(wr * np.logaddexp(0.0, v["d"]))
         )
         g_r += np.sum(nx * (digamma(r + xvals) - digamma(r) + log_alpha)) - sum_ltx - w2 @ gap
-        it_tab, itx_tab = v["it_tab"], v["itx_tab"]
+        itx_tab = v["itx_tab"]
         g_alpha += r * n_rep / alpha - (
-            r * (itx_tab @ w_tx)
-            + itx_tab @ wx_tx
-            + np.sum(w2 * s_row * (it_tab[tcode] - itx_tab[txcode]))
+            r * (itx_tab @ w_tx) + itx_tab @ wx_tx + np.sum(w2 * s_row * v["e"])
         )
         wx2 = np.bincount(xcode, weights=w2, minlength=len(xvals))
         wx3 = nx - wx2
@@ -569,9 +568,7 @@ def _neg_log_likelihood(x, tx, t_age, w):
         h[2, 3] = np.sum(nx * (tri_ab - tri_abx))
         # softplus(d): q grad(d) grad(d)' + sigma Hess(d), q = sigma (1 - sigma), with
         # grad(d) = (-gap, -s e, -1/a, 1/(b + x - 1)), e = 1/(alpha + T) - 1/(alpha + t_x)
-        sigma, gap, s_row = v["sigma"], v["gap"], v["s_row"]
-        it_row, itx_row = v["it_tab"][tcode], itx_tab[txcode]
-        e = it_row - itx_row
+        sigma, gap, s_row, e = v["sigma"], v["gap"], v["s_row"], v["e"]
         ws = wr * sigma
         wq = ws * (1.0 - sigma)
         wq_gap = wq * gap
@@ -583,7 +580,7 @@ def _neg_log_likelihood(x, tx, t_age, w):
         h[0, 1] += wq_gap @ (s_row * e) - ws @ e
         h[0, 2] = np.sum(wq_gap) / a
         h[0, 3] = -kb @ np.bincount(xcode, weights=wq_gap, minlength=len(xvals))
-        h[1, 1] += wq_se @ (s_row * e) + (ws * s_row) @ (e * (it_row + itx_row))
+        h[1, 1] += wq_se @ (s_row * e) + (ws * s_row) @ (e * (v["it_row"] + v["itx_row"]))
         h[1, 2] = np.sum(wq_se) / a
         h[1, 3] = -kb @ np.bincount(xcode, weights=wq_se, minlength=len(xvals))
         h[2, 2] += (np.sum(q_x) + np.sum(s_x)) / a**2

@@ -417,7 +417,8 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         raise _no_rows(mapping["amount"], skipped, Message("upload.holds.orders"))
 
     # the order's kept money: an order total shared out over its lines ...
-    if level == "order" and orders.multi:
+    shared = level == "order" and orders.multi
+    if shared:
         w = np.where(keep, _line_weights(raw, platform, orders.n, opts), 0.0)
         w_total = orders.total(w)[g]
         lines = orders.total(keep.astype(np.float64))[g]
@@ -437,21 +438,19 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         scale = np.where(~scaled | (plus <= 0), 1.0, scale)
         row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
     rows = np.flatnonzero(keep)
-    regrouped = False
-    if level == "order" and orders.multi:
+    if shared:
         # an order's lines next to each other, orders in the order of their first row
         # (line amounts keep their own rows and days: a refund row on a later day stays there)
         first_row = orders.first(keep)[g[rows]]
         rows = rows[np.lexsort((rows, first_row))]
-        regrouped = True
     columns = {
         "customer_id": categorical(row_cust[rows], cust_values),
         "date": row_date[rows],
         "amount": row_value[rows],
     }
     if order_ids is not None:
-        # every row, in file order (the kept rows, unless regrouped, are in file order)
-        every = len(rows) == n and (not regrouped or np.array_equal(rows, np.arange(n)))
+        # every row, in file order (the kept rows are, unless an order's lines were regrouped)
+        every = len(rows) == n and (not shared or np.array_equal(rows, np.arange(n)))
         columns["order_id"] = pd.array(order_ids if every else order_ids.take(rows), dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:
