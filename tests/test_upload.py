@@ -391,6 +391,32 @@ def test_bad_rows_are_skipped_with_row_numbers_and_reasons():
     assert any("5 of 7 rows were skipped" in w.text() for w in up.report.warnings)
 
 
+def test_row_numbers_after_an_empty_line_deep_in_a_large_file():
+    # 30,000 rows (about 660 kB): the lines are counted in steps of 256 kB, and one empty
+    # line anywhere must move every later row number by one
+    rows = [f"c{i % 500},2026-01-{1 + i % 28:02d},{10 + i % 7}" for i in range(30_000)]
+    rows[25_000] = ",2026-01-02,11"  # no customer: reported with its line number
+    text = "\n".join(["customer,date,amount", *rows[:20_000], "", *rows[20_000:]]) + "\n"
+    up = read(text.encode(), "x.csv")
+    skipped = up.report.skipped
+    # header on line 1, rows[i] on line i + 2 before the empty line and i + 3 after it
+    assert skipped[["row", "reason"]].to_dict("records") == [
+        {"row": 25_003, "reason": "upload.skip.customer_missing"}
+    ]
+    assert (up.report.rows_used, up.report.blank_rows) == (29_999, 1)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2**18 - 1, 2**18, 2**18 + 1, 3 * 2**18 + 5])
+def test_line_feeds_are_counted_across_the_counting_steps(size):
+    from calc.upload.sniff import _line_breaks
+
+    rng = np.random.default_rng(size)
+    body = rng.choice(np.frombuffer(b"ab,\n\r", dtype=np.uint8), size).tobytes()
+    if size > 2**18:  # a line feed on each side of the first step's edge
+        body = body[: 2**18 - 1] + b"\n\n" + body[2**18 + 1 :]
+    assert _line_breaks(body) == body.count(b"\n")
+
+
 def test_ragged_lines_are_reported():
     text = lines("customer,date,amount", "a,2026-01-01,10", "Totals: 10", "b,2026-01-02,1,extra")
     up = read(text.encode(), "x.csv")
