@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import calc.upload
@@ -677,6 +678,30 @@ def test_a_defect_in_reading_the_cells_is_a_message_not_a_traceback(monkeypatch)
     assert isinstance(caught.value.__cause__, AttributeError)
 
 
+@pytest.mark.parametrize("order", ["up", "down", "shuffled"])
+@pytest.mark.parametrize("spread", ["wide", "run"])
+def test_order_codes_are_equal_exactly_where_the_numbers_are(order, spread):
+    from calc.upload.order_log import _order_codes
+
+    rng = np.random.default_rng(7)
+    if spread == "wide":  # 1 to 15 digits
+        numbers = rng.integers(1, 10**15, 2_000) // 10 ** rng.integers(0, 15, 2_000)
+    else:  # 1001, 1002, ... with gaps, as a shop numbers its orders
+        numbers = 1001 + np.cumsum(rng.integers(1, 5, 2_000))
+    numbers = np.repeat(np.sort(numbers), rng.integers(1, 4, 2_000))  # lines of an order
+    numbers = {"up": numbers, "down": numbers[::-1], "shuffled": rng.permutation(numbers)}[order]
+    codes = _order_codes(pa.array(numbers.astype(str)))
+    expected = pd.factorize(numbers.astype(str))[0]  # the text, hashed
+    assert codes.dtype == np.int64
+    assert codes.min() == 0 and codes.max() == expected.max()  # 0, 1, ... without gaps
+    pairs = np.unique(np.stack([codes, expected]), axis=1)
+    assert pairs.shape[1] == expected.max() + 1  # the same rows share a code
+    # a leading zero, a sign or a decimal point is another order number than the plain one
+    assert _order_codes(pa.array(["0012", "12", "12"])).tolist() == [0, 1, 1]
+    written = pa.array(["0012", "12", "+12", "12.0", "12", ""])
+    assert _order_codes(written).tolist() == [0, 1, 2, 3, 1, -1]
+
+
 @pytest.mark.parametrize(
     ("ids", "orders"),
     [
@@ -684,6 +709,11 @@ def test_a_defect_in_reading_the_cells_is_a_message_not_a_traceback(monkeypatch)
         (["#1001", "#1001", "#1002"], 2),  # Shopify's names: as text
         (["0012", "12", "12"], 2),  # a leading zero is another number
         (["1001", "", "1002"], 3),  # an empty cell is an order of its own
+        (["1003", "1003", "1002", "1001", "1001"], 3),  # newest first, lines together
+        (["1001", "1002", "1002", "1010"], 3),  # oldest first
+        (["+1001", "1001", "1001"], 2),  # a sign is written text
+        (["1001.0", "1001", "1001"], 2),  # so is a decimal point
+        (["1234567890123456789", "1234567890123456789", "1"], 2),  # 19 digits: as text
     ],
 )
 def test_order_numbers_group_lines_whatever_they_look_like(ids, orders):

@@ -74,8 +74,9 @@ _PAID_BACK = ("refunded", "partially_refunded")
 # Fields that belong to the order, not to a line: taken from whichever row carries them.
 _ORDER_TEXT = ("customer_name", "channel", "country", "status")
 _LINE_TEXT = ("product", "category")
-# An order number that is a plain whole number (no leading zero, sign or space).
-_PLAIN_NUMBER = r"^[1-9][0-9]{0,17}$"
+# Powers of ten: a plain whole number of w digits (no leading zero, sign or space) lies in
+# [10 ** (w - 1), 10 ** w); order numbers of up to 18 digits are read as numbers.
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
 _EMPTY_NOT_COUNTED = pd.DataFrame(
     {
         "status_class": pd.Series([], dtype="str"),
@@ -135,12 +136,42 @@ def _order_codes(ids: pa.Array) -> np.ndarray:
     """Order numbers (trimmed text) as int64 codes, -1 where empty; equal numbers, equal codes.
 
     Plain whole numbers (most shops number their orders 1001, 1002, ...) are
-    factorised as integers, several times faster than hashing their text;
-    anything else (``#1001``, ``INV-7``, ``0012``, empty cells) as text.
+    coded as integers, several times faster than hashing their text, and
+    without hashing at all when they come sorted or lie in a run; anything
+    else (``#1001``, ``INV-7``, ``0012``, empty cells) as text. Codes are
+    equal exactly where the numbers are; how they are numbered is no meaning.
     """
-    if len(ids) and pc.all(pc.match_substring_regex(ids, _PLAIN_NUMBER)).as_py():
-        return pd.factorize(pc.cast(ids, pa.int64()).to_numpy())[0].astype(np.int64)
-    return encode_text(ids)[0]
+    numbers = _plain_numbers(ids)
+    if numbers is None:
+        return encode_text(ids)[0]
+    step = np.diff(numbers)
+    if (step >= 0).all() or (step <= 0).all():  # listed by number, up or down (1M rows: 2 ms)
+        codes = np.zeros(len(numbers), dtype=np.int64)
+        np.cumsum(step != 0, out=codes[1:])
+        return codes
+    low = int(numbers.min())
+    if int(numbers.max()) - low < 4 * len(numbers):  # numbered in a run: each its rank (8 ms)
+        offset = numbers - low
+        present = np.zeros(int(offset.max()) + 1, dtype=bool)
+        present[offset] = True
+        return (np.cumsum(present) - 1)[offset]
+    return pd.factorize(numbers)[0].astype(np.int64)
+
+
+def _plain_numbers(ids: pa.Array) -> np.ndarray | None:
+    """The ids as int64 when every one is a whole number of 1-18 digits written plainly
+    (``1001``, not ``01001``, ``+1001`` or ``1001.0``); None otherwise."""
+    if not len(ids) or ids.null_count:
+        return None
+    try:
+        numbers = pc.cast(ids, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    width = pc.binary_length(ids).to_numpy(zero_copy_only=False)
+    if width.min() < 1 or width.max() >= len(_POW10):
+        return None
+    plain = (numbers >= _POW10[width - 1]) & (numbers < _POW10[width])
+    return numbers if plain.all() else None
 
 
 def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.ndarray:

@@ -299,6 +299,8 @@ def encode_ids(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     the apostrophe is dropped and ids that then agree are one customer.
     """
     codes, values = encode_text(arr)
+    if not pc.any(pc.starts_with(values, "'")).as_py():
+        return codes, values
     cleaned = pc.replace_substring_regex(values, r"^'([0-9])", r"\1")
     if pc.all(pc.equal(cleaned, values)).as_py() is not False:
         return codes, values
