@@ -2,13 +2,17 @@
 
     python3 benchmarks/session_memory.py                 # 1M rows, 3 sessions one after another
     python3 benchmarks/session_memory.py --rows 100000 --sessions 1
+    python3 benchmarks/session_memory.py --together    # 3 sessions open at once
 
 Starts ``streamlit run app.py`` (loopback, ``server.disconnectedSessionTTL`` shortened to
 ``--ttl`` seconds so the wait is short; the default is 120 s) and, in headless Chromium, one
 tab at a time: opens Your data, uploads the seeded order log of benchmarks/upload.py
 (39 MB CSV at 1M rows), waits for the results, opens Forecast in the same session (the file
 is kept for every page) and waits for the models, then closes the tab and waits for the
-session to be dropped. Prints the server's resident memory (VmRSS) at each
+session to be dropped. With ``--together`` the tabs stay open, one more at a
+time, and it prints what each session adds: on average above the imports, and
+each after the first (the first also leaves the allocators' free memory, which
+the next sessions reuse). Prints the server's resident memory (VmRSS) at each
 step and its peak (VmHWM).
 
 Target (issue 15): <= 300 MB per session for a 1M-row upload with its forecast, and the
@@ -53,6 +57,9 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=3)
     parser.add_argument("--ttl", type=int, default=5)
     parser.add_argument("--no-forecast", action="store_true", help="the Your data page only")
+    parser.add_argument(
+        "--together", action="store_true", help="keep every session open, each in its own tab"
+    )
     args = parser.parse_args()
 
     import upload as upload_bench
@@ -84,9 +91,10 @@ def main() -> None:
             except OSError:
                 time.sleep(0.1)
 
-        def say(step: str) -> None:
+        def say(step: str) -> float:
             rss, peak = memory(server.pid)
             print(f"  {step:<44} RSS {rss:6.0f} MB   peak {peak:6.0f} MB", flush=True)
+            return rss
 
         print(f"{args.rows:,} rows, {csv.stat().st_size / 1e6:.0f} MB CSV; TTL {args.ttl} s")
         say("server idle")
@@ -102,7 +110,7 @@ def main() -> None:
                 time.sleep(2)
 
             nudge()
-            say("after a first light page (the imports)")
+            imports = say("after a first light page (the imports)")
 
             def close(page, number: int) -> None:
                 """Close the tab; wait out the session window, a refreeze and a trim."""
@@ -113,7 +121,8 @@ def main() -> None:
                 nudge()
                 say(f"session {number}: after another tab came and went")
 
-            for number in range(1, args.sessions + 1):
+            def open_session(number: int):
+                """A tab of its own: upload on Your data, then Forecast in the same session."""
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(600_000)
                 page.goto(f"{url}/Your_data")
@@ -129,8 +138,7 @@ def main() -> None:
                 say(f"session {number}: upload read ({time.perf_counter() - t0:.0f} s)")
                 t0 = time.perf_counter()
                 if args.no_forecast:
-                    close(page, number)
-                    continue
+                    return page
                 page.locator('a[href*="Forecast"]').first.click()  # same session
                 page.wait_for_url("**/Forecast*")
                 page.wait_for_selector(RUN_DONE)  # the file kept on Your data serves Forecast
@@ -140,9 +148,26 @@ def main() -> None:
                     page.screenshot(path="/tmp/session_memory_failure.png", full_page=True)
                     raise
                 say(f"session {number}: forecast ({time.perf_counter() - t0:.0f} s)")
-                time.sleep(process.TRIM_SECONDS + 2)
-                say(f"session {number}: open, {process.TRIM_SECONDS + 2:.0f} s later (a trim)")
-                close(page, number)
+                return page
+
+            if args.together:
+                held, pages = [], []
+                for number in range(1, args.sessions + 1):
+                    pages.append(open_session(number))  # each tab stays open
+                    time.sleep(process.TRIM_SECONDS + 2)
+                    held.append(say(f"{number} open together, then a trim"))
+                first, last = held[0], held[-1]
+                each = (last - first) / max(1, len(held) - 1)
+                print(
+                    f"  per session: {(last - imports) / len(held):.0f} MB on average above the "
+                    f"imports; each after the first: {each:.0f} MB"
+                )
+            else:
+                for number in range(1, args.sessions + 1):
+                    page = open_session(number)
+                    time.sleep(process.TRIM_SECONDS + 2)
+                    say(f"session {number}: open, {process.TRIM_SECONDS + 2:.0f} s later (a trim)")
+                    close(page, number)
             browser.close()
     finally:
         server.terminate()
