@@ -60,18 +60,45 @@ def test_a_kept_file_leaves_the_uploader_and_another_file_replaces_it():
     session's; the uploader is a new, empty one, and the page says which file is in use."""
     at = upload(upload_page(), "salg.csv", EUROPEAN)
     assert at.file_uploader[0].key != "up_file_0"  # the uploader the file came in has gone
-    assert at.session_state["up_kept"] == ("salg.csv", EUROPEAN)
+    name, kept = at.session_state["up_kept"]
+    assert (name, kept.data()) == ("salg.csv", EUROPEAN)
     in_use = t("journeys.file_in_use", name="salg\\.csv")  # the name as text: its dot escaped
     assert in_use in [i.value for i in at.info]
     at.run()
     assert metric(at, "Customers") == "2"
     more = EUROPEAN + b"Nowak;03.12.2026;10,00\n"
     upload(at, "salg2.csv", more)
-    assert at.session_state["up_kept"] == ("salg2.csv", more)
+    name, kept = at.session_state["up_kept"]
+    assert (name, kept.data()) == ("salg2.csv", more)
     assert metric(at, "Customers") == "3"
     at.button(key="up_remove").click().run()
     assert at.session_state["up_kept"] is None
     assert not at.metric
+
+
+def _uploads_in_streamlits_store():
+    """A page: the uploader of Your data, then how many uploads Streamlit's store holds."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui import state, upload_view
+
+    state.init()
+    upload_view.source()
+    ctx = get_script_run_ctx()
+    st.text(f"stored: {len(ctx.uploaded_file_mgr.file_storage.get(ctx.session_id, {}))}")
+
+
+def test_a_kept_file_leaves_streamlits_store_of_uploads():
+    """Streamlit keeps an upload until the browser deletes it from its uploader, and a
+    replaced uploader deletes nothing: the 39 MB of a 1M-row file stayed for the session
+    beside the kept copy (benchmarks/session_memory.py)."""
+    at = AppTest.from_function(_uploads_in_streamlits_store, default_timeout=60).run()
+    assert at.text[0].value == "stored: 0"
+    at.file_uploader[0].set_value(("salg.csv", EUROPEAN, "text/csv")).run()
+    assert not at.exception
+    assert at.text[0].value == "stored: 0"
+    assert at.session_state["up_kept"][1].data() == EUROPEAN
 
 
 def test_image_renamed_csv_is_refused_plainly():

@@ -30,6 +30,7 @@ from calc.models.summary import (
     summarize,
 )
 from ui import state, upload_view
+from ui.kept_file import Source
 
 #: The order models count time in weeks; every window below is converted from days.
 UNIT = "W"
@@ -119,7 +120,7 @@ def orders_held(margin: float, disc: float, years: int) -> bool:
 
 
 def fit_orders(
-    data: bytes, name: str, overrides: Params, margin: float, disc: float, years: int
+    data: Source, name: str, overrides: Params, margin: float, disc: float, years: int
 ) -> OrderFit:
     """BG/NBD and Gamma-Gamma on a file's paid orders, and every customer's forecast."""
     loaded = upload_view.load(data, name, overrides)
@@ -197,7 +198,7 @@ def _order_fit(summary: CustomerSummary, result: OrderForecast, known: pd.DataFr
     )
 
 
-def check_orders(data: bytes, name: str, overrides: Params) -> Holdout:
+def check_orders(data: Source, name: str, overrides: Params) -> Holdout:
     """Fit on all but the last 13 weeks and compare with what happened in them."""
     loaded = upload_view.load(data, name, overrides)
     held = _held()
@@ -242,7 +243,7 @@ def subscriptions_held() -> bool:
     return state.is_held(_SUBSCRIPTIONS, upload_view.held_key())
 
 
-def fit_subscriptions(data: bytes, name: str, overrides: Params) -> SubscriptionFit:
+def fit_subscriptions(data: Source, name: str, overrides: Params) -> SubscriptionFit:
     """sBG on the monthly start cohorts of a subscription file, held in the session."""
     loaded = upload_view.load(data, name, overrides)
     key = upload_view.held_key()

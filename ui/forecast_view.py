@@ -50,6 +50,7 @@ from ui.format import (
     percent_printf,
 )
 from ui.i18n import t
+from ui.kept_file import Source
 
 T = TypeVar("T")
 
@@ -129,7 +130,7 @@ def _fitting(held: bool, step: str, fit: Callable[[], T], done: Callable[[T], st
     return result
 
 
-def orders_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
+def orders_page(data: Source, name: str, loaded: upload_view.Loaded, currency: str) -> None:
     """Everything the models say about an order log, and the formula CLV beside it.
 
     Whatever the fit: what the models need and how the file measures comes
@@ -521,7 +522,7 @@ def _order_explain(result: OrderFit, currency: str) -> None:
 # ----------------------------------------------------------- subscriptions
 
 
-def subscriptions_page(data: bytes, name: str, loaded: upload_view.Loaded, currency: str) -> None:
+def subscriptions_page(data: Source, name: str, loaded: upload_view.Loaded, currency: str) -> None:
     """The retention curve of a subscription table and what a subscriber is worth."""
     result = _fitting(
         subscriptions_held(),

@@ -14,12 +14,13 @@ from calc import upload
 from calc.upload.statuses import COUNTED
 from ui.format import CURRENCIES, money, number, plain
 from ui.i18n import t
+from ui.kept_file import Source
 
 AUTO = "auto"
 _OF = "up_status_of"  # the file the status choice belongs to
 
 
-def file_id(name: str, data: bytes) -> str:
+def file_id(name: str, data: Source) -> str:
     """Which file the reading settings belong to (name and size: cheap on every rerun)."""
     return f"{name}:{len(data)}"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from calc import exports, history, upload
 from calc.business import PROPOSED_BY_SHAPE
@@ -37,6 +38,7 @@ from ui.format import (
     plain,
 )
 from ui.i18n import column_title, language, speaking, t
+from ui.kept_file import KeptFile, Source
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples"
 SAMPLES = {
@@ -67,30 +69,37 @@ class Loaded:
     customers: history.Headline | None = None
 
 
-#: This session's file as read: ``(key, Loaded or DataError, bytes)``. Held in the session,
+#: This session's file as read: ``(key, Loaded or DataError, source)``. Held in the session,
 #: not in a cache shared by every session: it goes when the session goes (Streamlit drops a
 #: closed tab's session after server.disconnectedSessionTTL, 120 s), one file per session
 #: (the one on screen), and a rerun reads it without unpickling a copy (0.15 s at 1M rows).
 _HELD = "_up_held"
 
 
-def load(data: bytes, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
-    """Read and analyse one file, once per session; keyed on its bytes and the reading settings.
+def load(source: Source, filename: str, overrides: tuple[tuple[str, object], ...]) -> Loaded:
+    """Read and analyse one file, once per session; keyed on its content and the reading
+    settings. ``source`` is a kept upload (:class:`~ui.kept_file.KeptFile`) or a sample's bytes.
 
     A file that cannot be used raises its :class:`DataError` again without being read again.
     """
     held = st.session_state.get(_HELD)
-    if held is None or held[2] is not data or held[0][2:] != (filename, overrides):
-        key = (len(data), hashlib.blake2b(data, digest_size=16).digest(), filename, overrides)
+    if held is None or held[2] is not source or held[0][2:] != (filename, overrides):
+        if isinstance(source, KeptFile):
+            digest = source.digest
+        else:
+            digest = hashlib.blake2b(source, digest_size=16).digest()
+        key = (len(source), digest, filename, overrides)
         if held is not None and held[0] == key:
-            held = (key, held[1], data)  # the same content in a new bytes object
+            held = (key, held[1], source)  # the same content in a new object
         else:
             st.session_state[_HELD] = None  # the last file goes before the next is read
+            data = source.data() if isinstance(source, KeptFile) else source
             try:
                 result = _analyse(data, filename, overrides)
             except DataError as error:
                 result = error
-            held = (key, result, data)
+            del data  # the file itself is not held: only the packed bytes are
+            held = (key, result, source)
         st.session_state[_HELD] = held
     if isinstance(held[1], DataError):
         raise held[1].with_traceback(None)
@@ -127,8 +136,9 @@ def sample_bytes(name: str) -> bytes:
     return (SAMPLES_DIR / name).read_bytes()
 
 
-def source() -> tuple[str, bytes] | None:
-    """The uploader and the sample picker; returns (file name, bytes) to read.
+def source() -> tuple[str, Source] | None:
+    """The uploader and the sample picker; returns (file name, content) to read: a kept
+    upload (packed: :mod:`ui.kept_file`) or a sample's bytes.
 
     An uploaded file is kept for the session (``up_kept``) and serves every
     page that reads data, Your data and Forecast alike, until the user
@@ -176,12 +186,20 @@ def source() -> tuple[str, bytes] | None:
 
 
 def _file_changed(generation: int) -> None:
-    """A file was dropped on the uploader: keep it, and give the next run an empty uploader."""
+    """A file was dropped on the uploader: keep it, and give the next run an empty uploader.
+
+    Streamlit's store of uploads holds a file until the browser deletes it from its
+    uploader or the session ends; an uploader that is replaced deletes nothing. So the
+    kept file leaves that store here: the session holds it once, packed.
+    """
     s = st.session_state
     dropped = s.get(f"up_file_{generation}")
     if dropped is not None:
-        s.up_kept = (dropped.name, dropped.getvalue())
+        s.up_kept = (dropped.name, KeptFile.of(dropped.getvalue()))
         s.up_generation = generation + 1
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, dropped.file_id)
 
 
 def _remove_file() -> None:
