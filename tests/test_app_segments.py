@@ -6,8 +6,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc import upload
+from calc.exports.segment_sheets import segment_tables
 from calc.history import segment_tests, segments
-from ui.i18n import catalogue, speaking
+from ui.i18n import catalogue, speaking, t
 from ui.segments_view import _read_tiers, sentence
 
 ROOT = Path(__file__).parents[1]
@@ -16,11 +17,17 @@ SAMPLE = "orders_european.csv"
 
 
 def sample_page(code: str) -> AppTest:
+    """Your data on the sample, with the Segments tab open (it is computed only when open)."""
     at = AppTest.from_file(APP, default_timeout=180)
     at.session_state["lang"] = code
     at.run()
     at.switch_page("pages/5_Your_data.py").run()
     at.session_state["up_sample"] = SAMPLE
+    at.run()
+    assert not at.exception
+    assert not [e for e in at.get("selectbox") if e.key == "seg_by"]  # closed: not computed
+    with speaking(code):
+        at.session_state["up_tab"] = t("upload.tab_segments")
     at.run()
     assert not at.exception
     return at
@@ -105,3 +112,31 @@ def test_a_difference_in_words_with_its_verdict():
         "for all other customers. Unlikely to be chance (p < 0.01; the gap lies between "
         "5 points and 21 points)."
     )
+
+
+def _segments_for_the_workbook_with_the_tab_closed():
+    import streamlit as st
+
+    from ui import segments_view, state, upload_view
+
+    state.init()
+    name = "orders_european.csv"
+    loaded = upload_view.load(upload_view.sample_bytes(name), name, ())
+    s, models = segments_view.later(loaded)()
+    st.text("|".join(s.labels))
+    st.text("|".join(segments_view.workbook_tables(s, models)))
+    st.text(str(models is not None))
+
+
+def test_the_results_workbook_has_the_segment_sheets_though_the_tab_was_never_opened():
+    """The tab is computed only when open; the workbook's sheets are made on click, with the
+    tab's default grouping (category) and its models, as the open tab would show them."""
+    at = AppTest.from_function(_segments_for_the_workbook_with_the_tab_closed, default_timeout=180)
+    at.run()
+    assert not at.exception
+    table = upload.read((ROOT / "samples" / SAMPLE).read_bytes(), SAMPLE).table
+    expected = segments.segment(table, "category")
+    labels, sheets, with_models = (e.value for e in at.text)
+    assert labels.split("|") == list(expected.labels)
+    assert sheets.split("|") == list(segment_tables(expected))
+    assert with_models == "True"  # a sample of under 100,000 customers: models by default

@@ -131,8 +131,19 @@ def test_segment_sheets_in_the_results_workbook_in_every_language(code):
 def test_the_workbook_without_segments_is_the_order_logs_own():
     with speaking("en"):
         data = results_workbook(history.analyse(LOG))
-    book = openpyxl.load_workbook(io.BytesIO(data))
-    assert "Segments" not in book.sheetnames
+        later = results_workbook(history.analyse(LOG), lambda: None)  # could not be made
+    for made in (data, later):
+        assert "Segments" not in openpyxl.load_workbook(io.BytesIO(made)).sheetnames
+
+
+def test_segments_made_on_click_are_the_same_sheets():
+    """With the Segments tab closed the page hands the workbook a function that makes them."""
+    s = segments.segment(LOG, "channel")
+    with speaking("en"):
+        now = openpyxl.load_workbook(io.BytesIO(results_workbook(history.analyse(LOG), (s, None))))
+        later = results_workbook(history.analyse(LOG), lambda: (s, None))
+    later = openpyxl.load_workbook(io.BytesIO(later))
+    assert later.sheetnames == now.sheetnames and "Segments" in later.sheetnames
 
 
 def test_the_sample_workbook_holds_the_models_per_segment_as_the_tab_shows_them():

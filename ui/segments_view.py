@@ -10,6 +10,7 @@ plus "other").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -110,17 +111,32 @@ def _edges_text(edges: tuple[float, ...]) -> str:
     return " ".join(f"{v:g}" for v in edges)
 
 
+def _options(table: pd.DataFrame) -> list[str]:
+    return [*segments.available(table), *(f"col:{c}" for c in segments.text_columns(table))]
+
+
+def _grouping(option: str) -> tuple[str, str | None]:
+    return ("column", option.removeprefix("col:")) if option.startswith("col:") else (option, None)
+
+
 def _choose(table: pd.DataFrame) -> tuple[str, str | None, tuple[float, ...] | None] | None:
-    options = [*segments.available(table), *(f"col:{c}" for c in segments.text_columns(table))]
     option = st.selectbox(
-        t("segments.by"), options, format_func=_by_name, key="seg_by", help=t("segments.by_help")
+        t("segments.by"),
+        _options(table),
+        format_func=_by_name,
+        key="seg_by",
+        help=t("segments.by_help"),
+        persist_state="session",  # kept while another tab is open
     )
-    by, column = (
-        ("column", option.removeprefix("col:")) if option.startswith("col:") else (option, None)
-    )
+    by, column = _grouping(option)
     tiers = None
     if by == "first_order":
-        text = st.text_input(t("segments.tiers"), key="seg_tiers", help=t("segments.tiers_help"))
+        text = st.text_input(
+            t("segments.tiers"),
+            key="seg_tiers",
+            help=t("segments.tiers_help"),
+            persist_state="session",
+        )
         try:
             tiers = _read_tiers(text or "")
         except CalcError as error:
@@ -160,9 +176,12 @@ def show(
     if by == "first_order":
         how = "segments.tiers_default" if tiers is None else "segments.tiers_yours"
         st.caption(t(how, tiers=_edges_text(s.tiers)))
-    big = loaded.analysis.headline.customers > MODELS_AT_ONCE
     with_models = st.toggle(
-        t("segments.with_models"), value=not big, key="seg_models", help=t("segments.models_help")
+        t("segments.with_models"),
+        value=_models_by_default(loaded),
+        key="seg_models",
+        help=t("segments.models_help"),
+        persist_state="session",
     )
     models = None
     if with_models:
@@ -191,6 +210,38 @@ def show(
     _compare(s, currency, (key, chosen))
     _downloads(full, s)
     return s, models
+
+
+def _models_by_default(loaded: upload_view.Loaded) -> bool:
+    return loaded.analysis.headline.customers <= MODELS_AT_ONCE
+
+
+def later(loaded: upload_view.Loaded) -> Callable[[], tuple | None]:
+    """The segments of the tab while another tab is open, for the results workbook.
+
+    The tab is computed only when open (0.15 s and 45 MB for a 1M-row log); the
+    workbook still holds its sheets: built on click from the choices the tab
+    keeps, or its defaults, as the tab would show them. None when they cannot
+    be made (the tab says why when opened).
+    """
+    table = loaded.upload.table
+    options = _options(table)
+    choice = st.session_state.get("seg_by")
+    by, column = _grouping(choice if choice in options else options[0])
+    with_models = st.session_state.get("seg_models", _models_by_default(loaded))
+    margin, disc = state.calc_value("margin"), state.calc_value("disc")
+    text = st.session_state.get("seg_tiers") or ""
+
+    def build() -> tuple | None:
+        try:
+            tiers = _read_tiers(text) if by == "first_order" else None
+            s = segments.segment(table, by, column=column, tiers=tiers)
+        except CalcError:
+            return None
+        models = _models(table, s, margin, disc) if with_models else None
+        return s, None if isinstance(models, str) else models
+
+    return build
 
 
 def _table(s: segments.Segments, models: pd.DataFrame | None) -> pd.DataFrame:

@@ -423,14 +423,17 @@ def workbook_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 def results_workbook(
     analysis: history.OrdersAnalysis,
-    segmented: tuple | None = None,
+    segmented: tuple | Callable[[], tuple | None] | None = None,
     metrics: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
     """Every table of an order log as one workbook; a sheet cut at Excel's rows says so.
 
-    ``segmented``: what :func:`ui.segments_view.show` returned, for its segment sheets;
+    ``segmented``: what :func:`ui.segments_view.show` returned, for its segment sheets,
+    or (Segments tab closed) :func:`ui.segments_view.later`, which makes them;
     ``metrics``: the sheet of the Retention metrics page.
     """
+    if callable(segmented):
+        segmented = segmented()
     parts = [analysis.tables()]
     if segmented is not None:
         parts.append(segments_view.workbook_tables(*segmented))
@@ -511,7 +514,9 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         [
             t(f"upload.tab_{name}")
             for name in ("retention", "cohorts", "gaps", "clv", "risk", "breakdown", "segments")
-        ]
+        ],
+        key="up_tab",
+        on_change="rerun",  # so that the Segments tab is computed only when open
     )
     with tabs[0]:
         _retention(a)
@@ -545,7 +550,10 @@ def orders_results(loaded: Loaded, currency: str) -> None:
         else:
             st.info(t("upload.no_breakdown"))
     with tabs[6]:
-        segmented = segments_view.show(loaded, currency)
+        if tabs[6].open:
+            segmented = segments_view.show(loaded, currency)
+        else:  # computed when opened; the workbook makes its sheets on click
+            segmented = segments_view.later(loaded)
     st.download_button(
         t("upload.download_all"),
         on_click_data(results_workbook, a, segmented, _metrics_sheet()),
