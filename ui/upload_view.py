@@ -84,22 +84,18 @@ def load(source: Source, filename: str, overrides: tuple[tuple[str, object], ...
     """
     held = st.session_state.get(_HELD)
     if held is None or held[2] is not source or held[0][2:] != (filename, overrides):
-        if isinstance(source, KeptFile):
-            digest = source.digest
-        else:
-            digest = hashlib.blake2b(source, digest_size=16).digest()
+        kept = isinstance(source, KeptFile)
+        digest = source.digest if kept else hashlib.blake2b(source, digest_size=16).digest()
         key = (len(source), digest, filename, overrides)
         if held is not None and held[0] == key:
             held = (key, held[1], source)  # the same content in a new object
         else:
             st.session_state[_HELD] = None  # the last file goes before the next is read
-            data = source.data() if isinstance(source, KeptFile) else source
             try:
-                result = _analyse(data, filename, overrides)
+                result = _analyse(source.data() if kept else source, filename, overrides)
             except DataError as error:
                 result = error
-            del data  # the file itself is not held: only the packed bytes are
-            held = (key, result, source)
+            held = (key, result, source)  # a kept file stays packed: its content is not held
         st.session_state[_HELD] = held
     if isinstance(held[1], DataError):
         raise held[1].with_traceback(None)

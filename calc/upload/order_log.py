@@ -150,9 +150,10 @@ def _order_codes(ids: pa.Array) -> np.ndarray:
         np.cumsum(step != 0, out=codes[1:])
         return codes
     low = int(numbers.min())
-    if int(numbers.max()) - low < 4 * len(numbers):  # numbered in a run: each its rank (8 ms)
+    span = int(numbers.max()) - low + 1
+    if span <= 4 * len(numbers):  # numbered in a run: each its rank (8 ms)
         offset = numbers - low
-        present = np.zeros(int(offset.max()) + 1, dtype=bool)
+        present = np.zeros(span, dtype=bool)
         present[offset] = True
         return (np.cumsum(present) - 1)[offset]
     return pd.factorize(numbers)[0].astype(np.int64)
