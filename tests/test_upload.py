@@ -722,3 +722,47 @@ def test_order_numbers_group_lines_whatever_they_look_like(ids, orders):
     assert up.table["amount"].sum() == pytest.approx(10.0 * len(ids))
     assert up.table["order_id"].tolist() == ids
     assert headline(up.table).orders == orders
+
+
+@pytest.mark.parametrize(
+    "case", ["together", "guest_line", "two_customers", "no_number", "apart", "descending"]
+)
+def test_orders_by_number_alone_group_as_the_two_sorts_would(case, monkeypatch):
+    # When each order number has one customer, the numbers are the orders
+    # (order_log._by_number: one sort of the rows, none when they stand sorted); the
+    # grouping must be the one the general way's two sorts give, which still runs otherwise.
+    from calc.upload import order_log
+
+    rng = np.random.default_rng(11)
+    lines = rng.integers(1, 4, 3_000)  # lines per order
+    codes = np.repeat(np.arange(3_000), lines)
+    cust = np.repeat(rng.integers(0, 800, 3_000), lines)
+    n = len(codes)
+    later_line = np.flatnonzero(np.diff(codes) == 0)[3] + 1  # not an order's first line
+    if case == "guest_line":  # a line without the customer: it takes the order's
+        cust[later_line] = -1
+    if case == "two_customers":  # another customer under the same number: another order
+        cust[later_line] += 1
+    if case == "no_number":
+        codes[10] = -1
+    if case == "apart":  # an order's lines scattered over the file
+        shuffle = rng.permutation(n)
+        codes, cust = codes[shuffle], cust[shuffle]
+    if case == "descending":
+        codes = codes.max() - codes
+    by_number = order_log._by_number(codes, cust)
+    assert (by_number is not None) == (case in ("together", "apart", "descending"))
+    fast = order_log._Orders(n, cust, codes)
+    monkeypatch.setattr(order_log, "_by_number", lambda codes, cust: None)
+    sort = order_log._Orders(n, cust, codes)
+    assert (fast.order is None) == (case == "together")
+    order = np.arange(n) if fast.order is None else fast.order
+    np.testing.assert_array_equal(fast.group, sort.group)
+    np.testing.assert_array_equal(order, sort.order)
+    np.testing.assert_array_equal(fast.starts, sort.starts)
+    np.testing.assert_array_equal(fast.size, sort.size)
+    np.testing.assert_array_equal(fast.cust, sort.cust)
+    assert fast.conflicts == sort.conflicts == (1 if case == "two_customers" else 0)
+    valid = rng.random(n) < 0.5
+    np.testing.assert_array_equal(fast.first(valid), sort.first(valid))
+    assert fast.count == len(np.unique(codes)) + (case == "two_customers")

@@ -90,10 +90,11 @@ _EMPTY_NOT_COUNTED = pd.DataFrame(
 def _first_per_group(group: np.ndarray, order: np.ndarray, n_groups: int, valid: np.ndarray):
     """Row index of the first row of each group (in file order) where ``valid``; -1 if none.
 
-    ``order`` sorts the rows by group, stably (file order inside a group).
+    ``order`` sorts the rows by group, stably (file order inside a group); None when
+    the rows stand sorted by group already.
     """
     out = np.full(n_groups, -1, dtype=np.int64)
-    rows = order[valid[order]]
+    rows = np.flatnonzero(valid) if order is None else order[valid[order]]
     if len(rows):
         g = group[rows]
         edge = np.ones(len(rows), dtype=bool)
@@ -190,19 +191,55 @@ def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.nda
     return np.array([_CODE[cls] for cls in (*out, "")], dtype=np.int8)  # -1 picks the final ""
 
 
+def _by_number(codes: np.ndarray, cust: np.ndarray) -> tuple | None:
+    """The grouping into orders by order number alone: ``(order, starts, size)``, or None.
+
+    That is when every row has a customer and an order number (coded 0, 1, ...
+    without gaps, as :func:`_order_codes` and Arrow's dictionary codes are)
+    and each number belongs to one customer: then each number is an order, and
+    the orders need one sort of the rows instead of two (none when the rows
+    stand sorted by number already, as in an export that lists an order's
+    lines together). Otherwise, rows without a customer take their order's,
+    and a second customer under a number makes another order (:class:`_Orders`).
+    """
+    if not len(codes) or codes.min() < 0 or cust.min() < 0:
+        return None
+    size = np.bincount(codes)
+    if size.min() == 0:
+        return None
+    order = None if (codes[1:] >= codes[:-1]).all() else np.argsort(codes, kind="stable")
+    starts = np.cumsum(size) - size
+    sorted_cust = cust if order is None else cust[order]
+    same = sorted_cust[1:] == sorted_cust[:-1]
+    same[starts[1:] - 1] = True  # from one order to the next the customer may change
+    return (order, starts, size) if same.all() else None
+
+
 class _Orders:
-    """Rows grouped into orders: an order number and a customer make one order."""
+    """Rows grouped into orders: an order number and a customer make one order.
+
+    ``group`` is each row's order (0, 1, ...), ``order`` sorts the rows by
+    order stably (None when they stand sorted), ``starts`` is where each order
+    begins in that sorted sequence. ``cust`` is each row's customer, the same on
+    every row of an order: a row without one takes its order's (-1 when no row
+    of the order names one).
+    """
 
     def __init__(self, n: int, cust: np.ndarray, order_codes: np.ndarray | None) -> None:
         self.n = n
+        self.conflicts = 0
+        self.cust = cust
         # no order number, or every row its own (the codes count 0, 1, ...: all distinct)
         if order_codes is None or n == 0 or (order_codes.min() >= 0 and order_codes.max() == n - 1):
             self.group = np.arange(n, dtype=np.int64)
             self.order = self.group
             self.starts = self.group
             self.size = np.ones(n, dtype=np.int64)
-            self.conflicts = 0
-            self.cust = cust
+            return
+        found = _by_number(order_codes, cust)
+        if found is not None:
+            self.group = order_codes.astype(np.int64, copy=False)
+            self.order, self.starts, self.size = found
             return
         has_id = order_codes >= 0
         id_group = np.where(has_id, order_codes, int(order_codes.max()) + 1)
@@ -248,6 +285,10 @@ class _Orders:
             return np.array(values, dtype=np.float64)
         return np.bincount(self.group, weights=values, minlength=self.count)
 
+    def total_of(self, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Per order, the sum of ``values`` of the rows numbered ``rows`` (0 for the others)."""
+        return np.bincount(self.group[rows], weights=values, minlength=self.count)
+
     def any(self, mask: np.ndarray) -> np.ndarray:
         if not self.multi:
             return np.array(mask, dtype=bool)
@@ -274,7 +315,7 @@ def _amount_level(platform: Platform | None, orders: _Orders, has_amount: np.nda
         return "line"
     multi_rows = orders.size[orders.group] > 1
     first_rows = np.zeros(orders.n, dtype=bool)
-    first_rows[orders.order[orders.starts]] = True
+    first_rows[orders.starts if orders.order is None else orders.order[orders.starts]] = True
     others = multi_rows & ~first_rows
     return "order" if others.any() and has_amount[others].mean() < 0.1 else "line"
 
@@ -358,7 +399,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         if fallback is not None and fallback != mapping["customer_id"]:
             cust, cust_values, guests = _with_fallback(cust, cust_values, raw, fallback)
     orders = _Orders(n, cust, order_codes)
-    cust = orders.cust
+    cust = orders.cust  # every row of an order has its customer (see _Orders)
 
     # the order's own values, from whichever of its rows carry them
     has_amount = ~np.isnan(amounts.values)
@@ -367,14 +408,15 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     g = orders.group
     first_date = orders.first(has_date)
     first_amount = orders.first(has_amount)
-    row_cust = _pick(cust, orders.first(cust >= 0), -1)[g]
     if level == "order":
         o_amount = _pick(amounts.values, first_amount, np.nan)
         row_date = _pick(dates.values, first_date, None)[g]
         row_amount = o_amount[g]
         amount_invalid = (orders.any(amounts.invalid) & (first_amount < 0))[g]
     else:
-        o_amount = np.where(first_amount >= 0, orders.total(np.nan_to_num(amounts.values)), np.nan)
+        line_amount = np.nan_to_num(amounts.values)
+        o_total = orders.total(line_amount)
+        o_amount = np.where(first_amount >= 0, o_total, np.nan)
         row_date = np.where(has_date, dates.values, _pick(dates.values, first_date, None)[g])
         row_amount = amounts.values
         amount_invalid = amounts.invalid
@@ -406,13 +448,17 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     else:
         o_refund = np.zeros(orders.count)
     # line amounts: a refund is a row of its own with a negative amount (Square, Vipps, logs)
-    line_amount = np.nan_to_num(amounts.values) if level == "line" else np.zeros(orders.n)
-    o_gross = orders.total(np.maximum(line_amount, 0)) if level == "line" else o_amount
-    o_minus = -orders.total(np.minimum(line_amount, 0))
+    if level == "line":
+        negative = np.flatnonzero(line_amount < 0)
+        o_minus = -orders.total_of(negative, line_amount[negative])
+        o_gross = o_total + o_minus
+    else:
+        o_minus, o_gross = np.zeros(orders.count), o_amount
     in_rows = (o_minus > 0) & _is(o_class, *_PLAIN)
-    refunded = np.where(o_gross - o_minus <= 0.005, _CODE["refunded"], _CODE[_PAID_BACK[1]])
-    o_class = np.where(in_rows, refunded, o_class)
-    o_refund = np.where(in_rows, o_minus, o_refund)
+    at = np.flatnonzero(in_rows)  # few orders: changed in place
+    left = o_gross[at] - o_minus[at]
+    o_class[at] = np.where(left <= 0.005, _CODE["refunded"], _CODE[_PAID_BACK[1]])
+    o_refund[at] = o_minus[at]
     status_column = mapping.get("status") or mapping.get("refund_amount") or mapping["amount"]
     usable = ~skips.taken
     not_counted = []
@@ -429,7 +475,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
             seen = np.unique(status_codes[rows & (status_codes >= 0)])
             words = ", ".join(str(status_values[int(c)]) for c in seen[:8])
         not_counted.append((cls, words, int(which.sum()), float(np.nansum(money[which]))))
-    skips.add(row_cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
+    skips.add(cust < 0, "upload.skip.customer_missing", mapping["customer_id"])
     skips.add(np.isnat(row_date) & ~date_invalid, "upload.skip.date_missing", mapping["date"])
     skips.add(date_invalid, "upload.skip.date_not_understood", mapping["date"])
     no_amount = np.isnan(row_amount) & ~amount_invalid
@@ -476,7 +522,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         first_row = orders.first(keep)[g[rows]]
         rows = rows[np.lexsort((rows, first_row))]
     columns = {
-        "customer_id": categorical(row_cust[rows], cust_values),
+        "customer_id": categorical(cust[rows], cust_values),
         "date": row_date[rows],
         "amount": row_value[rows],
     }
