@@ -766,3 +766,21 @@ def test_orders_by_number_alone_group_as_the_two_sorts_would(case, monkeypatch):
     valid = rng.random(n) < 0.5
     np.testing.assert_array_equal(fast.first(valid), sort.first(valid))
     assert fast.count == len(np.unique(codes)) + (case == "two_customers")
+
+
+def test_a_row_without_an_order_number_keeps_its_own_customer_date_and_money():
+    # A hand-kept sheet leaves the number of one order empty. That row is an order of
+    # its own, which sorts before the numbered ones: each order's values must still be
+    # read from its own row (they were swapped: B got A's 10 on A's day).
+    csv = (
+        "order,customer,date,amount,status\n"
+        "1001,A,2024-01-05,10,paid\n"
+        ",B,2024-01-06,20,paid\n"
+        "1002,C,2024-01-07,30,cancelled\n"
+    )
+    up = read(csv.encode(), "x.csv")
+    table = up.table
+    assert table["customer_id"].astype(str).tolist() == ["A", "B"]
+    assert table["date"].dt.day.tolist() == [5, 6]
+    assert table["amount"].tolist() == [10.0, 20.0]
+    assert up.report.not_counted["orders"].tolist() == [1]  # C's cancelled order

@@ -220,7 +220,10 @@ class _Orders:
 
     ``group`` is each row's order (0, 1, ...), ``order`` sorts the rows by
     order stably (None when they stand sorted), ``starts`` is where each order
-    begins in that sorted sequence. ``cust`` is each row's customer, the same on
+    begins in that sorted sequence; ``by_row`` when each row is its own order,
+    numbered as the rows are (then nothing needs grouping). Every order may
+    have one row and still be numbered otherwise: rows without an order number
+    sort first. ``cust`` is each row's customer, the same on
     every row of an order: a row without one takes its order's (-1 when no row
     of the order names one).
     """
@@ -230,7 +233,10 @@ class _Orders:
         self.conflicts = 0
         self.cust = cust
         # no order number, or every row its own (the codes count 0, 1, ...: all distinct)
-        if order_codes is None or n == 0 or (order_codes.min() >= 0 and order_codes.max() == n - 1):
+        self.by_row = (
+            order_codes is None or n == 0 or (order_codes.min() >= 0 and order_codes.max() == n - 1)
+        )
+        if self.by_row:
             self.group = np.arange(n, dtype=np.int64)
             self.order = self.group
             self.starts = self.group
@@ -276,12 +282,12 @@ class _Orders:
         return bool(len(self.size) and self.size.max() > 1)
 
     def first(self, valid: np.ndarray) -> np.ndarray:
-        if not self.multi:
+        if self.by_row:
             return np.where(valid, np.arange(self.n), -1)
         return _first_per_group(self.group, self.order, self.count, valid)
 
     def total(self, values: np.ndarray) -> np.ndarray:
-        if not self.multi:
+        if self.by_row:
             return np.array(values, dtype=np.float64)
         return np.bincount(self.group, weights=values, minlength=self.count)
 
@@ -290,7 +296,7 @@ class _Orders:
         return np.bincount(self.group[rows], weights=values, minlength=self.count)
 
     def any(self, mask: np.ndarray) -> np.ndarray:
-        if not self.multi:
+        if self.by_row:
             return np.array(mask, dtype=bool)
         return np.bincount(self.group[mask], minlength=self.count) > 0
 
