@@ -768,6 +768,34 @@ def test_orders_by_number_alone_group_as_the_two_sorts_would(case, monkeypatch):
     assert fast.count == len(np.unique(codes)) + (case == "two_customers")
 
 
+def test_a_total_row_is_not_an_order_left_out_for_its_status():
+    # The sum row under an export carries a status too; it was skipped as a total, so it
+    # is no cancelled order: 1 order of 20 was not counted, not 2 orders of 50.
+    csv = (
+        "order,customer,date,amount,status\n"
+        "1,A,2024-01-05,10,paid\n"
+        "2,B,2024-01-06,20,cancelled\n"
+        ",Total,,30,cancelled\n"
+    )
+    up = read(csv.encode(), "x.csv")
+    left_out = up.report.not_counted.set_index("status_class")
+    assert left_out.loc["cancelled", "orders"] == 1
+    assert left_out.loc["cancelled", "amount"] == pytest.approx(20.0)
+    assert up.report.skipped["reason"].tolist() == [
+        "upload.skip.status_cancelled",
+        "upload.skip.total_row",
+    ]
+
+
+def test_categories_are_the_values_rows_use():
+    from calc.upload.shapes import categorical
+
+    out = categorical(np.array([2, -1, 0, 2]), pa.array(["a", "b", "c"]))
+    assert out.categories.tolist() == ["a", "c"]  # "b" is used by no row
+    assert out.codes.tolist() == [1, -1, 0, 1]
+    assert categorical(np.array([1, 0]), pa.array(["x", "y"])).categories.tolist() == ["x", "y"]
+
+
 def test_a_row_without_an_order_number_keeps_its_own_customer_date_and_money():
     # A hand-kept sheet leaves the number of one order empty. That row is an order of
     # its own, which sorts before the numbered ones: each order's values must still be

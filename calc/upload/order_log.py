@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import statuses
+from calc.upload import numbered, statuses
 from calc.upload.amounts import parse_amounts
 from calc.upload.columns import fold
 from calc.upload.dates import parse_dates
@@ -74,9 +74,6 @@ _PAID_BACK = ("refunded", "partially_refunded")
 # Fields that belong to the order, not to a line: taken from whichever row carries them.
 _ORDER_TEXT = ("customer_name", "channel", "country", "status")
 _LINE_TEXT = ("product", "category")
-# Powers of ten: a plain whole number of w digits (no leading zero, sign or space) lies in
-# [10 ** (w - 1), 10 ** w); order numbers of up to 18 digits are read as numbers.
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
 _EMPTY_NOT_COUNTED = pd.DataFrame(
     {
         "status_class": pd.Series([], dtype="str"),
@@ -136,44 +133,12 @@ def _is(o_class: np.ndarray, *names: str) -> np.ndarray:
 def _order_codes(ids: pa.Array) -> np.ndarray:
     """Order numbers (trimmed text) as int64 codes, -1 where empty; equal numbers, equal codes.
 
-    Plain whole numbers (most shops number their orders 1001, 1002, ...) are
-    coded as integers, several times faster than hashing their text, and
-    without hashing at all when they come sorted or lie in a run; anything
-    else (``#1001``, ``INV-7``, ``0012``, empty cells) as text. Codes are
-    equal exactly where the numbers are; how they are numbered is no meaning.
+    Numbers as most shops write them (1001, 1002, ...) are coded by value
+    (:mod:`calc.upload.numbered`), anything else (``INV 7``, ``0012`` beside
+    ``12``, empty cells) by its text. How the codes are numbered is no meaning.
     """
-    numbers = _plain_numbers(ids)
-    if numbers is None:
-        return encode_text(ids)[0]
-    step = np.diff(numbers)
-    if (step >= 0).all() or (step <= 0).all():  # listed by number, up or down (1M rows: 2 ms)
-        codes = np.zeros(len(numbers), dtype=np.int64)
-        np.cumsum(step != 0, out=codes[1:])
-        return codes
-    low = int(numbers.min())
-    span = int(numbers.max()) - low + 1
-    if span <= 4 * len(numbers):  # numbered in a run: each its rank (8 ms)
-        offset = numbers - low
-        present = np.zeros(span, dtype=bool)
-        present[offset] = True
-        return (np.cumsum(present) - 1)[offset]
-    return pd.factorize(numbers)[0].astype(np.int64)
-
-
-def _plain_numbers(ids: pa.Array) -> np.ndarray | None:
-    """The ids as int64 when every one is a whole number of 1-18 digits written plainly
-    (``1001``, not ``01001``, ``+1001`` or ``1001.0``); None otherwise."""
-    if not len(ids) or ids.null_count:
-        return None
-    try:
-        numbers = pc.cast(ids, pa.int64()).to_numpy()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    width = pc.binary_length(ids).to_numpy(zero_copy_only=False)
-    if width.min() < 1 or width.max() >= len(_POW10):
-        return None
-    plain = (numbers >= _POW10[width - 1]) & (numbers < _POW10[width])
-    return numbers if plain.all() else None
+    numbers = numbered.as_numbers(ids)
+    return encode_text(ids)[0] if numbers is None else numbered.codes(numbers)
 
 
 def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.ndarray:
@@ -467,14 +432,18 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     o_refund[at] = o_minus[at]
     status_column = mapping.get("status") or mapping.get("refund_amount") or mapping["amount"]
     usable = ~skips.taken
+    has_usable = None  # orders with a row not skipped yet
     not_counted = []
     for cls in (*STATUS_SKIPS, "refunded", "partially_refunded"):
-        rows = (o_class == _CODE[cls])[g] & usable
+        of_class = o_class == _CODE[cls]
+        rows = of_class[g] & usable
         if not rows.any():
             continue
         if cls in STATUS_SKIPS:
             skips.add(rows, STATUS_SKIPS[cls], status_column)
-        which = orders.any(rows)
+        if has_usable is None:
+            has_usable = orders.any(usable) if not usable.all() else np.ones(orders.count, bool)
+        which = of_class & has_usable
         money = o_refund if cls == "partially_refunded" else o_gross
         words = ""
         if status_codes is not None:
@@ -527,15 +496,16 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         # (line amounts keep their own rows and days: a refund row on a later day stays there)
         first_row = orders.first(keep)[g[rows]]
         rows = rows[np.lexsort((rows, first_row))]
+    if len(rows) == n and (not shared or np.array_equal(rows, np.arange(n))):
+        rows = slice(None)  # every row, in file order: the columns are taken as they are
     columns = {
         "customer_id": categorical(cust[rows], cust_values),
         "date": row_date[rows],
         "amount": row_value[rows],
     }
     if order_ids is not None:
-        # every row, in file order (the kept rows are, unless an order's lines were regrouped)
-        every = len(rows) == n and (not shared or np.array_equal(rows, np.arange(n)))
-        columns["order_id"] = pd.array(order_ids if every else order_ids.take(rows), dtype="str")
+        taken = order_ids if isinstance(rows, slice) else order_ids.take(rows)
+        columns["order_id"] = pd.array(taken, dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:
             codes, values = encode_text(_column(raw, mapping[field]))

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import statuses
+from calc.upload import numbered, statuses
 from calc.upload.amounts import parse_amounts
 from calc.upload.columns import SYNONYMS, _score, fold
 from calc.upload.dates import parse_dates
@@ -296,8 +296,13 @@ def encode_ids(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
     """Customer ids like :func:`encode_text`, without a spreadsheet's text marker.
 
     Shopify writes ids as ``'7234567890``, so that Excel keeps their digits;
-    the apostrophe is dropped and ids that then agree are one customer.
+    the apostrophe is dropped and ids that then agree are one customer. Ids
+    that are numbers (``C010001``, ``1042``) are coded by value, without hashing
+    (:mod:`calc.upload.numbered`).
     """
+    found = numbered.encode(arr)
+    if found is not None:
+        return found
     codes, values = encode_text(arr)
     if not pc.any(pc.starts_with(values, "'")).as_py():
         return codes, values
@@ -316,7 +321,9 @@ def categorical(codes: np.ndarray, values: pa.Array) -> pd.Categorical:
     they are unique; Arrow's dictionary is unique by construction, so the
     dtype is built without that check where pandas allows it.
     """
-    used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
+    used = np.zeros(len(values) + 1, dtype=bool)
+    used[codes] = True  # -1 (no value) marks the place after the last
+    used = used[:-1]
     if not used.all():
         remap = np.cumsum(used) - 1
         codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
