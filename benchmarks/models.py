@@ -279,7 +279,7 @@ def bench_forecast(rows: int, repeat: int) -> None:
         ratio = statistics.median(r["total"] for r in runs["ours"]) / statistics.median(
             r["total"] for r in runs["lifetimes"]
         )
-        print(f"  ratio ours / lifetimes: {ratio:.2f} (target <= 0.10)")
+        print(f"  ratio ours / lifetimes: {ratio:.3f} (target <= 0.10)")
     seconds = statistics.median(first_view(data) for _ in range(repeat))
     print(f"  Forecast first view, calc work (read, analyse, forecast, holdout): {seconds:.2f} s")
 
