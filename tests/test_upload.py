@@ -765,6 +765,10 @@ def test_orders_by_number_alone_group_as_the_two_sorts_would(case, monkeypatch):
     assert fast.conflicts == sort.conflicts == (1 if case == "two_customers" else 0)
     valid = rng.random(n) < 0.5
     np.testing.assert_array_equal(fast.first(valid), sort.first(valid))
+    every = np.ones(n, dtype=bool)  # each order's first row, without a pass over the rows
+    for orders in (fast, sort):
+        expected = order_log._first_per_group(orders.group, orders.order, orders.count, every)
+        np.testing.assert_array_equal(orders.first(every), expected)
     assert fast.count == len(np.unique(codes)) + (case == "two_customers")
 
 
@@ -812,3 +816,17 @@ def test_a_row_without_an_order_number_keeps_its_own_customer_date_and_money():
     assert table["date"].dt.day.tolist() == [5, 6]
     assert table["amount"].tolist() == [10.0, 20.0]
     assert up.report.not_counted["orders"].tolist() == [1]  # C's cancelled order
+
+
+def test_a_log_of_one_customer_says_so():
+    # B's only order was cancelled: the orders that count are all A's.
+    csv = (
+        "order,customer,date,amount,status\n"
+        "1,A,2024-01-05,10,paid\n"
+        "2,B,2024-01-06,20,cancelled\n"
+        "3,A,2024-02-06,30,paid\n"
+    )
+    codes = [w.code for w in read(csv.encode(), "x.csv").report.warnings]
+    assert "upload.note.one_customer" in codes
+    two = csv.replace("cancelled", "paid").encode()
+    assert "upload.note.one_customer" not in [w.code for w in read(two, "x.csv").report.warnings]

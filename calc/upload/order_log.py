@@ -249,6 +249,8 @@ class _Orders:
     def first(self, valid: np.ndarray) -> np.ndarray:
         if self.by_row:
             return np.where(valid, np.arange(self.n), -1)
+        if valid.all():  # every order's first row
+            return self.starts if self.order is None else self.order[self.starts]
         return _first_per_group(self.group, self.order, self.count, valid)
 
     def total(self, values: np.ndarray) -> np.ndarray:
