@@ -251,8 +251,12 @@ def parse_dates(
         rest &= (year >= YEARS[0]) & (year <= YEARS[1])
         parsed[rest] = _fallback(pc.filter(text, pa.array(rest)), used)
     bad = np.isnat(parsed) & ~empty
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     valid = codes >= 0
+    if valid.all():  # a date in every cell (most files): no masks over the rows
+        out = parsed[codes]
+        invalid = bad[codes] if bad.any() else np.zeros(n, bool)
+        return Dates(out, invalid, used, source)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     out[valid] = parsed[codes[valid]]
     invalid = np.zeros(n, bool)
     invalid[valid] = bad[codes[valid]]
