@@ -791,15 +791,6 @@ def test_a_total_row_is_not_an_order_left_out_for_its_status():
     ]
 
 
-def test_categories_are_the_values_rows_use():
-    from calc.upload.shapes import categorical
-
-    out = categorical(np.array([2, -1, 0, 2]), pa.array(["a", "b", "c"]))
-    assert out.categories.tolist() == ["a", "c"]  # "b" is used by no row
-    assert out.codes.tolist() == [1, -1, 0, 1]
-    assert categorical(np.array([1, 0]), pa.array(["x", "y"])).categories.tolist() == ["x", "y"]
-
-
 def test_a_row_without_an_order_number_keeps_its_own_customer_date_and_money():
     # A hand-kept sheet leaves the number of one order empty. That row is an order of
     # its own, which sorts before the numbered ones: each order's values must still be

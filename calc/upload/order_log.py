@@ -35,8 +35,16 @@ import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import numbered, statuses
+from calc.upload import statuses
 from calc.upload.amounts import parse_amounts
+from calc.upload.codes import (
+    as_numbers,
+    as_text,
+    categorical,
+    encode_ids,
+    encode_text,
+    number_codes,
+)
 from calc.upload.columns import fold
 from calc.upload.dates import parse_dates
 from calc.upload.platforms import Platform, column
@@ -49,10 +57,6 @@ from calc.upload.shapes import (
     _no_rows,
     _Skips,
     _total_rows,
-    as_text,
-    categorical,
-    encode_ids,
-    encode_text,
 )
 from calc.upload.sniff import RawTable
 
@@ -134,11 +138,11 @@ def _order_codes(ids: pa.Array) -> np.ndarray:
     """Order numbers (trimmed text) as int64 codes, -1 where empty; equal numbers, equal codes.
 
     Numbers as most shops write them (1001, 1002, ...) are coded by value
-    (:mod:`calc.upload.numbered`), anything else (``INV 7``, ``0012`` beside
+    (:mod:`calc.upload.codes`), anything else (``INV 7``, ``0012`` beside
     ``12``, empty cells) by its text. How the codes are numbered is no meaning.
     """
-    numbers = numbered.as_numbers(ids)
-    return encode_text(ids)[0] if numbers is None else numbered.codes(numbers)
+    numbers = as_numbers(ids)
+    return encode_text(ids)[0] if numbers is None else number_codes(numbers)
 
 
 def _classes(status_values: pa.Array, counted: tuple[str, ...] | None) -> np.ndarray:

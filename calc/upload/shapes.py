@@ -17,8 +17,9 @@ import pyarrow.compute as pc
 
 from calc.errors import DataError
 from calc.messages import Message
-from calc.upload import numbered, statuses
+from calc.upload import statuses
 from calc.upload.amounts import parse_amounts
+from calc.upload.codes import as_text, categorical, encode_ids, encode_text
 from calc.upload.columns import SYNONYMS, _score, fold
 from calc.upload.dates import parse_dates
 from calc.upload.sniff import RawTable
@@ -179,18 +180,6 @@ def missing_fields(mapping: dict[str, str], shape: str) -> list[str]:
     return [group[0] for group in REQUIRED[shape] if not any(f in mapping for f in group)]
 
 
-def as_text(arr: pa.Array) -> pa.Array:
-    """Cells as trimmed text; whole numbers from Excel lose their ``.0``."""
-    if pa.types.is_floating(arr.type):
-        vals = arr.to_numpy(zero_copy_only=False)
-        finite = vals[~np.isnan(vals)]
-        if len(finite) and np.all(finite == np.round(finite)) and np.abs(finite).max() < 2**53:
-            arr = pc.cast(arr, pa.int64(), safe=False)
-    if not pa.types.is_string(arr.type):
-        arr = pc.cast(arr, pa.string())
-    return pc.fill_null(pc.utf8_trim_whitespace(arr), "")
-
-
 class _Skips:
     """Collects skipped rows reason by reason; a row is reported once, for its first problem.
 
@@ -266,74 +255,6 @@ def _total_rows(raw: RawTable, mapping: dict[str, str], candidates: np.ndarray) 
 
 def _bool(arr) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def encode_text(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Dictionary-encode a text column once, trimming spaces on the distinct values only.
-
-    Returns int64 codes (-1 for empty or missing cells) and the distinct
-    trimmed values.
-    """
-    if not pa.types.is_string(arr.type):
-        arr = as_text(arr)
-    enc = pc.dictionary_encode(arr)
-    if isinstance(enc, pa.ChunkedArray):  # pragma: no cover - callers pass combined arrays
-        enc = enc.combine_chunks()
-    values = enc.dictionary
-    trimmed = pc.utf8_trim_whitespace(values)
-    if not pc.all(pc.equal(trimmed, values)).as_py():
-        enc = pc.dictionary_encode(pc.utf8_trim_whitespace(arr))
-        enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
-        values = enc.dictionary
-    codes = pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-    empty = np.flatnonzero(_bool(pc.equal(values, "")))
-    if len(empty):
-        codes[codes == empty[0]] = -1
-    return codes, values
-
-
-def encode_ids(arr: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """Customer ids like :func:`encode_text`, without a spreadsheet's text marker.
-
-    Shopify writes ids as ``'7234567890``, so that Excel keeps their digits;
-    the apostrophe is dropped and ids that then agree are one customer. Ids
-    that are numbers (``C010001``, ``1042``) are coded by value, without hashing
-    (:mod:`calc.upload.numbered`).
-    """
-    found = numbered.encode(arr)
-    if found is not None:
-        return found
-    codes, values = encode_text(arr)
-    if not pc.any(pc.starts_with(values, "'")).as_py():
-        return codes, values
-    cleaned = pc.replace_substring_regex(values, r"^'([0-9])", r"\1")
-    if pc.all(pc.equal(cleaned, values)).as_py() is not False:
-        return codes, values
-    enc = pc.dictionary_encode(cleaned)
-    remap = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    return np.where(codes >= 0, remap[np.maximum(codes, 0)], -1), enc.dictionary
-
-
-def categorical(codes: np.ndarray, values: pa.Array) -> pd.Categorical:
-    """Codes and distinct values as a pandas Categorical, dropping values no row uses.
-
-    ``pd.Categorical.from_codes`` would hash the categories again to check
-    they are unique; Arrow's dictionary is unique by construction, so the
-    dtype is built without that check where pandas allows it.
-    """
-    used = np.zeros(len(values) + 1, dtype=bool)
-    used[codes] = True  # -1 (no value) marks the place after the last
-    used = used[:-1]
-    if not used.all():
-        remap = np.cumsum(used) - 1
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-        values = values.filter(pa.array(used))
-    categories = pd.Index(values.to_pandas(), dtype="str", copy=False)
-    try:
-        dtype = pd.CategoricalDtype._from_fastpath(categories, False)
-    except AttributeError:  # pragma: no cover - private helper gone in a later pandas
-        dtype = pd.CategoricalDtype(categories)
-    return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
 
 
 def _excel(opts: dict) -> bool:

@@ -1,11 +1,11 @@
-"""Ids read as numbers (calc.upload.numbered): coded by value, exactly where the text allows."""
+"""Text as codes (calc.upload.codes): ids read as numbers are coded by value, exactly where
+the text allows."""
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from calc.upload import numbered
-from calc.upload.shapes import encode_ids, encode_text
+from calc.upload.codes import as_numbers, categorical, encode_ids, encode_text
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ from calc.upload.shapes import encode_ids, encode_text
     ],
 )
 def test_ids_that_are_numbers(ids, numbers):
-    assert numbered.as_numbers(pa.array(ids)).tolist() == numbers
+    assert as_numbers(pa.array(ids)).tolist() == numbers
 
 
 @pytest.mark.parametrize(
@@ -46,14 +46,14 @@ def test_ids_that_are_numbers(ids, numbers):
     ],
 )
 def test_ids_whose_text_is_not_one_number_each(ids):
-    assert numbered.as_numbers(pa.array(ids, pa.string())) is None
+    assert as_numbers(pa.array(ids, pa.string())) is None
 
 
 def test_a_later_id_that_is_not_a_number_is_found_past_the_sample():
     ids = [f"C{i:05d}" for i in range(200)] + ["C00x01"]
-    assert numbered.as_numbers(pa.array(ids)) is None
+    assert as_numbers(pa.array(ids)) is None
     ids[-1] = "C0001"  # another width, with a leading zero
-    assert numbered.as_numbers(pa.array(ids)) is None
+    assert as_numbers(pa.array(ids)) is None
 
 
 @pytest.mark.parametrize(
@@ -71,7 +71,14 @@ def test_customer_ids_coded_by_value_group_rows_as_their_text_does(form, order):
     ids = pa.array([form.format(int(v)) for v in rows])
     codes, values_out = encode_ids(ids)
     text_codes, _ = encode_text(ids)
-    assert numbered.as_numbers(ids) is not None  # the coding by value was taken
+    assert as_numbers(ids) is not None  # the coding by value was taken
     assert values_out.take(pa.array(codes)).to_pylist() == ids.to_pylist()  # each row's own id
     assert codes.min() == 0 and codes.max() == len(values_out) - 1 == text_codes.max()
     assert len(set(values_out.to_pylist())) == len(values_out)  # distinct, as a dictionary is
+
+
+def test_categories_are_the_values_rows_use():
+    out = categorical(np.array([2, -1, 0, 2]), pa.array(["a", "b", "c"]))
+    assert out.categories.tolist() == ["a", "c"]  # "b" is used by no row
+    assert out.codes.tolist() == [1, -1, 0, 1]
+    assert categorical(np.array([1, 0]), pa.array(["x", "y"])).categories.tolist() == ["x", "y"]
