@@ -54,6 +54,8 @@ def test_a_later_id_that_is_not_a_number_is_found_past_the_sample():
     assert as_numbers(pa.array(ids)) is None
     ids[-1] = "C0001"  # another width, with a leading zero
     assert as_numbers(pa.array(ids)) is None
+    ids[-1] = "C"  # the prefix alone: an id without digits
+    assert as_numbers(pa.array(ids)) is None
 
 
 @pytest.mark.parametrize(
