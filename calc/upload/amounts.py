@@ -248,16 +248,19 @@ def _plain_numbers(arr: pa.Array, decimal: str | None, hint: str) -> np.ndarray 
     """
     if decimal == ",":
         return None
+    if pa.types.is_string(arr.type):
+        # order fields on an order's first row only (Shopify): empty cells are missing amounts
+        empty = pc.equal(arr, "")
+        if pc.any(empty).as_py():
+            arr = pc.if_else(empty, None, arr)
     try:
+        # Arrow's cast reads the whole array even when it fails, and each cell it cannot
+        # read costs more (a million cells, half of them empty: 0.15 s against 0.01 s);
+        # a few cells go first: text that is not plain numbers mostly shows there
+        pc.cast(arr.slice(0, 1024), pa.float64())
         values = pc.cast(arr, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        # order fields on an order's first row only (Shopify): empty cells are missing amounts
-        if not pa.types.is_string(arr.type) or not pc.any(pc.equal(arr, "")).as_py():
-            return None
-        try:
-            values = pc.cast(pc.if_else(pc.equal(arr, ""), None, arr), pa.float64())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None
+        return None
     out = np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
     finite = out[~np.isnan(out)] if values.null_count else out
     if not (np.abs(finite) <= MAX_AMOUNT).all():  # infinite, NaN or beyond the largest amount
