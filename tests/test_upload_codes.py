@@ -77,6 +77,10 @@ def test_customer_ids_coded_by_value_group_rows_as_their_text_does(form, order):
     assert values_out.take(pa.array(codes)).to_pylist() == ids.to_pylist()  # each row's own id
     assert codes.min() == 0 and codes.max() == len(values_out) - 1 == text_codes.max()
     assert len(set(values_out.to_pylist())) == len(values_out)  # distinct, as a dictionary is
+    chunked = pa.chunked_array([ids.slice(0, 100), ids.slice(100)])  # as a file's columns come
+    codes_c, values_c = encode_ids(chunked)
+    assert isinstance(values_c, pa.Array)  # like a dictionary: one array
+    np.testing.assert_array_equal(codes_c, codes)
 
 
 def test_categories_are_the_values_rows_use():

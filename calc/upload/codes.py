@@ -111,7 +111,8 @@ def _by_value(ids: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
     out = number_codes(numbers)
     each = np.empty(int(out.max()) + 1, dtype=np.int64)
     each[out] = np.arange(len(out))  # a row of each code: its rows' texts are equal
-    return out, ids.take(each)
+    values = ids.take(each)
+    return out, values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def as_text(arr: pa.Array) -> pa.Array:

@@ -189,12 +189,11 @@ class _Orders:
 
     ``group`` is each row's order (0, 1, ...), ``order`` sorts the rows by
     order stably (None when they stand sorted), ``starts`` is where each order
-    begins in that sorted sequence; ``by_row`` when each row is its own order,
-    numbered as the rows are (then nothing needs grouping). Every order may
+    begins in that sorted sequence. ``by_row`` when each row is its own order,
+    numbered as the rows are: then nothing needs grouping. (Every order may
     have one row and still be numbered otherwise: rows without an order number
-    sort first. ``cust`` is each row's customer, the same on
-    every row of an order: a row without one takes its order's (-1 when no row
-    of the order names one).
+    sort first.) ``cust`` is each row's customer, the same on every row of an
+    order: a row without one takes its order's (-1 when no row names one).
     """
 
     def __init__(self, n: int, cust: np.ndarray, order_codes: np.ndarray | None) -> None:
