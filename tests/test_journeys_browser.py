@@ -401,3 +401,26 @@ def test_every_page_at_both_widths(server, browser, width):
             shot(page, f"{key}_{width}")
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_choosing_a_page_closes_the_menu_on_a_phone_only(server, browser, width):
+    # The app's menu is drawn with page links, which Streamlit does not close on a narrow
+    # screen as its own navigation does: on a phone the menu stayed over the chosen page.
+    url, _ = server
+    page = new_page(browser, PHONE if width == "phone" else DESKTOP)
+    try:
+        go(page, f"{url}/")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        if width == "phone":
+            page.locator('[data-testid="stExpandSidebarButton"]').click()
+            expect(sidebar.locator('[data-testid="stPageLink"]').first).to_be_in_viewport()
+        menu(page, "forecast")
+        page.wait_for_timeout(600)  # the menu slides away
+        links = sidebar.locator('[data-testid="stPageLink"]')
+        if width == "phone":
+            expect(links.first).not_to_be_in_viewport()
+        else:  # beside the page, the menu stays
+            expect(links.first).to_be_in_viewport()
+    finally:
+        page.context.close()

@@ -134,11 +134,13 @@ def test_every_chart_downloads_as_png_and_svg_with_its_data():
     assert "Happened" in svg and "Check" in svg
 
 
-def test_decimal_comma_script_survives_streamlits_html_sanitizer():
+def test_our_scripts_survive_streamlits_html_sanitizer():
     """DOMPurify (SAFE_FOR_XML) drops a script whose text has a "<" followed by a letter or "/",
-    so the script would silently not run; the browser test types "12,5" to prove it does."""
-    from ui.chrome import _decimal_comma
+    so the script would silently not run; browser tests type "12,5" and close the phone's
+    menu to prove they do."""
+    from ui.chrome import _scripts
 
-    body = _decimal_comma()
-    assert body.startswith("<script>") and body.endswith("</script>")
-    assert not re.search(r"<[/\w]", body[len("<script>") : -len("</script>")])
+    scripts = re.findall(r"<script>(.*?)</script>", _scripts(), flags=re.S)
+    assert len(scripts) == 2 and "".join(f"<script>{s}</script>" for s in scripts) == _scripts()
+    for body in scripts:
+        assert not re.search(r"<[/\w]", body)

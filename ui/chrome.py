@@ -79,7 +79,7 @@ def page(key: str) -> str:
         if not presenting:
             present.toggle()
         st.caption(t("app.sidebar_note"))
-        st.html(_decimal_comma(), unsafe_allow_javascript=True)
+        st.html(_scripts(), unsafe_allow_javascript=True)
     if presenting:  # the sidebar is hidden while presenting: the way out stays in view
         present.toggle()
     st.html(WRAP_STYLE)
@@ -152,10 +152,14 @@ def _language_picked() -> None:
 
 
 @cache
-def _decimal_comma() -> str:
-    """Our own script (no user input in it) that lets number inputs take ``12,5``."""
-    script = Path(__file__).with_name("decimal_comma.js").read_text(encoding="utf-8")
-    return f"<script>{script}</script>"
+def _scripts() -> str:
+    """Our own scripts (no user input in them): number inputs take ``12,5``; on a phone the
+    menu closes once a page is chosen."""
+    here = Path(__file__).parent
+    return "".join(
+        f"<script>{(here / name).read_text(encoding='utf-8')}</script>"
+        for name in ("decimal_comma.js", "menu_closes.js")
+    )
 
 
 def explain(title_key: str, lines: list[str]) -> None:
