@@ -250,6 +250,8 @@ class _Orders:
         return bool(len(self.size) and self.size.max() > 1)
 
     def first(self, valid: np.ndarray) -> np.ndarray:
+        """Each order's first row where ``valid`` (-1 if none); may be the grouping's own
+        array, so the caller reads it and never writes to it."""
         if self.by_row:
             return np.where(valid, np.arange(self.n), -1)
         if valid.all():  # every order's first row
