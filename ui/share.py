@@ -31,14 +31,18 @@ def codes_in_url(page_key: str) -> None:
     (the currency too) only when it differs from the worked example.
     """
     s = st.session_state
-    st.query_params["lang"] = s["lang"]
+    wanted = {"lang": s["lang"]}
     for key in (*state.PAGE_INPUTS.get(page_key, ()), "cur"):
         if key not in state.CHOICES:
             continue
         if s[key] != state.EXAMPLE[key]:
-            st.query_params[key] = s[key]
+            wanted[key] = s[key]
         elif key in st.query_params:
             del st.query_params[key]
+    # Each assignment sends the browser a message, on every rerun: only what changed is sent.
+    for key, code in wanted.items():
+        if st.query_params.get(key) != code:
+            st.query_params[key] = code
 
 
 def link(page_key: str) -> str:
