@@ -94,12 +94,13 @@ class Session:
         self.pages: dict[str, str] = {}
         self.widgets: dict[str, str] = {}
         self.page_hash = ""
+        self.query = ""  # the address bar's query, as the server last set it
         self.ws = None
 
     async def run_script(self, states: list[WidgetState]) -> tuple[float, list[str]]:
         """Send a rerun; wait for the script to finish. Returns the time and the code texts."""
         back = BackMsg()
-        back.rerun_script.query_string = ""
+        back.rerun_script.query_string = self.query  # a browser sends its address's query
         back.rerun_script.page_script_hash = self.page_hash
         back.rerun_script.widget_states.widgets.extend(states)
         start = time.perf_counter()
@@ -115,6 +116,8 @@ class Session:
                     self.pages[page.url_pathname.strip("/") or page.page_name] = (
                         page.page_script_hash
                     )
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 what = element.WhichOneof("type")
