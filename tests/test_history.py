@@ -75,6 +75,46 @@ def test_headline_without_order_ids_counts_rows():
     assert h.return_rate == pytest.approx(1 / 7)
 
 
+def _log(rows):
+    table = pd.DataFrame(rows, columns=["order_id", "customer_id", "date", "amount"])
+    return table.assign(date=pd.to_datetime(table["date"]))
+
+
+def test_a_refund_row_between_two_lines_of_an_order_does_not_part_them():
+    """A sheet sorted by day: B's refund (of an order of the day before) stands between
+    the two lines of A's order 1001. By hand: orders 1000 (B, 20) and 1001 (A, 10 + 5),
+    so 2 orders, 35 gross, AOV 17.5, 1 order a customer; the refund, on a day without
+    B's order, is a return of its own: 1 of 2."""
+    h = history.headline(
+        _log(
+            [
+                ("1000", "B", "2024-01-04", 20.0),
+                ("1001", "A", "2024-01-05", 10.0),
+                ("1000", "B", "2024-01-05", -5.0),
+                ("1001", "A", "2024-01-05", 5.0),
+            ]
+        )
+    )
+    assert (h.orders, h.gross_revenue, h.revenue) == (2, 35.0, 30.0)
+    assert (h.aov, h.purchase_frequency, h.repeat_purchase_rate) == (17.5, 1.0, 0.0)
+    assert h.return_rate == 0.5
+
+
+def test_a_purchase_line_after_a_refund_row_of_its_own_order_starts_that_order():
+    """Order 1002's refund row stands between order 1001 and 1002's purchase line: 1002 is
+    an order of its own (two orders, 18 gross), with a refund line (one return of two)."""
+    h = history.headline(
+        _log(
+            [
+                ("1001", "A", "2024-01-05", 10.0),
+                ("1002", "A", "2024-01-05", -5.0),
+                ("1002", "A", "2024-01-05", 8.0),
+            ]
+        )
+    )
+    assert (h.orders, h.gross_revenue, h.aov, h.return_rate) == (2, 18.0, 9.0, 0.5)
+
+
 def test_monthly_retention_hand_computed():
     r = history.retention(LOG, "M")
     assert r["label"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04"]

@@ -809,6 +809,27 @@ def test_a_row_without_an_order_number_keeps_its_own_customer_date_and_money():
     assert up.report.not_counted["orders"].tolist() == [1]  # C's cancelled order
 
 
+def test_lines_of_an_order_listed_apart_are_put_together():
+    # A hand-kept sheet sorted by day lists B's order between the two lines of A's order
+    # 1001. By hand: orders 1001 (A, 10 + 5), 1002 (B, 20), 1003 (A, 7): 3 orders of 2
+    # customers, 42 in all, AOV 14, 1.5 orders a customer, A buying again 60 days on. The
+    # analysis took 1001 for two orders (4 orders, AOV 10.50, 2 a customer).
+    csv = (
+        "order,customer,date,amount\n"
+        "1001,A,2024-01-05,10\n"
+        "1002,B,2024-01-05,20\n"
+        "1001,A,2024-01-05,5\n"
+        "1003,A,2024-03-05,7\n"
+    )
+    table = read(csv.encode(), "x.csv").table
+    assert table["order_id"].tolist() == ["1001", "1001", "1002", "1003"]
+    assert table["amount"].tolist() == [10.0, 5.0, 20.0, 7.0]
+    h = headline(table)
+    assert (h.customers, h.orders, h.revenue, h.aov) == (2, 3, 42.0, 14.0)
+    assert (h.purchase_frequency, h.repeat_purchase_rate) == (1.5, 0.5)
+    assert h.median_days_between_purchases == 60.0
+
+
 def test_a_log_of_one_customer_says_so():
     # B's only order was cancelled: the orders that count are all A's.
     csv = (

@@ -18,8 +18,9 @@ Definitions used throughout
 - A *purchase* is a row with an amount of 0 or more; a row with a negative
   amount is a *refund* (a return). Revenue is net: purchases plus refunds.
 - An *order* is a purchase row; when the table has ``order_id``, consecutive
-  rows with the same order id, customer and day are the lines of one order
-  (exports list an order's lines together).
+  purchase rows with the same order id, customer and day are the lines of one
+  order (exports list an order's lines together, and :func:`calc.upload.read`
+  puts them together; a refund row between them does not part them).
 - A customer is *active* in a calendar period (month, quarter, year) when they
   made at least one purchase in it. A customer active in period p and not
   active in p + 1 has *churned* at the end of p; churn rate of p = churned /

@@ -66,13 +66,26 @@ def _months(day: np.ndarray) -> np.ndarray:
     return table[day - d0]
 
 
+def _new_order(oid: pa.Array | None, code: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether each row starts an order: its order id, customer or day differs from the row
+    before (every row, without order ids)."""
+    n = len(code)
+    new = np.ones(n, dtype=bool)
+    if oid is not None and n > 1:
+        same_id = pc.fill_null(pc.equal(oid.slice(1), oid.slice(0, n - 1)), False)
+        new[1:] = ~same_id.to_numpy(zero_copy_only=False)
+        new[1:] |= (code[1:] != code[:-1]) | (day[1:] != day[:-1])
+    return new
+
+
 def _prepare(table: pd.DataFrame) -> _Prep:
     """Check the columns and do the groupings every result shares, once.
 
     Lines of one order are expected on consecutive rows, as exports list
-    them: a row starts a new order when its order id, customer or day
-    differs from the row before. So order ids are compared with their
-    neighbour, never hashed.
+    them and :func:`calc.upload.read` returns them: a purchase row starts a
+    new order when its order id, customer or day differs from the purchase
+    row before (refund rows between two lines of an order do not part
+    them). So order ids are compared with their neighbour, never hashed.
     """
     missing = [c for c in ("customer_id", "date", "amount") if c not in table.columns]
     if missing:
@@ -95,17 +108,25 @@ def _prepare(table: pd.DataFrame) -> _Prep:
     if "returned" in table.columns:
         returned = table["returned"].fillna(False).to_numpy(dtype=bool)
     # orders, in file order
-    new = np.ones(n, dtype=bool)
-    if "order_id" in table.columns and n > 1:
-        oid = pa.array(table["order_id"], from_pandas=True)
-        same_id = pc.fill_null(pc.equal(oid.slice(1), oid.slice(0, n - 1)), False)
-        new[1:] = ~same_id.to_numpy(zero_copy_only=False)
-        new[1:] |= (code[1:] != code[:-1]) | (day[1:] != day[:-1])
-    order_code = np.cumsum(new) - 1
     rows = np.flatnonzero(purchase)
-    oc = order_code[rows]
-    first_of_order = np.ones(len(rows), dtype=bool)
-    first_of_order[1:] = oc[1:] != oc[:-1]
+    has_ids = "order_id" in table.columns
+    oid = pa.array(table["order_id"], from_pandas=True) if has_ids and n > 1 else None
+    new = _new_order(oid, code, day)
+    order_code = np.cumsum(new) - 1
+    first_of_order = new[rows]
+    first_of_order[:1] = True  # a refund row before the first purchase is no order of its own
+    # a purchase line with refund rows between it and the purchase line before: compared
+    # with that line (not with the refund row), whose order it goes on when they match
+    apart = np.flatnonzero(np.diff(rows) > 1) if oid is not None else rows[:0]
+    first_of_order[apart + 1] = True
+    before, after = rows[apart], rows[apart + 1]
+    apart = apart[(code[after] == code[before]) & (day[after] == day[before])]
+    if len(apart):
+        before, after = rows[apart], rows[apart + 1]
+        same = pc.fill_null(pc.equal(oid.take(after), oid.take(before)), False)
+        if pc.any(same).as_py():
+            first_of_order[apart[same.to_numpy(zero_copy_only=False)] + 1] = False
+            order_code[rows] = np.maximum.accumulate(np.where(first_of_order, order_code[rows], 0))
     order_first = np.zeros(n, dtype=bool)
     order_first[rows[first_of_order]] = True
     per_customer = np.bincount(code[order_first], minlength=n_customers)

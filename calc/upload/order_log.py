@@ -281,6 +281,22 @@ def _starts(sorted_values: np.ndarray) -> np.ndarray:
     return np.flatnonzero(edge)
 
 
+def _lines_apart(group: np.ndarray, purchase: np.ndarray, count: int) -> bool:
+    """Whether the purchase lines of some order stand apart, other rows between them.
+
+    ``group`` is each kept row's order (of ``count``) in file order. A hand-kept
+    sheet sorted by product or by date lists an order's lines apart; exports
+    list them together.
+    """
+    lines = group[purchase]
+    if len(lines) < 2:
+        return False
+    runs = 1 + np.count_nonzero(lines[1:] != lines[:-1])
+    seen = np.zeros(count, dtype=bool)
+    seen[lines] = True
+    return runs > np.count_nonzero(seen)
+
+
 def _amount_level(platform: Platform | None, orders: _Orders, has_amount: np.ndarray) -> str:
     """Whether the amount is the order's (once, or repeated) or each line's.
 
@@ -498,12 +514,16 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         scale = np.where(~scaled | (plus <= 0), 1.0, scale)
         row_value = np.where(row_amount > 0, row_amount * scale[g], row_amount)
     rows = np.flatnonzero(keep)
-    if shared:
-        # an order's lines next to each other, orders in the order of their first row
-        # (line amounts keep their own rows and days: a refund row on a later day stays there)
+    together = shared or (
+        orders.multi and _lines_apart(g[rows], row_value[rows] >= 0, orders.count)
+    )
+    if together:
+        # an order's lines next to each other, orders in the order of their first row, an
+        # order's rows by day (line amounts keep their own rows and days: a refund row on a
+        # later day stays there). calc.history takes neighbouring lines as one order.
         first_row = orders.first(keep)[g[rows]]
-        rows = rows[np.lexsort((rows, first_row))]
-    if len(rows) == n and (not shared or np.array_equal(rows, np.arange(n))):
+        rows = rows[np.lexsort((rows, row_date[rows], first_row))]
+    if len(rows) == n and (not together or np.array_equal(rows, np.arange(n))):
         rows = slice(None)  # every row, in file order: the columns are taken as they are
     columns = {
         "customer_id": categorical(cust[rows], cust_values),
