@@ -147,7 +147,7 @@ def no_nagle() -> int:
             if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 count += 1
-        except OSError:  # pragma: no cover - closed meanwhile
+        except OSError:  # pragma: no cover - closed meanwhile, or a stream that is not TCP
             pass
         finally:
             sock.detach()
