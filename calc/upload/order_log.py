@@ -114,9 +114,10 @@ def _pick(values: np.ndarray, first: np.ndarray, empty):
     return np.where(first >= 0, out, empty)
 
 
-def _with_fallback(cust, cust_values, raw, header):
-    """Customer codes where rows without one take the fallback column's value (a guest's name)."""
-    codes, values = encode_text(_column(raw, header))
+def _with_fallback(cust, cust_values, fallback):
+    """Customer codes where rows without one take the fallback column's value (a guest's name);
+    ``fallback`` is that column's codes and values."""
+    codes, values = fallback
     fill = (cust < 0) & (codes >= 0)
     if not fill.any():
         return cust, cust_values, 0
@@ -367,6 +368,15 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     skips = _Skips(raw)
     excel = _excel(opts)
     platform: Platform | None = opts.get("platform")
+    encoded: dict[str, tuple[np.ndarray, pa.Array]] = {}
+
+    def encode(header: str) -> tuple[np.ndarray, pa.Array]:
+        """A text column's codes and values, hashed once however many roles it plays (a
+        Shopify export's Billing Name is the guests' fallback and the customer's name)."""
+        if header not in encoded:
+            encoded[header] = encode_text(_column(raw, header))
+        return encoded[header]
+
     # Hashing the customer ids and the order numbers are the longest steps; Arrow releases
     # the GIL, so they run in other threads while the dates and amounts are parsed here.
     order_ids = as_text(_column(raw, mapping["order_id"])) if "order_id" in mapping else None
@@ -391,7 +401,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     if platform is not None and platform.customer_fallback:
         fallback = column(platform, platform.customer_fallback, raw.names)
         if fallback is not None and fallback != mapping["customer_id"]:
-            cust, cust_values, guests = _with_fallback(cust, cust_values, raw, fallback)
+            cust, cust_values, guests = _with_fallback(cust, cust_values, encode(fallback))
     orders = _Orders(n, cust, order_codes)
     cust = orders.cust  # every row of an order has its customer (see _Orders)
 
@@ -422,13 +432,13 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
     o_class = np.zeros(orders.count, dtype=np.int8)
     status_codes = status_values = o_status = None
     if "status" in mapping:
-        status_codes, status_values = encode_text(_column(raw, mapping["status"]))
+        status_codes, status_values = encode(mapping["status"])
         o_status = _pick(status_codes, orders.first(status_codes >= 0), -1)
         o_class = _classes(status_values, opts.get("statuses"))[o_status]
     for header, test, cls in platform.flags if platform is not None else ():
         name = column(platform, header, raw.names)
         if name is not None:
-            codes, values = encode_text(_column(raw, name))
+            codes, values = encode(name)
             hit = [test == "filled" or fold(v) == test for v in values.to_pylist()]
             flagged = orders.any(np.array([*hit, False])[codes])
             o_class = np.where(flagged & _is(o_class, *_PLAIN), _CODE[cls], o_class)
@@ -535,7 +545,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         columns["order_id"] = pd.array(taken, dtype="str")
     for field in (*_ORDER_TEXT, *_LINE_TEXT):
         if field in mapping:
-            codes, values = encode_text(_column(raw, mapping[field]))
+            codes, values = encode(mapping[field])
             if field in _ORDER_TEXT and orders.multi:
                 codes = _pick(codes, orders.first(codes >= 0), -1)[g]
             columns[field] = categorical(codes[rows], values)
@@ -543,7 +553,7 @@ def build_orders(raw: RawTable, mapping: dict[str, str], opts: dict) -> Built:
         columns["quantity"] = parse_amounts(_column(raw, mapping["quantity"])).values[rows]
     returned = _is(o_class, *_PAID_BACK)[g]
     if "returned" in mapping:
-        codes, values = encode_text(_column(raw, mapping["returned"]))
+        codes, values = encode(mapping["returned"])
         truthy = np.array([fold(v) in _TRUE for v in values.to_pylist()] + [False], dtype=bool)
         returned = returned | orders.any(truthy[codes])[g]
     if "returned" in mapping or "status" in mapping or "refund_amount" in mapping:
