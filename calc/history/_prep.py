@@ -120,9 +120,9 @@ def _prepare(table: pd.DataFrame) -> _Prep:
     apart = np.flatnonzero(np.diff(rows) > 1) if oid is not None else rows[:0]
     first_of_order[apart + 1] = True
     before, after = rows[apart], rows[apart + 1]
-    apart = apart[(code[after] == code[before]) & (day[after] == day[before])]
-    if len(apart):
-        before, after = rows[apart], rows[apart + 1]
+    near = (code[after] == code[before]) & (day[after] == day[before])  # ids compared only here
+    if near.any():
+        apart, before, after = apart[near], before[near], after[near]
         same = pc.fill_null(pc.equal(oid.take(after), oid.take(before)), False)
         if pc.any(same).as_py():
             first_of_order[apart[same.to_numpy(zero_copy_only=False)] + 1] = False
