@@ -24,6 +24,7 @@ from calc.errors import CalcError, DataError
 from calc.exports.results_workbook import results_tables
 from calc.metrics_more import churn_reasons
 from calc.thresholds import churn_health, grr_health, nrr_health
+from calc.upload import standby
 from ui import charts, chrome, kept_view, segments_view, state
 from ui.format import (
     CURRENCIES,
@@ -153,7 +154,9 @@ def source() -> tuple[str, Source] | None:
         on_change=_file_changed,
         args=(generation,),
     )
-    if s.up_kept is not None:
+    if s.up_kept is None:
+        standby.prepare()  # a worker made ready while the person picks a file
+    else:
         note, remove = st.columns([4, 1], vertical_alignment="center")
         note.info(
             t("journeys.file_in_use", name=plain(s.up_kept[0])), icon=":material/description:"

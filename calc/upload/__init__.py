@@ -322,13 +322,13 @@ def read(data: bytes, filename: str, **overrides) -> Upload:
         raise DataError("upload.unknown_decimal")
 
     kind = _format_of(data, filename)
-    raw = guard.run(_read_raw, data, kind, overrides)
-    try:
-        return _interpret(raw, filename, overrides, shape_override, date_order, decimal)
-    except CalcError:
-        raise
-    except Exception as exc:  # a defect of ours on a strange file: a message, not a traceback
-        raise DataError("guard.failed") from exc
+    with guard.reading(_read_raw, data, kind, overrides) as raw:
+        try:
+            return _interpret(raw, filename, overrides, shape_override, date_order, decimal)
+        except CalcError:
+            raise
+        except Exception as exc:  # a defect of ours on a strange file: a message, not a traceback
+            raise DataError("guard.failed") from exc
 
 
 def _read_raw(data, kind, overrides) -> sniff.RawTable:

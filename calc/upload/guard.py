@@ -5,7 +5,7 @@ workbook says about itself: a 1.7 KB XLSX declaring a cell at XFD1048576 asks
 for 512 GB and aborts the whole process; a shared-strings header claiming 2e9
 strings asks for 48 GB; one 4 MB string used 2,000 times takes 10 GB. A
 process abort takes every user's session down, and a Rust panic is a
-``BaseException`` nothing catches. So :func:`parse`:
+``BaseException`` nothing catches. So :func:`reading`:
 
 1. checks the container before any reader touches it (:func:`check_container`):
    sheet counts, declared sheet dimensions, shared-string counts and lengths,
@@ -15,25 +15,31 @@ process abort takes every user's session down, and a Rust panic is a
    away becomes a :class:`~calc.errors.DataError` with a message, and the
    server process never holds the reader's peak memory.
 
-The worker is forked from the server process itself: the file's bytes and the
-imported readers are there already, so nothing is copied in and nothing is
-imported again. (A fork server would fork from a clean, single-threaded
-process instead, but multiprocessing's re-imports the main script in every
-worker, and the bytes would have to be sent.) Python 3.11's ``fork`` does
-not warn about threads; the child touches only its own copy of memory, and a
-child stuck on a lock another thread held at the fork ends at the time limit
-like any other run away. Only the parsed result comes back: the pickle
-(protocol 5) through a pipe, and each array of it through a memory file
-(``memfd``) the server maps, so the arrays cross with one copy. The file
-lives while any of its mappings does; an upload builds its own columns from
-the cells and keeps none of them, so it goes with the read.
+Two kinds of worker read a file, and answer alike (:mod:`calc.upload.crossing`):
+only the parsed result comes back, the pickle (protocol 5) through a pipe and
+each array through a memory file (``memfd``) the server maps, so the arrays
+cross with one copy. The file lives while any of its mappings does; an upload
+builds its own columns from the cells and keeps none of them, so it goes with
+the read.
+
+- A **standby** (:mod:`calc.upload.standby`) reads a file of 1 MB or more
+  when one is ready: a Python process spawned ahead and warmed, which receives
+  the bytes through a socket and is let go when the caller is done with the
+  result (:func:`reading`).
+- Otherwise a worker is **forked** for the file from the server process
+  itself: the bytes and the imported readers are there already, so nothing
+  is copied in. Python 3.11's ``fork`` does not warn about threads; the child
+  touches only its own copy of memory, and a child stuck on a lock another
+  thread held at the fork ends at the time limit like any other run away.
 
 Cost (``benchmarks/isolation.py``, 1M-row CSV of 39 MB, this 2-core machine,
-read and interpretation together): about 0.1 s, +18% (median of 11; it was
-+46% with the arrays pickled through the pipe and Arrow's default pool in
-the child, measured side by side). What is left is the fork itself (15 ms
-for a server of 800 MB), the child's fresh pages (its parse takes 0.08-0.10 s
-against 0.06 s in a warm server) and writing the 41 MB of arrays (16 ms).
+read and interpretation together, against both done in the server, medians
+of 11 rounds in two runs): on a standby +0.01-0.03 s (+4-7%), forked +0.08-0.11
+s (+24-45%). A fork starts cold: the fork itself copies the server's page tables
+(7-9 ms), and every page the child's reader writes is new (its parse takes
+0.07-0.15 s against 0.05-0.07 s in the server). A standby has both done
+before the file comes; what it adds is the bytes through the socket (10-17
+ms) and the arrays into the memory file.
 
 Where ``fork`` is not available (Windows), the reader runs in-process after
 the same checks.
@@ -44,21 +50,17 @@ from __future__ import annotations
 import contextlib
 import faulthandler
 import io
-import mmap
 import multiprocessing
 import os
-import pickle
 import re
-import resource
-import tempfile
 import threading
-import traceback
 import zipfile
 import zlib
 from collections.abc import Callable
 
-from calc.errors import CalcError, DataError
+from calc.errors import DataError
 from calc.messages import Message
+from calc.upload import crossing, standby
 
 #: Most columns a table may have: a wide subscription table of 80 years of months fits.
 MAX_COLUMNS = 1_000
@@ -223,15 +225,6 @@ def _context():
     return multiprocessing.get_context("fork")
 
 
-def _vm_size() -> int:
-    """The process's virtual memory size in bytes (Linux), 0 when unknown."""
-    try:
-        with open("/proc/self/statm", "rb") as fh:  # the process's own figures, not user data
-            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):  # pragma: no cover - not Linux
-        return 0
-
-
 def _fresh_pool() -> None:
     """Let Arrow allocate from its jemalloc pool, unused in the server: fresh pages for the child.
 
@@ -247,62 +240,13 @@ def _fresh_pool() -> None:
 
 
 def _child(send, shared: int, memory: int, fn: Callable, args: tuple) -> None:
-    """Run ``fn(*args)`` under a memory limit; send back what it returned or raised.
-
-    The arrays of the result are written into ``shared`` (a memory file the
-    server made before the fork), each at a page boundary; the pipe carries the
-    pickle and where each array lies.
-    """
+    """Run ``fn(*args)`` in the forked worker; send back what it returned or raised."""
     os.environ["RUST_BACKTRACE"] = "0"
     faulthandler.disable()  # an abort here is expected and answered; no dump of every thread
     _fresh_pool()
-    start = _vm_size()
-    if start:
-        limit = start + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        outcome = ("ok", fn(*args))
-    except CalcError as exc:
-        outcome = ("calc", (type(exc), exc.__dict__, str(exc)))
-    except MemoryError:
-        outcome = ("memory", None)
-    except BaseException as exc:  # a Rust panic is a BaseException: every one becomes a message
-        outcome = ("bug", "".join(traceback.format_exception(exc)))
-    buffers: list = []
-    try:
-        head = pickle.dumps(outcome, protocol=5, buffer_callback=buffers.append)
-    except MemoryError:
-        buffers, head = [], pickle.dumps(("memory", None), protocol=5)
-    places, offset = [], 0
-    for buffer in buffers:  # arrays travel as they are, without a copy in this process
-        view = buffer.raw()
-        os.pwrite(shared, view, offset)
-        places.append((offset, view.nbytes))
-        offset += -(-view.nbytes // mmap.PAGESIZE) * mmap.PAGESIZE
-    send.send_bytes(pickle.dumps((head, places)))
+    message, _ = crossing.send(crossing.outcome(fn, args, memory), shared)
+    send.send_bytes(message)
     send.close()
-
-
-def _receive(receive, shared: int) -> tuple:
-    """The worker's outcome: the pickle, with each array mapped from the memory file.
-
-    Each array is its own private mapping: numpy may write to it without
-    touching the file.
-    """
-    head, places = pickle.loads(receive.recv_bytes())
-    buffers = [
-        mmap.mmap(shared, size, offset=offset, access=mmap.ACCESS_COPY) if size else bytearray()
-        for offset, size in places
-    ]
-    return pickle.loads(head, buffers=buffers)
-
-
-def _rebuild(cls: type, state: dict, text: str) -> CalcError:
-    """A calc error as raised in the worker (its __init__ takes other arguments than its args)."""
-    error = cls.__new__(cls)
-    Exception.__init__(error, text)
-    error.__dict__.update(state)
-    return error
 
 
 def _reap(worker) -> None:
@@ -313,29 +257,20 @@ def _reap(worker) -> None:
         worker.join()
 
 
-def _memory_file() -> int:
-    """A file in memory the worker writes its arrays into (a temporary file where Linux's
-    ``memfd_create`` is missing)."""
-    if hasattr(os, "memfd_create"):
-        return os.memfd_create("retention-upload", os.MFD_CLOEXEC)
-    return os.dup(tempfile.TemporaryFile().fileno())  # pragma: no cover - not Linux
+def _nothing() -> None:
+    """Letting go of a worker that needs no letting go."""
 
 
-def run(fn: Callable, data: bytes, *args) -> object:
-    """``fn(data, *args)`` in a worker process with the memory and time limits of :func:`limits`.
+def _forked(context, fn: Callable, data: bytes, args: tuple, memory: int, seconds: float):
+    """Read in a worker forked for this file.
 
-    Returns what ``fn`` returns. A :class:`CalcError` raised in the worker is
-    raised here as it was; a crash (abort, panic, segfault), running out of
-    memory, running out of time or any other exception becomes a
-    :class:`DataError` with a message for the user (the original traceback is
-    its ``__cause__``).
+    Returns the outcome (None if the worker died, "slow" if late) and how to
+    let the worker go: nothing to do, as it exits once it has answered. (A
+    fork that lingered would share the server's pages, and every page the
+    server then wrote would be copied.)
     """
-    context = _context()
-    memory, seconds = limits(len(data))
-    if context is None:  # pragma: no cover - Windows
-        return fn(data, *args)
     receive, send = context.Pipe(duplex=False)
-    shared = _memory_file()
+    shared = crossing.memory_file()
     worker = context.Process(
         target=_child, args=(send, shared, memory, fn, (data, *args)), daemon=True
     )
@@ -344,27 +279,73 @@ def run(fn: Callable, data: bytes, *args) -> object:
     outcome = None
     try:
         if receive.poll(seconds):
-            outcome = _receive(receive, shared)
+            outcome = crossing.receive(receive.recv_bytes(), shared)
         else:
+            outcome = "slow"
             worker.kill()
-            worker.join()
-            raise DataError("guard.too_slow", seconds=round(seconds))
     except EOFError:  # the worker died before or while sending
         outcome = None
     finally:
         receive.close()
         os.close(shared)  # the mappings made of it stay
-    if outcome is None:
+    if outcome is None or outcome == "slow":
         _reap(worker)
     else:  # tearing down the worker's memory takes a while: the answer need not wait for it
         threading.Thread(target=_reap, args=(worker,), daemon=True).start()
-    if outcome is None:
-        raise DataError("guard.crashed", limit=round(memory / 2**20))
-    status, payload = outcome
-    if status == "ok":
-        return payload
-    if status == "calc":
-        raise _rebuild(*payload)
-    if status == "memory":
-        raise DataError("guard.too_much_memory", limit=round(memory / 2**20))
-    raise DataError("guard.failed") from RuntimeError(payload)
+    return outcome, _nothing
+
+
+def _on_standby(fn: Callable, data: bytes, args: tuple, memory: int, seconds: float):
+    """Read on a ready standby: as :func:`_forked`, with the outcome "none" when none is ready."""
+    ready = standby.take() if len(data) >= standby.MIN_BYTES else None
+    if ready is None:
+        return "none", _nothing
+    outcome = ready.run(fn, data, args, memory, seconds)
+    if outcome == "slow":
+        ready.kill()
+        return outcome, _nothing
+    if outcome is None or outcome == "declined":
+        ready.close()
+        return outcome, _nothing
+    return outcome, ready.close
+
+
+@contextlib.contextmanager
+def reading(fn: Callable, data: bytes, *args):
+    """``fn(data, *args)`` in a worker process with the memory and time limits of :func:`limits`.
+
+    Gives what ``fn`` returns, and lets a standby go when the block ends: its
+    exit, which gives back its memory, does not compete with the work on the
+    result. A :class:`CalcError`
+    raised in the worker is raised here as it was; a crash (abort, panic,
+    segfault), running out of memory, running out of time or any other
+    exception becomes a :class:`DataError` with a message for the user (the
+    original traceback is its ``__cause__``).
+
+    A file of :data:`standby.MIN_BYTES` or more is read on a ready standby
+    (:mod:`calc.upload.standby`) when there is one, and has one prepared for
+    the next; a smaller file, or one that finds no standby ready, is read in
+    a worker forked for it.
+    """
+    context = _context()
+    memory, seconds = limits(len(data))
+    if context is None:  # pragma: no cover - Windows
+        yield fn(data, *args)
+        return
+    outcome, let_go = _on_standby(fn, data, args, memory, seconds)
+    if outcome in ("none", "declined"):
+        outcome, let_go = _forked(context, fn, data, args, memory, seconds)
+    if len(data) >= standby.MIN_BYTES:
+        standby.prepare_later(len(data))
+    try:
+        if outcome == "slow":
+            raise DataError("guard.too_slow", seconds=round(seconds))
+        yield crossing.answer(outcome, memory)
+    finally:
+        let_go()
+
+
+def run(fn: Callable, data: bytes, *args) -> object:
+    """What ``fn(data, *args)`` returns, read as :func:`reading` reads it."""
+    with reading(fn, data, *args) as result:
+        return result
