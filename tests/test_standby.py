@@ -162,3 +162,12 @@ def test_a_large_file_prepares_a_standby_for_the_next_one(monkeypatch):
         for left in standby._waiting:
             left.close()
         standby._waiting.clear()
+
+
+def test_where_no_process_may_start_files_are_forked(monkeypatch):
+    monkeypatch.setattr(standby, "enabled", True)
+    monkeypatch.setattr(standby, "MIN_BYTES", 0)
+    monkeypatch.setattr(standby.sys, "executable", "/nonexistent/python")
+    standby.prepare()
+    assert standby.take() is None
+    assert read(b"customer,date,amount\nA,2024-01-05,1\n", "x.csv").report.rows_used == 1

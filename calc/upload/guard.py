@@ -16,8 +16,8 @@ process abort takes every user's session down, and a Rust panic is a
    server process never holds the reader's peak memory.
 
 Two kinds of worker read a file, and answer alike (:mod:`calc.upload.crossing`):
-only the parsed result comes back, the pickle (protocol 5) through a pipe and
-each array through a memory file (``memfd``) the server maps, so the arrays
+only the parsed result comes back, the pickle (protocol 5) through a pipe or a
+socket and each array through a memory file (``memfd``) the server maps, so the arrays
 cross with one copy. The file lives while any of its mappings does; an upload
 builds its own columns from the cells and keeps none of them, so it goes with
 the read.

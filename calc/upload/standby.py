@@ -203,7 +203,8 @@ def prepare(size: int = DEFAULT_BYTES) -> None:
             gone.close()
             _waiting.remove(gone)
         if not _waiting:
-            _waiting.append(_Standby(expected))
+            with contextlib.suppress(OSError):  # no process may be started here: files are forked
+                _waiting.append(_Standby(expected))
 
 
 def prepare_later(size: int) -> None:
