@@ -296,8 +296,8 @@ def test_a_read_keeps_no_mapping_of_the_workers_arrays(name):
 
 def test_arrays_cross_whole_and_writable():
     """Every buffer of the parsed table arrives byte for byte, and numpy may write to it."""
-    raw = guard.run(lambda data: (sniff.read_text(data), np.arange(5)), CSV_OK)
-    table, numbers = raw
+    with guard.reading(lambda data: (sniff.read_text(data), np.arange(5)), CSV_OK) as raw:
+        table, numbers = raw
     assert [c.to_pylist() for c in table.columns] == [
         c.to_pylist() for c in sniff.read_text(CSV_OK).columns
     ]

@@ -43,6 +43,12 @@ def ready(monkeypatch):
         standby._waiting.clear()
 
 
+def _run(fn, data):
+    """What ``fn(data)`` returns when read through the guard."""
+    with guard.reading(fn, data) as result:
+        return result
+
+
 def _used() -> bool:
     """Whether the standby made ready was taken (each one reads one file)."""
     with standby._lock:
@@ -77,7 +83,7 @@ def test_a_file_read_on_a_standby_is_read_as_by_a_forked_worker(ready):
 
 
 def test_arrays_come_back_whole_and_writable(ready):
-    table = guard.run(sniff.read_text, b"customer,amount\nA,1\nB,2\n")
+    table = _run(sniff.read_text, b"customer,amount\nA,1\nB,2\n")
     assert _used()
     assert [c.to_pylist() for c in table.columns] == [["A", "B"], ["1", "2"]]
     table.rows[0] = 7  # numpy may write to what came through the memory file
@@ -93,14 +99,14 @@ def test_a_calc_error_comes_back_whole(ready):
 
 def test_a_crash_on_a_standby_is_a_message_and_the_server_goes_on(ready):
     with pytest.raises(DataError) as caught:
-        guard.run(_abort, b"x")
+        _run(_abort, b"x")
     assert _used()
     assert caught.value.about.code == "guard.crashed"
 
 
 def test_running_out_of_memory_on_a_standby_is_a_message(ready):
     with pytest.raises(DataError) as caught:
-        guard.run(_memory, b"x")
+        _run(_memory, b"x")
     assert _used()
     assert caught.value.about.code == "guard.too_much_memory"
 
@@ -111,14 +117,14 @@ def test_a_standby_that_never_ends_is_stopped(ready, monkeypatch):
         process = standby._waiting[0].process
     started = time.monotonic()
     with pytest.raises(DataError, match="longer than 1 seconds"):
-        guard.run(_loop, b"x")
+        _run(_loop, b"x")
     assert time.monotonic() - started < 30
     assert process.wait(10) is not None  # ended, not left running
 
 
 def test_a_reader_the_standby_cannot_import_is_read_by_a_forked_worker(ready):
-    assert guard.run(lambda data: data[:3], b"abcdef") == b"abc"
-    assert guard.run(_twice, b"ab") == b"abab"  # a module-level one is read on a standby
+    assert _run(lambda data: data[:3], b"abcdef") == b"abc"
+    assert _run(_twice, b"ab") == b"abab"  # a module-level one is read on a standby
 
 
 def test_a_standby_nobody_uses_goes_away(monkeypatch):

@@ -343,9 +343,3 @@ def reading(fn: Callable, data: bytes, *args):
         yield crossing.answer(outcome, memory)
     finally:
         let_go()
-
-
-def run(fn: Callable, data: bytes, *args) -> object:
-    """What ``fn(data, *args)`` returns, read as :func:`reading` reads it."""
-    with reading(fn, data, *args) as result:
-        return result
