@@ -12,7 +12,9 @@ Each session opens the Customer value page and types ``--rounds`` order values, 
 the What if? page and moves the retention slider ``--rounds`` times, pausing a random
 1-3 s between actions like a person (``--think``). Every value is unique to its session and
 round. A rerun's latency is from sending the widget change to the server's
-``script_finished``. After each rerun the page's shareable link (the ``st.code`` element,
+``script_finished``. As a browser does, a change to a widget drawn inside a fragment
+(``st.fragment``: the body of the pages of inputs) names that fragment, so that the server
+reruns it alone. After each rerun the page's shareable link (the ``st.code`` element,
 built from the session's own inputs) must carry the value this session sent: a value of
 another session there counts as a cross-session value. Errors are exception elements,
 scripts not finishing successfully, dropped websockets and timeouts.
@@ -51,6 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 60.0
 RERUN_TIMEOUT_S = 60.0
 SEED = 2026
+FINISHED_WELL = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 PAGES = {
     "Customer_value": ("aov", "double", lambda s, r: 100.0 + s + r / 100),
     # 51-69: never 70, the example's value, which the shared link leaves out
@@ -93,16 +96,21 @@ class Session:
         self.url, self.number, self.tally = url, number, tally
         self.pages: dict[str, str] = {}
         self.widgets: dict[str, str] = {}
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment it is drawn in
         self.page_hash = ""
         self.query = ""  # the address bar's query, as the server last set it
         self.ws = None
 
-    async def run_script(self, states: list[WidgetState]) -> tuple[float, list[str]]:
-        """Send a rerun; wait for the script to finish. Returns the time and the code texts."""
+    async def run_script(
+        self, states: list[WidgetState], fragment: str = ""
+    ) -> tuple[float, list[str]]:
+        """Send a rerun (of ``fragment`` alone, if named); wait for the script to finish.
+        Returns the time and the code texts."""
         back = BackMsg()
         back.rerun_script.query_string = self.query  # a browser sends its address's query
         back.rerun_script.page_script_hash = self.page_hash
         back.rerun_script.widget_states.widgets.extend(states)
+        back.rerun_script.fragment_id = fragment
         start = time.perf_counter()
         await self.ws.send(back.SerializeToString())
         codes: list[str] = []
@@ -130,8 +138,9 @@ class Session:
                     ident = getattr(widget, "id", "")
                     if isinstance(ident, str) and ident.startswith("$$ID-"):
                         self.widgets[ident.rsplit("-", 1)[-1]] = ident
+                        self.fragments[ident] = msg.delta.fragment_id
             elif kind == "script_finished":
-                if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
+                if msg.script_finished not in FINISHED_WELL:
                     self.tally.errors.append(f"script finished with {msg.script_finished}")
                 return time.perf_counter() - start, codes
 
@@ -161,7 +170,7 @@ class Session:
                         state.double_array_value.data.append(value)
                     else:
                         state.double_value = value
-                    took, codes = await self.run_script([state])
+                    took, codes = await self.run_script([state], self.fragments[state.id])
                     self.tally.latencies.append(took)
                     self.check(key, value, codes)
 
