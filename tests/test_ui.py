@@ -5,7 +5,9 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
+from streamlit import dataframe_util
 
 from calc.clv import margin_curve
 from ui import chart_images, charts, forecast_charts
@@ -83,6 +85,27 @@ def test_payback_data_starts_at_zero_and_marks_cac_and_payback():
 def test_payback_data_without_payback_has_an_empty_marker():
     data = charts.payback_data(margin_curve(10, 0.5, 0.1, 5), 500, "CAC", None, "")
     assert data["payback"].empty
+
+
+def test_chart_data_cross_as_their_columns_with_the_values_streamlit_would_send():
+    """``draw`` hands each dataset over as an Arrow stream of its columns: the values read
+    back are those of Streamlit's own conversion of the frame, without its index."""
+    frame = pd.DataFrame(
+        {
+            "year": [1, 2, 3],
+            "label": ["Baseline", None, "Øst"],
+            "value": [1.5, float("nan"), -2.0],
+            "day": pd.to_datetime(["2026-01-04", "2026-01-11", None]),
+            "level": pd.Categorical(["act", "watch", "act"]),
+        },
+        index=[7, 3, 9],
+    )
+    ours = pa.ipc.open_stream(charts._arrow(frame)).read_all()
+    theirs = pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(frame)).read_all()
+    assert ours.column_names == ["year", "label", "value", "day", "level"]
+    assert ours.to_pydict() == theirs.select(ours.column_names).to_pydict()
+    assert ours.column("value").to_pylist() == [1.5, None, -2.0]
+    assert ours.schema.equals(theirs.select(ours.column_names).schema)
 
 
 def test_payback_chart_layers_refer_to_the_named_datasets():
