@@ -200,8 +200,7 @@ def _scripts() -> str:
 def explain(title_key: str, lines: list[str]) -> None:
     """A "How is this calculated?" expander with the user's own numbers."""
     with st.expander(t(title_key)):
-        for line in lines:
-            st.markdown(line)
+        st.markdown("\n\n".join(lines))  # one element, each line its paragraph
 
 
 LEVEL_STYLE = {
