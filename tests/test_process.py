@@ -102,6 +102,44 @@ def test_the_first_session_is_not_kept_for_the_life_of_the_process():
     assert out.stdout.split() == ["True", "False"]
 
 
+# Objects made by runs, some kept (a session's state), most dropped: Python's own rule would
+# collect in full every ten gen-1 collections, stopping every session's thread.
+_FULL_COLLECTIONS = """
+import gc, threading
+from ui import process
+
+process.set_up()
+full = []
+
+
+def count(phase, info):
+    keeper = threading.current_thread().name == "memory-keeper"  # the refreeze's own
+    if phase == "start" and info["generation"] == 2 and not keeper:
+        full.append(1)
+
+
+gc.callbacks.append(count)
+kept = []
+for n in range(300_000):
+    run = {"n": n}
+    run["self"] = run  # a cycle, as a run's objects make
+    if n % 10 == 0:
+        kept.append(run)
+print(len(full))
+"""
+
+
+def test_full_collections_are_left_to_the_refreeze():
+    out = subprocess.run(
+        [sys.executable, "-c", _FULL_COLLECTIONS],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert out.stdout.split() == ["0"]
+
+
 def _nodelay(sock: socket.socket) -> int:
     return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
