@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).parents[1]
 # Screenshots go to a temporary folder, so that a test run leaves the tree clean;
@@ -80,6 +81,22 @@ def streamlit_app(log: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module", name="server")
+def server_fixture(tmp_path_factory) -> Iterator[str]:
+    """The fixture ``server`` of a module that imports it: a Streamlit server, its URL."""
+    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture() -> Iterator[Browser]:
+    """The fixture ``browser`` of a module that imports it: Debian's Chromium, headless."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_DONE, SHOTS, streamlit_app
-from playwright.sync_api import Page, expect, sync_playwright
+from browser_support import ROOT, RUN_DONE, SHOTS, browser_fixture, server_fixture  # noqa: F401 - fixtures
+from playwright.sync_api import Page, expect
 
 from ui.format import number
 from ui.i18n import speaking, t
@@ -28,20 +28,6 @@ HEADLINE = re.compile(r"^\+5 points of retention → [+\u2212-]?[\d,.]+% profit 
 
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, RUN_DONE, SHOTS, streamlit_app
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RUN_DONE,
+    SHOTS,
+    server_fixture,  # noqa: F401 - fixtures
+)
 from playwright.sync_api import expect, sync_playwright
 
 from calc.clv import clv_report
@@ -22,12 +28,6 @@ TIMEOUT_MS = 20_000
 
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with streamlit_app(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -21,9 +21,15 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, ROOT, RUN_DONE, SHOTS, streamlit_app
+from browser_support import (
+    ROOT,
+    RUN_DONE,
+    SHOTS,
+    browser_fixture,  # noqa: F401 - fixtures
+    streamlit_app,
+)
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from ui.i18n import LANGUAGES, speaking, t
@@ -51,14 +57,6 @@ def server(tmp_path_factory):
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     with streamlit_app(log) as url:
         yield url, log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser, viewport=DESKTOP, locale="en-GB") -> Page:
