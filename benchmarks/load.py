@@ -205,6 +205,41 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
+def start_server(root: Path = ROOT) -> tuple[str, subprocess.Popen]:
+    """``streamlit run app.py`` in ``root`` on a free loopback port; its URL once it answers."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", "app.py"),
+            *("--server.headless", "true", "--server.port", str(port)),
+            *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
+        ],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return url, server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                stop_server(server)
+                raise SystemExit(f"the server in {root} did not start") from None
+            time.sleep(0.1)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", type=int, nargs="+", default=[10, 50, 100])
@@ -214,28 +249,8 @@ def main() -> None:
     if max(args.levels) > 200:
         parser.error("at most 200 sessions: this is a loopback benchmark, not a stress tool")
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "app.py"),
-            *("--server.headless", "true", "--server.port", str(port)),
-            *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    url, server = start_server()
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start") from None
-                time.sleep(0.1)
         rss, _ = memory(server.pid)
         print(f"server pid {server.pid} on {url}; idle RSS {rss:.0f} MB")
         print(
@@ -262,12 +277,7 @@ def main() -> None:
         if tally.latencies:
             print(f"median of all reruns at the last level: {statistics.median(lat):.0f} ms")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_server(server)
 
 
 if __name__ == "__main__":

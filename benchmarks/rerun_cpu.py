@@ -21,40 +21,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import load
 import websockets
 
 WARM_UP = 10
-
-
-def start(root: Path) -> tuple[str, subprocess.Popen]:
-    port = load.free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "app.py"),
-            *("--server.headless", "true", "--server.port", str(port)),
-            *("--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"),
-        ],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + load.STARTUP_TIMEOUT_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                return url, server
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise SystemExit(f"the server in {root} did not start") from None
-            time.sleep(0.1)
 
 
 async def measure(servers: list[tuple[str, subprocess.Popen]], changes: int) -> list[dict]:
@@ -105,17 +77,14 @@ def main() -> None:
     parser.add_argument("roots", nargs="*", type=Path, default=[load.ROOT])
     parser.add_argument("--changes", type=int, default=200, help="changes per page, timed")
     args = parser.parse_args()
-    servers = [start(root.resolve()) for root in args.roots]
+    servers: list[tuple[str, subprocess.Popen]] = []
     try:
+        for root in args.roots:
+            servers.append(load.start_server(root.resolve()))
         figures = asyncio.run(measure(servers, args.changes))
     finally:
         for _, server in servers:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            load.stop_server(server)
     print(f"{'checkout':<30} {'page':<16} {'CPU ms/change':>13} {'wall ms/change':>14}")
     for root, pages in zip(args.roots, figures, strict=True):
         for page, (cpu, wall) in pages.items():

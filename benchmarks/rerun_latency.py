@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import load
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,12 +110,7 @@ def time_startup() -> float:
                 time.sleep(0.01)
         raise SystemExit(f"no health answer in {STARTUP_TIMEOUT_S:.0f} s")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        load.stop_server(server)
 
 
 def verdict(ok: bool) -> str:

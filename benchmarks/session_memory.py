@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import load
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
@@ -170,12 +172,7 @@ def main() -> None:
                     close(page, number)
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        load.stop_server(server)
 
 
 if __name__ == "__main__":

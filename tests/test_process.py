@@ -88,18 +88,23 @@ print(kept, ref() is not None)
 """
 
 
-def test_the_first_session_is_not_kept_for_the_life_of_the_process():
-    """set_up runs on the first page, in a session's thread: threadpoolctl kept that thread
-    (and so the session's upload and forecast, 400 MB at 1M rows) as the one controlling
-    OpenBLAS, and gc.freeze made its cycles uncollectable. refreeze collects them."""
+def _in_a_process(script: str) -> list[str]:
+    """What ``script`` prints, run by a Python of its own from the repository's root."""
     out = subprocess.run(
-        [sys.executable, "-c", _FIRST_SESSION],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         check=True,
         cwd=Path(__file__).resolve().parent.parent,
     )
-    assert out.stdout.split() == ["True", "False"]
+    return out.stdout.split()
+
+
+def test_the_first_session_is_not_kept_for_the_life_of_the_process():
+    """set_up runs on the first page, in a session's thread: threadpoolctl kept that thread
+    (and so the session's upload and forecast, 400 MB at 1M rows) as the one controlling
+    OpenBLAS, and gc.freeze made its cycles uncollectable. refreeze collects them."""
+    assert _in_a_process(_FIRST_SESSION) == ["True", "False"]
 
 
 # Objects made by runs, some kept (a session's state), most dropped: Python's own rule would
@@ -130,14 +135,7 @@ print(len(full))
 
 
 def test_full_collections_are_left_to_the_refreeze():
-    out = subprocess.run(
-        [sys.executable, "-c", _FULL_COLLECTIONS],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    assert out.stdout.split() == ["0"]
+    assert _in_a_process(_FULL_COLLECTIONS) == ["0"]
 
 
 def _nodelay(sock: socket.socket) -> int:
