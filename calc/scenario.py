@@ -24,16 +24,6 @@ __all__ = ["MAX_YEARS", "UpliftPath", "UpliftResult", "required_retention", "ret
 #: Longest horizon :func:`retention_uplift` accepts, in years.
 MAX_YEARS = 100
 
-_YEARLY_COLUMNS = (
-    "year",
-    "customers",
-    "new_customers",
-    "margin",
-    "acquisition_cost",
-    "profit",
-    "discounted_profit",
-)
-
 
 @dataclass(frozen=True, eq=False)
 class UpliftPath:
@@ -384,8 +374,7 @@ def _path(
             "acquisition_cost": spend,
             "profit": profit,
             "discounted_profit": discounted,
-        },
-        columns=list(_YEARLY_COLUMNS),
+        }
     )
     one = float(np.sum(m * value / (1.0 + d) ** year) - cac / (1.0 + d))
     return UpliftPath(

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache, partial
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import streamlit as st
@@ -75,9 +76,10 @@ def payback_data(
     payback_label: str,
 ) -> dict[str, pd.DataFrame]:
     """The datasets of :func:`payback` from ``calc.clv.margin_curve``'s frame."""
-    start = pd.DataFrame({"period": [0], "cumulative_discounted_margin": [0.0]})
-    line = pd.concat([start, curve[list(start.columns)]], ignore_index=True)
-    end = int(line["period"].iloc[-1])
+    periods = np.concatenate(([0], curve["period"].to_numpy()))  # from nothing earned at 0
+    margins = np.concatenate(([0.0], curve["cumulative_discounted_margin"].to_numpy()))
+    line = pd.DataFrame({"period": periods, "cumulative_discounted_margin": margins})
+    end = int(periods[-1])
     marker = pd.DataFrame(
         {"period": [payback_period], "cac": [cac], "label": [payback_label]}
         if payback_period is not None
