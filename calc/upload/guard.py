@@ -316,11 +316,10 @@ def reading(fn: Callable, data: bytes, *args):
 
     Gives what ``fn`` returns, and lets a standby go when the block ends: its
     exit, which gives back its memory, does not compete with the work on the
-    result. A :class:`CalcError`
-    raised in the worker is raised here as it was; a crash (abort, panic,
-    segfault), running out of memory, running out of time or any other
-    exception becomes a :class:`DataError` with a message for the user (the
-    original traceback is its ``__cause__``).
+    result. A :class:`CalcError` raised in the worker is raised here as it
+    was; a crash (abort, panic, segfault), running out of memory, running out
+    of time or any other exception becomes a :class:`DataError` with a message
+    for the user (the original traceback is its ``__cause__``).
 
     A file of :data:`standby.MIN_BYTES` or more is read on a ready standby
     (:mod:`calc.upload.standby`) when there is one, and has one prepared for

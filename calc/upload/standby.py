@@ -5,16 +5,16 @@ page its reader writes is a new one the kernel must find and clear, and the
 fork itself copies the server's page tables. For a 1M-row CSV that is most of
 what the isolation costs. A standby pays those costs before the file comes:
 
-- it is a new Python process (``python -m calc.upload.standby``), not a fork
-  of the server, so it shares no pages with the server: a fork kept alive
-  would make the server copy every page it writes afterwards;
+- it is a new Python process (``python -c`` calling :func:`main`), not a
+  fork of the server, so it shares no pages with the server: a fork kept
+  alive would make the server copy every page it writes afterwards;
 - before it says it is ready, it touches the memory a file of the expected
   size needs (Arrow's pool, the heap the file's bytes land in, the memory
   file its arrays go back through) and keeps it, by the allocator settings it
   is started with;
 - it reads one file, under the same memory and time limits as a forked
-  worker, answers like one (:mod:`calc.upload.crossing`) and exits; the server
-  then starts the next one in the background;
+  worker, answers like one (:mod:`calc.upload.crossing`), and exits once the
+  server lets it go; the server starts the next one a few seconds later;
 - it exits by itself after :data:`IDLE_SECONDS` without a file, or when the
   server goes away, so its memory is held only while someone is uploading.
 
@@ -260,9 +260,8 @@ def _warm_up(expected: int, mapping: mmap.mmap) -> None:
     for block in blocks:
         np.frombuffer(block, dtype=np.uint8).fill(0)
     del blocks
-    np.frombuffer(mapping, dtype=np.uint8).fill(
-        0
-    )  # the memory file's pages, and this process's map of them
+    # the memory file's pages, and this process's map of them
+    np.frombuffer(mapping, dtype=np.uint8).fill(0)
 
 
 def main(fd: float, expected: float, idle: float) -> None:
