@@ -1,9 +1,13 @@
 """Unit tests of the UI helpers that AppTest cannot see well: texts, formats, charts."""
 
+import contextlib
 import math
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -106,6 +110,30 @@ def test_chart_data_cross_as_their_columns_with_the_values_streamlit_would_send(
     assert ours.to_pydict() == theirs.select(ours.column_names).to_pydict()
     assert ours.column("value").to_pylist() == [1.5, None, -2.0]
     assert ours.schema.equals(theirs.select(ours.column_names).schema)
+
+
+SESSIONS = 8
+_entered = threading.Barrier(SESSIONS, timeout=0.5)
+_builds: list[str] = []
+
+
+def _slow_chart(*, title: str) -> alt.Chart:
+    """A chart builder that waits for every session to be inside it, and counts."""
+    _builds.append(title)
+    with contextlib.suppress(threading.BrokenBarrierError):
+        _entered.wait()  # all sessions building at once, or a timeout when they cannot
+    return alt.Chart(alt.NamedData("curve")).mark_line().encode(x="x:Q").properties(title=title)
+
+
+def test_sessions_opening_a_chart_at_once_build_its_spec_once():
+    """Eight sessions asking for a spec not yet built wait for the first to build it."""
+    texts = (("title", "built once"),)
+    with ThreadPoolExecutor(SESSIONS) as pool:
+        specs = list(
+            pool.map(lambda _: charts._spec(__name__, "_slow_chart", texts), range(SESSIONS))
+        )
+    assert _builds == ["built once"]
+    assert all(spec is specs[0] for spec in specs)
 
 
 def test_payback_chart_layers_refer_to_the_named_datasets():
