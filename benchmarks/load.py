@@ -20,8 +20,13 @@ another session there counts as a cross-session value. Errors are exception elem
 scripts not finishing successfully, dropped websockets and timeouts.
 
 Prints, per level: sessions, reruns, p50 / p95 / max rerun latency, errors, cross-session
-values, the server's resident memory (RSS) after the level and its peak (VmHWM), and the
-server's CPU time per script run (every run of the level, page loads included).
+values, the server's resident memory (RSS) after the level and its peak (VmHWM), the
+server's CPU time per script run (every run of the level, page loads included), and the
+share of the machine's CPU time its host took for others (``steal`` in ``/proc/stat``, on a
+virtual machine; blank where the system does not count it), and how long a fixed piece of
+pure Python took just before and after the level (``ref ms``: the host's speed of the
+moment). These tell a slow host from slow code: the same code ran 21-26 ms a run in quiet
+sittings and 29-42 ms in noisy ones, with hardly any steal.
 Bounded: loopback only, at most ``--levels`` sessions at once, every wait has a timeout.
 
 Target on the project's 2-core machine: 50 sessions, p95 rerun <= 300 ms, zero errors,
@@ -71,6 +76,37 @@ def cpu_seconds(pid: int) -> float:
     """User and system CPU time a process has used, seconds."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def host_ticks() -> tuple[int, int] | None:
+    """The machine's CPU ticks so far: (all, stolen by the host); None without /proc/stat."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    except OSError:
+        return None
+    ticks = [int(x) for x in fields[:8]]  # user nice system idle iowait irq softirq steal
+    return sum(ticks), ticks[7] if len(ticks) == 8 else 0
+
+
+def reference_ms() -> float:
+    """Median of five runs of a fixed piece of pure Python (dict and string work, as a
+    script run does), in ms."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        table: dict[str, float] = {}
+        for i in range(60_000):
+            table[f"k{i % 997}"] = table.get(f"k{i % 997}", 0.0) + i * 0.5
+        sorted(table.items(), key=lambda item: item[1])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def stolen_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    """The host's share of the CPU time between two readings, as a percentage text."""
+    if before is None or after is None or after[0] == before[0]:
+        return ""
+    return f"{100 * (after[1] - before[1]) / (after[0] - before[0]):.0f}%"
 
 
 def memory(pid: int) -> tuple[float, float]:
@@ -256,12 +292,15 @@ def main() -> None:
         print(
             f"{'sessions':>8} {'reruns':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
             f"{'errors':>6} {'crossed':>7} {'RSS MB':>7} {'peak MB':>7} {'wall s':>6} "
-            f"{'CPU ms/run':>10}"
+            f"{'CPU ms/run':>10} {'steal':>5} {'ref ms':>6}"
         )
         for sessions in args.levels:
-            t0, cpu0 = time.perf_counter(), cpu_seconds(server.pid)
+            ref0 = reference_ms()
+            t0, cpu0, host0 = time.perf_counter(), cpu_seconds(server.pid), host_ticks()
             tally = asyncio.run(level(url, sessions, args.rounds, tuple(args.think)))
             wall, cpu = time.perf_counter() - t0, cpu_seconds(server.pid) - cpu0
+            steal = stolen_share(host0, host_ticks())
+            ref = (ref0 + reference_ms()) / 2
             runs = sessions * (1 + len(PAGES) * (1 + args.rounds))  # first page, then each page
             rss, peak = memory(server.pid)
             lat = [x * 1000 for x in tally.latencies]
@@ -269,7 +308,7 @@ def main() -> None:
                 f"{sessions:>8} {len(lat):>6} {percentile(lat, 0.5):>7.0f} "
                 f"{percentile(lat, 0.95):>7.0f} {max(lat, default=float('nan')):>7.0f} "
                 f"{len(tally.errors):>6} {tally.crossed:>7} {rss:>7.0f} {peak:>7.0f} {wall:>6.0f} "
-                f"{cpu / runs * 1000:>10.1f}",
+                f"{cpu / runs * 1000:>10.1f} {steal:>5} {ref:>6.1f}",
                 flush=True,
             )
             for error in sorted(set(tally.errors))[:5]:
