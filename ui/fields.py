@@ -60,11 +60,17 @@ class Form:
         fmt: str | None = None,
         on_change=None,
     ) -> None:
-        """A what-if slider labelled with the text ``field.<key>``."""
+        """A what-if slider labelled with the text ``field.<key>``.
+
+        Its value is the session's (seeded by :func:`ui.state.init`); ``value=lo`` is
+        what Streamlit would take without it, and spares it reading the whole session
+        state to find out whether the slider is a range: 7 times a What if? rerun.
+        """
         st.slider(
             t(f"field.{key}"),
             min_value=lo,
             max_value=hi,
+            value=lo,
             step=step,
             format=fmt,
             key=key,
