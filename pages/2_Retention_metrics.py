@@ -2,23 +2,14 @@
 
 import streamlit as st
 
-from calc.clv import PERIODS
-from ui import chrome, metric_cards, metrics_more_view
+from ui import chrome, fields, metric_cards, metrics_more_view
 from ui.i18n import t
 
 
 @chrome.inputs("metrics")
 def body(cur: str) -> None:
     """The period, and each group of inputs with its metrics."""
-    st.segmented_control(
-        t("field.m_period"),
-        PERIODS,
-        format_func=lambda period: t(f"period.{period}"),
-        key="m_period",
-        required=True,
-        help=t("help.m_period"),
-        persist_state="session",
-    )
+    fields.period("m_period", help=t("help.m_period"))
     period = st.session_state.m_period
     for name, inputs, cards in metric_cards.GROUPS:
         metric_cards.group(name, inputs, cards, period, cur)

@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from calc.churn import churn_by_period, churn_cost
-from calc.clv import PERIODS
 from calc.errors import InputError
 from calc.thresholds import RULES, rule
-from ui import charts, chrome, state
+from ui import charts, chrome, fields, state
 from ui.fields import Form, as_typed_pct
 from ui.format import money, number, pct
 from ui.i18n import t
@@ -20,15 +19,7 @@ def body(cur: str) -> None:
     inputs, results = st.columns([1, 2], gap="large")
     with inputs, st.container(border=True):
         form.number("ch_churn", "churn_rate", step=0.1, on_change=state.churn_check_changed)
-        st.segmented_control(
-            t("field.ch_period"),
-            PERIODS,
-            format_func=lambda period: t(f"period.{period}"),
-            key="ch_period",
-            required=True,
-            on_change=state.churn_check_changed,
-            persist_state="session",
-        )
+        fields.period("ch_period", on_change=state.churn_check_changed)
         form.number("ch_customers", "customers", step=100.0, fmt="%.0f")
         form.number("ch_margin", "margin_per_customer", step=5.0)
 

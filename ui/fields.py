@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from calc.clv import PERIODS
 from calc.errors import InputError
 from ui import state
 from ui.format import calc_text, number, pct
@@ -111,6 +112,20 @@ class Form:
         key = (feeds or self._feeds).get(error.field)
         slot = self._slots.get(key)
         (slot if slot is not None else st).error(calc_text(error), icon=":material/error:")
+
+
+def period(key: str, *, on_change=None, help: str | None = None) -> None:
+    """The period the numbers of a page cover (month, quarter or year), labelled ``field.<key>``."""
+    st.segmented_control(
+        t(f"field.{key}"),
+        PERIODS,
+        format_func=lambda period: t(f"period.{period}"),
+        key=key,
+        required=True,
+        help=help,
+        on_change=on_change,
+        persist_state="session",
+    )
 
 
 def _typed(key: str, then):
