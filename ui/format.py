@@ -12,20 +12,20 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from babel import Locale
 from babel.dates import format_date, get_day_names, get_month_names, get_period_names
 from babel.numbers import (
-    format_currency,
-    format_decimal,
-    format_percent,
+    NumberPattern,
     format_scientific,
     get_currency_symbol,
     get_decimal_symbol,
     get_group_symbol,
     get_minus_sign_symbol,
+    parse_pattern,
 )
 
 from calc.errors import CalcError
@@ -43,6 +43,28 @@ HUGE = 1e15
 
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """Babel's locale ``code``, parsed once (8 µs a parse)."""
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=256)
+def _pattern(text: str) -> NumberPattern:
+    """The number pattern ``text`` (``#,##0.0 %``), parsed once."""
+    return parse_pattern(text)
+
+
+def _write(value: float, pattern: str, **currency: object) -> str:
+    """``value`` in ``pattern``, in the current language.
+
+    What Babel's ``format_decimal``, ``format_percent`` and ``format_currency`` do, without
+    parsing the locale and the pattern again on every call: half their time, and a money
+    or percent text is written about a hundred times a rerun.
+    """
+    return _pattern(pattern).apply(value, _locale(babel_locale()), **currency)
 
 
 def _huge(value: float) -> str | None:
@@ -100,20 +122,19 @@ def money(value: float | None, currency: str, *, cents: bool | None = None) -> s
     if cents is None:
         cents = abs(value) < 100
     locale = babel_locale()
-    pattern = None if cents else _whole_units(locale)
-    return format_currency(
-        value, currency, format=pattern, locale=locale, currency_digits=cents is not False
-    )
+    standard = _locale(locale).currency_formats["standard"].pattern
+    pattern = standard if cents else _whole_units(locale)
+    return _write(value, pattern, currency=currency, currency_digits=cents is not False)
 
 
 def _whole_units(locale: str) -> str:
     """The locale's currency pattern without decimals: ``#,##0.00 ¤ -> #,##0 ¤``."""
-    return Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    return _locale(locale).currency_formats["standard"].pattern.replace(".00", "")
 
 
 def _percent_pattern(digits: str) -> str:
     """The language's percent pattern with ``digits`` where its number goes (``#,##0 %``)."""
-    return Locale.parse(babel_locale()).percent_formats[None].pattern.replace("#,##0", digits, 1)
+    return _locale(babel_locale()).percent_formats[None].pattern.replace("#,##0", digits, 1)
 
 
 def pct(fraction: float | None, digits: int = 1) -> str:
@@ -123,7 +144,7 @@ def pct(fraction: float | None, digits: int = 1) -> str:
     if (big := _huge(fraction * 100)) is not None:
         return _percent_pattern("{}").format(big)
     decimals = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_percent(fraction, format=_percent_pattern(decimals), locale=babel_locale())
+    return _write(fraction, _percent_pattern(decimals))
 
 
 def points(fraction: float) -> str:
@@ -138,7 +159,7 @@ def number(value: float | None, digits: int = 0) -> str:
     if (big := _huge(value)) is not None:
         return big
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=babel_locale())
+    return _write(value, pattern)
 
 
 def signed_pct(fraction: float | None, digits: int = 0) -> str:
@@ -154,7 +175,7 @@ def _message_number(value: float) -> str:
         return str(value)
     if (big := _huge(value)) is not None:
         return big
-    return format_decimal(value, format="#,##0.######", locale=babel_locale())
+    return _write(value, "#,##0.######")
 
 
 def _message_percent(fraction: float) -> str:
@@ -162,7 +183,7 @@ def _message_percent(fraction: float) -> str:
         return str(fraction)
     if (big := _huge(fraction * 100)) is not None:
         return _percent_pattern("{}").format(big)
-    return format_percent(fraction, format=_percent_pattern("#,##0.##"), locale=babel_locale())
+    return _write(fraction, _percent_pattern("#,##0.##"))
 
 
 #: Numbers in calc's error messages, written as the language writes them.
@@ -252,7 +273,7 @@ def duration(value: float | None, unit: str, digits: int = 1) -> str:
         return t("fmt.not_available")
     shown = round(value, digits)
     shown = int(shown) if shown == int(shown) else shown
-    form = Locale.parse(babel_locale()).plural_form(abs(shown))
+    form = _locale(babel_locale()).plural_form(abs(shown))
     suffix = "" if form == "other" else f"_{form}"
     return t(f"fmt.{unit}{suffix}", value=number(value, digits))
 
