@@ -80,32 +80,6 @@ class UpliftResult:
     npv_change: float | None
     clv_change: float | None
 
-    def tidy(self) -> pd.DataFrame:
-        """Both paths in one long frame for charts.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``year``, ``case`` (``"baseline"`` or ``"scenario"``),
-            ``customers`` and ``profit``; one row per year and case.
-
-        Examples
-        --------
-        >>> r = retention_uplift(100, 0.8, 20, 10.0, years=2)
-        >>> r.tidy().shape
-        (4, 4)
-        """
-        paths = (self.baseline.yearly, self.scenario.yearly)
-        n = len(paths[0])
-        return pd.DataFrame(
-            {
-                "year": np.concatenate([p["year"].to_numpy() for p in paths]),
-                "case": np.repeat(["baseline", "scenario"], n),
-                "customers": np.concatenate([p["customers"].to_numpy() for p in paths]),
-                "profit": np.concatenate([p["profit"].to_numpy() for p in paths]),
-            }
-        )
-
 
 def retention_uplift(
     starting_customers: float,

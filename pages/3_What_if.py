@@ -1,6 +1,5 @@
 """What if? The "+5 points of retention" scenario, baseline pinned against it."""
 
-import numpy as np
 import streamlit as st
 
 from calc.errors import InputError
@@ -108,9 +107,8 @@ def body(cur: str) -> None:
             help=t("whatif.customers_help", baseline=number(end_base)),
         )
 
-        labels = {"baseline": t("whatif.baseline"), "scenario": t("whatif.scenario")}
-        cases = result.tidy()
-        cases["case_label"] = np.where(cases["case"] == "baseline", *labels.values())
+        labels = (t("whatif.baseline"), t("whatif.scenario"))
+        cases = charts.compare_data(base.yearly, new.yearly, labels)
         for value, title, y_title in (
             ("customers", t("whatif.chart_customers"), t("whatif.chart_customers_y")),
             (
@@ -122,12 +120,12 @@ def body(cur: str) -> None:
             st.markdown(f"**{title}**")
             charts.draw(
                 charts.compare,
-                {"cases": cases},
+                cases,
                 value=value,
                 x_title=t("whatif.chart_x"),
                 y_title=y_title,
-                baseline=labels["baseline"],
-                scenario=labels["scenario"],
+                baseline=labels[0],
+                scenario=labels[1],
                 bars=value == "profit",
             )
 

@@ -119,6 +119,6 @@ def test_payback_chart_of_a_scenario_that_never_pays_back_has_no_marker():
     from ui.scenarios_view import payback_chart
 
     spec, data = payback_chart(scenario("Never", {**SHOP, "acquisition_cost": 500}), "EUR")
-    assert data["payback"].empty
+    assert data["payback"].num_rows == 0
     assert len(data["curve"]) == 11  # year 0 and a ten-year horizon
     assert spec["layer"]

@@ -98,12 +98,6 @@ def test_tenure_growth_hand_worked():
     assert yearly["margin"].tolist() == pytest.approx([1_000.0, 600.0])
 
 
-def test_tidy_frame_for_charts():
-    long = retention_uplift(**REALISTIC).tidy()
-    assert list(long.columns) == ["year", "case", "customers", "profit"]
-    assert long["case"].value_counts().to_dict() == {"baseline": 10, "scenario": 10}
-
-
 def test_change_is_none_when_the_baseline_loses_money():
     result = retention_uplift(0, 0.5, 100, 10.0, acquisition_cost=1_000, years=3)
     assert result.baseline.total_profit < 0

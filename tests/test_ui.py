@@ -14,6 +14,7 @@ import pytest
 from streamlit import dataframe_util
 
 from calc.clv import margin_curve
+from calc.scenario import retention_uplift
 from ui import chart_images, charts, forecast_charts
 from ui.format import duration, money, number, pct, signed_pct
 from ui.i18n import catalogue, t
@@ -80,15 +81,33 @@ def test_percent_number_and_durations():
 def test_payback_data_starts_at_zero_and_marks_cac_and_payback():
     curve = margin_curve(72, 0.7, 0.08, 5)
     data = charts.payback_data(curve, 60, "CAC", payback_period=0.83, payback_label="Paid back")
-    assert data["curve"].iloc[0].to_dict() == {"period": 0, "cumulative_discounted_margin": 0.0}
-    assert len(data["curve"]) == 6
-    assert data["cac"].to_dict("records") == [{"cac": 60, "label": "CAC", "period": 5}]
-    assert data["payback"]["period"].tolist() == [0.83]
+    assert data["curve"].slice(0, 1).to_pylist() == [
+        {"period": 0, "cumulative_discounted_margin": 0.0}
+    ]
+    assert data["curve"]["cumulative_discounted_margin"].to_pylist()[1:] == (
+        curve["cumulative_discounted_margin"].tolist()
+    )
+    assert data["cac"].to_pylist() == [{"cac": 60.0, "label": "CAC", "period": 5}]
+    assert data["payback"].to_pylist() == [{"period": 0.83, "cac": 60.0, "label": "Paid back"}]
 
 
 def test_payback_data_without_payback_has_an_empty_marker():
     data = charts.payback_data(margin_curve(10, 0.5, 0.1, 5), 500, "CAC", None, "")
-    assert data["payback"].empty
+    assert data["payback"].num_rows == 0
+    assert data["payback"].schema.names == ["period", "cac", "label"]
+
+
+def test_compare_data_puts_each_case_under_its_label_baseline_first():
+    """Hand-worked: 100 customers kept at 50% against 60%, no new ones, margin 10 each.
+    Year 1 is certain (100 customers, profit 1,000); year 2 keeps 50 or 60."""
+    result = retention_uplift(100, 0.5, 0, 10.0, years=2, uplift=0.1)
+    data = charts.compare_data(result.baseline.yearly, result.scenario.yearly, ("Today", "Better"))
+    assert data["cases"].to_pylist() == [
+        {"year": 1, "case_label": "Today", "customers": 100.0, "profit": 1_000.0},
+        {"year": 2, "case_label": "Today", "customers": 50.0, "profit": 500.0},
+        {"year": 1, "case_label": "Better", "customers": 100.0, "profit": 1_000.0},
+        {"year": 2, "case_label": "Better", "customers": 60.0, "profit": 600.0},
+    ]
 
 
 def test_chart_data_cross_as_their_columns_with_the_values_streamlit_would_send():

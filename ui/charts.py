@@ -2,7 +2,7 @@
 
 Each builder takes only texts (titles, labels) and returns an ``alt.Chart``
 whose data are *named* datasets; the page passes small, already aggregated
-tidy frames under those names to :func:`draw`. Building an Altair chart and
+tidy tables under those names to :func:`draw` (a :data:`Dataset`). Building an Altair chart and
 turning it into a Vega-Lite spec costs 50-150 ms on this 2-core machine, so
 :func:`draw` caches the spec per builder and texts and only swaps the data on
 a rerun (a slider move). Nothing here computes a business number.
@@ -31,6 +31,11 @@ SCENARIO = "#1f6f8b"
 ACT = "#c0392b"
 WATCH = "#e6a700"
 HEALTHY = "#2e8b57"
+
+#: A chart's dataset: a frame, or an Arrow table where a page builds one per rerun from
+#: ``calc``'s arrays (a small pandas frame costs 100-150 µs to make and as much to read
+#: back column by column; the Arrow table a tenth of that).
+Dataset = pd.DataFrame | pa.Table
 
 
 def payback(*, x_title: str, y_title: str) -> alt.LayerChart:
@@ -75,21 +80,21 @@ def payback_data(
     cac_label: str,
     payback_period: float | None,
     payback_label: str,
-) -> dict[str, pd.DataFrame]:
+) -> dict[str, pa.Table]:
     """The datasets of :func:`payback` from ``calc.clv.margin_curve``'s frame."""
     periods = np.concatenate(([0], curve["period"].to_numpy()))  # from nothing earned at 0
     margins = np.concatenate(([0.0], curve["cumulative_discounted_margin"].to_numpy()))
-    line = pd.DataFrame({"period": periods, "cumulative_discounted_margin": margins})
-    end = int(periods[-1])
-    marker = pd.DataFrame(
-        {"period": [payback_period], "cac": [cac], "label": [payback_label]}
-        if payback_period is not None
-        else {"period": [], "cac": [], "label": []}
-    )
+    shown = payback_period is not None
     return {
-        "curve": line,
-        "cac": pd.DataFrame({"cac": [cac], "label": [cac_label], "period": [end]}),
-        "payback": marker,
+        "curve": pa.table({"period": periods, "cumulative_discounted_margin": margins}),
+        "cac": pa.table({"cac": [float(cac)], "label": [cac_label], "period": [int(periods[-1])]}),
+        "payback": pa.table(
+            {
+                "period": pa.array([payback_period] if shown else [], pa.float64()),
+                "cac": pa.array([cac] if shown else [], pa.float64()),
+                "label": pa.array([payback_label] if shown else [], pa.string()),
+            }
+        ),
     }
 
 
@@ -122,6 +127,25 @@ def compare(
     else:
         mark = base.mark_line(point=True)
     return mark.properties(height=260)
+
+
+def compare_data(
+    baseline: pd.DataFrame, scenario: pd.DataFrame, labels: tuple[str, str]
+) -> dict[str, pa.Table]:
+    """The dataset of :func:`compare` from the yearly frames of two cases (``year``,
+    ``customers``, ``profit``: ``calc.scenario.UpliftPath.yearly``), the baseline's
+    rows first, each case named by its label."""
+    cases = (baseline, scenario)
+    return {
+        "cases": pa.table(
+            {
+                "year": np.concatenate([case["year"].to_numpy() for case in cases]),
+                "case_label": [labels[0]] * len(baseline) + [labels[1]] * len(scenario),
+                "customers": np.concatenate([case["customers"].to_numpy() for case in cases]),
+                "profit": np.concatenate([case["profit"].to_numpy() for case in cases]),
+            }
+        )
+    }
 
 
 def churn_levels(*, x_title: str, y_title: str, threshold_title: str) -> alt.LayerChart:
@@ -264,14 +288,18 @@ def _built_spec(module: str, name: str, texts: tuple[tuple[str, object], ...]) -
     return getattr(importlib.import_module(module), name)(**dict(texts)).to_dict()
 
 
-def _arrow(frame: pd.DataFrame) -> bytes:
+def _arrow(dataset: Dataset) -> bytes:
     """A dataset as the Arrow stream the chart element carries: its columns, no index.
 
     Streamlit's own conversion of a frame went through pandas' metadata and the index:
     twice the time, and 8% of a What if? rerun.
     """
-    table = pa.table(
-        {str(name): pa.array(column, from_pandas=True) for name, column in frame.items()}
+    table = (
+        dataset
+        if isinstance(dataset, pa.Table)
+        else pa.table(
+            {str(name): pa.array(column, from_pandas=True) for name, column in dataset.items()}
+        )
     )
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
@@ -279,7 +307,7 @@ def _arrow(frame: pd.DataFrame) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, pd.DataFrame], **texts) -> None:
+def draw(builder: Callable[..., alt.TopLevelMixin], data: dict[str, Dataset], **texts) -> None:
     """Draw the chart ``builder(**texts)`` returns, with ``data`` by dataset name.
 
     The spec is cached per builder and texts; only the data change per rerun.

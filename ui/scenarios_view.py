@@ -334,7 +334,7 @@ def excel_texts() -> dict[str, str]:
     return {key: t(f"excel.{key}") for key in WORKBOOK_TEXTS}
 
 
-def payback_chart(item: sc.Scenario, currency: str) -> tuple[dict, dict[str, pd.DataFrame]]:
+def payback_chart(item: sc.Scenario, currency: str) -> tuple[dict, dict[str, charts.Dataset]]:
     """Spec and data of the CLV page's payback chart for one scenario."""
     report = clv_report(**item.inputs)
     years, cac = report.payback_years, item.inputs["acquisition_cost"]
@@ -382,7 +382,7 @@ def image_spec(chart: alt.Chart, height: int = IMAGE_HEIGHT) -> dict:
     return spec
 
 
-def pdf_file(texts: OnePager, figures: Sequence[tuple[dict, dict[str, pd.DataFrame]]]) -> bytes:
+def pdf_file(texts: OnePager, figures: Sequence[tuple[dict, dict[str, charts.Dataset]]]) -> bytes:
     """The one-pager with its charts, rendered when downloaded."""
     images = tuple(chart_images.png(spec, data) for spec, data in figures)
     return one_pager(replace(texts, charts=images))
