@@ -56,6 +56,8 @@ def body(cur: str) -> None:
             t("churn.kept_at_watch", line=chrome.in_unit(verdict.rule, verdict.rule.watch)),
             number(cost.customers_kept_at_watch_line),
         )
+        if cost.customers_kept_at_watch_line == 0:  # a 0 there must not read as "keeps none"
+            c.caption(t("churn.kept_below_watch"))
 
         st.markdown(f"**{t('churn.chart_title')}**")
         chart_data = table.assign(
@@ -68,7 +70,7 @@ def body(cur: str) -> None:
             y_title=t("churn.chart_y"),
             threshold_title=t("churn.chart_threshold"),
         )
-        st.caption(t("churn.chart_caption"))
+        st.caption(t("churn.chart_caption", act=chrome.in_unit(verdict.rule, verdict.rule.act)))
 
         chrome.explain(
             "app.how_calculated",

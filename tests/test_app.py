@@ -133,6 +133,22 @@ def test_churn_check_converts_and_judges():
     assert metric(at, "Churn per year") == pct(cost.annual_churn, 2)
     assert metric(at, "Customers lost per year") == number(cost.customers_lost)
     assert at.subheader[0].value == "Your churn needs attention"
+    # 1,000 x (63.2% - 25%) a year: the customers a churn at the watch line would keep
+    kept = "Customers you would keep a year by bringing churn down to 25.0% a year"
+    assert metric(at, kept) == number(cost.customers_kept_at_watch_line) == "382"
+    assert not any("already at or below" in c.value for c in at.caption)
+
+
+def test_churn_below_the_watch_line_says_there_is_nobody_to_win_back():
+    """A 0 under "customers you would keep" with a healthy churn once read as keeping none."""
+    at = open_page("pages/4_Churn_check.py")
+    at.number_input(key="ch_churn").set_value(1.0).run()  # 11.4% a year, under 25%
+    assert at.subheader[0].value == "Your churn is healthy"
+    kept = "Customers you would keep a year by bringing churn down to 25.0% a year"
+    assert metric(at, kept) == "0"
+    assert any("already at or below this line" in c.value for c in at.caption)
+    # the chart's act line is the rule's, not a fixed 7% (the line of another business)
+    assert any("the act line (45.0% a year) converted" in c.value for c in at.caption)
 
 
 def test_a_number_typed_once_is_shared_between_pages():
