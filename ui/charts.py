@@ -32,10 +32,7 @@ ACT = "#c0392b"
 WATCH = "#e6a700"
 HEALTHY = "#2e8b57"
 
-#: A chart's dataset: a frame, or an Arrow table where a page builds one per rerun from
-#: ``calc``'s arrays (a small pandas frame costs 100-150 µs to make and as much to read
-#: back column by column; the Arrow table a tenth of that).
-Dataset = pd.DataFrame | pa.Table
+Dataset = chart_images.Dataset  # a frame or an Arrow table
 
 
 def payback(*, x_title: str, y_title: str) -> alt.LayerChart:
