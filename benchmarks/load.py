@@ -180,16 +180,29 @@ class Session:
                     self.tally.errors.append(f"script finished with {msg.script_finished}")
                 return time.perf_counter() - start, codes
 
-    async def play(self, rounds: int, think: tuple[float, float], rng: random.Random) -> None:
-        host = self.url.removeprefix("http://")
-        async with websockets.connect(
-            f"ws://{host}/_stcore/stream",
+    def connect(self) -> websockets.connect:
+        """The session's websocket, as the page opens it: ``await`` it or use ``async with``."""
+        return websockets.connect(
+            f"ws://{self.url.removeprefix('http://')}/_stcore/stream",
             subprotocols=["streamlit"],
             origin=self.url,
             max_size=None,
             open_timeout=RERUN_TIMEOUT_S,
             ping_interval=None,  # as a browser: no protocol pings to time out under load
-        ) as ws:
+        )
+
+    async def change(self, key: str, kind: str, value: float) -> tuple[float, list[str]]:
+        """Set input ``key`` (a ``"slider"`` or a number) to ``value`` and rerun, as the page
+        does: the rerun of the fragment the input is drawn in. Returns :meth:`run_script`'s."""
+        state = WidgetState(id=self.widgets[key])
+        if kind == "slider":
+            state.double_array_value.data.append(value)
+        else:
+            state.double_value = value
+        return await self.run_script([state], self.fragments[state.id])
+
+    async def play(self, rounds: int, think: tuple[float, float], rng: random.Random) -> None:
+        async with self.connect() as ws:
             self.ws = ws
             await self.run_script([])
             for page, (key, kind, value_of) in PAGES.items():
@@ -201,12 +214,7 @@ class Session:
                 for r in range(rounds):
                     await asyncio.sleep(rng.uniform(*think))
                     value = value_of(self.number, r)
-                    state = WidgetState(id=self.widgets[key])
-                    if kind == "slider":
-                        state.double_array_value.data.append(value)
-                    else:
-                        state.double_value = value
-                    took, codes = await self.run_script([state], self.fragments[state.id])
+                    took, codes = await self.change(key, kind, value)
                     self.tally.latencies.append(took)
                     self.check(key, value, codes)
 

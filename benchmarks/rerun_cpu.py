@@ -24,7 +24,6 @@ import subprocess
 from pathlib import Path
 
 import load
-import websockets
 
 WARM_UP = 10
 
@@ -34,12 +33,7 @@ async def measure(servers: list[tuple[str, subprocess.Popen]], changes: int) -> 
     sessions = []
     for url, server in servers:
         session = load.Session(url, 1, load.Tally())
-        session.ws = await websockets.connect(
-            f"ws://{url.removeprefix('http://')}/_stcore/stream",
-            subprotocols=["streamlit"],
-            origin=url,
-            max_size=None,
-        )
+        session.ws = await session.connect()
         await session.run_script([])
         sessions.append((session, server))
     figures: list[dict] = [{} for _ in sessions]
@@ -50,14 +44,8 @@ async def measure(servers: list[tuple[str, subprocess.Popen]], changes: int) -> 
             await session.run_script([])
         for n in range(WARM_UP + changes):
             for i, (session, server) in enumerate(sessions):
-                state = load.WidgetState(id=session.widgets[key])
-                value = value_of(n % 40, n)
-                if kind == "slider":
-                    state.double_array_value.data.append(value)
-                else:
-                    state.double_value = value
                 before = load.cpu_seconds(server.pid)
-                took, _ = await session.run_script([state], session.fragments[state.id])
+                took, _ = await session.change(key, kind, value_of(n % 40, n))
                 await asyncio.sleep(0.02)  # let the server finish sending
                 if n >= WARM_UP:
                     cpu[i] += load.cpu_seconds(server.pid) - before

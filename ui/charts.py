@@ -71,6 +71,10 @@ def payback(*, x_title: str, y_title: str) -> alt.LayerChart:
     return alt.layer(line, rule, cac_label, marker, marker_label).properties(height=320)
 
 
+#: The payback marker's columns, which stay when it has no row (payback never comes).
+_MARKER = pa.schema([("period", pa.float64()), ("cac", pa.float64()), ("label", pa.string())])
+
+
 def payback_data(
     curve: pd.DataFrame,
     cac: float,
@@ -81,17 +85,13 @@ def payback_data(
     """The datasets of :func:`payback` from ``calc.clv.margin_curve``'s frame."""
     periods = np.concatenate(([0], curve["period"].to_numpy()))  # from nothing earned at 0
     margins = np.concatenate(([0.0], curve["cumulative_discounted_margin"].to_numpy()))
-    shown = payback_period is not None
+    marker = pa.table(
+        {"period": [payback_period], "cac": [cac], "label": [payback_label]}, schema=_MARKER
+    )
     return {
         "curve": pa.table({"period": periods, "cumulative_discounted_margin": margins}),
         "cac": pa.table({"cac": [float(cac)], "label": [cac_label], "period": [int(periods[-1])]}),
-        "payback": pa.table(
-            {
-                "period": pa.array([payback_period] if shown else [], pa.float64()),
-                "cac": pa.array([cac] if shown else [], pa.float64()),
-                "label": pa.array([payback_label] if shown else [], pa.string()),
-            }
-        ),
+        "payback": marker if payback_period is not None else marker.slice(0, 0),
     }
 
 
